@@ -1,0 +1,51 @@
+/**
+ * Every desktop shortcut, in one table: the input handling reads it and the help overlay
+ * lists it, so the two cannot drift apart.
+ */
+export type Action =
+  | "forward"
+  | "back"
+  | "left"
+  | "right"
+  | "turnLeft"
+  | "turnRight"
+  | "run"
+  | "help"
+  | "pointerLock"
+  | "close";
+
+export interface Shortcut {
+  action: Action;
+  /** KeyboardEvent.code values. */
+  codes: readonly string[];
+  /** How the keys are written in the help overlay. */
+  keys: string;
+  description: string;
+}
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  { action: "forward", codes: ["KeyW", "ArrowUp"], keys: "W / ↑", description: "Walk forward" },
+  { action: "back", codes: ["KeyS", "ArrowDown"], keys: "S / ↓", description: "Walk back" },
+  { action: "left", codes: ["KeyA", "ArrowLeft"], keys: "A / ←", description: "Step left" },
+  { action: "right", codes: ["KeyD", "ArrowRight"], keys: "D / →", description: "Step right" },
+  { action: "turnLeft", codes: ["KeyQ"], keys: "Q", description: "Turn left" },
+  { action: "turnRight", codes: ["KeyE"], keys: "E", description: "Turn right" },
+  { action: "run", codes: ["ShiftLeft", "ShiftRight"], keys: "Shift", description: "Hold to run" },
+  { action: "pointerLock", codes: ["KeyL"], keys: "L", description: "Lock the mouse to look around (Esc to release)" },
+  { action: "help", codes: ["Slash", "KeyH"], keys: "? / H", description: "Show or hide this help" },
+  { action: "close", codes: ["Escape"], keys: "Esc", description: "Close help, release the mouse" },
+];
+
+/** Mouse controls, shown in the help overlay beside the keys. */
+export const MOUSE_HINTS: readonly { keys: string; description: string }[] = [
+  { keys: "Drag", description: "Look around" },
+  { keys: "Click the ground", description: "Walk there" },
+  { keys: "Wheel", description: "Zoom the camera in or out" },
+];
+
+const byCode = new Map<string, Action>();
+for (const s of SHORTCUTS) for (const c of s.codes) byCode.set(c, s.action);
+
+export function actionForCode(code: string): Action | undefined {
+  return byCode.get(code);
+}

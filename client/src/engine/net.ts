@@ -1,0 +1,197 @@
+import { Callbacks, Client, type Room } from "@colyseus/sdk";
+import { CLIENT_SEND_INTERVAL_MS, WORKSPACE_ROOM } from "../../../shared/constants";
+import { ClientMessage, ServerMessage, type ErrorPayload, type PersonMode } from "../../../shared/protocol/messages";
+import type { JoinOptions, MovePayload } from "../../../shared/protocol/schemas";
+import type { Person, WorkspaceState } from "../../../shared/state";
+import type { World } from "../../../shared/world";
+import { SnapshotBuffer } from "./interpolation";
+import { localPlayer, remotePoses } from "./people";
+import { appStore, removePerson, showNotice, upsertPerson } from "./store";
+
+/** Wait between fresh join attempts once automatic reconnection has given up (ms). */
+export const REJOIN_DELAYS_MS = [1000, 2000, 4000, 8000, 15000] as const;
+const TOKEN_KEY = "atrium.reconnectionToken";
+
+type WorkspaceRoom = Room<unknown, WorkspaceState>;
+
+/**
+ * The link between this browser and the workspace room. It joins, keeps the store and pose
+ * buffers in step with patches, sends this person's pose at the patch rate, and comes back
+ * by itself after a drop: first through Colyseus reconnection (same seat, same avatar), then,
+ * if the seat is gone, by joining again at the last known place.
+ */
+export class WorkspaceConnection {
+  private readonly client: Client;
+  private room: WorkspaceRoom | null = null;
+  private name = "";
+  private mode: PersonMode = "desktop";
+  private lastSentAt = 0;
+  private dirty = false;
+  private rejoinAttempt = 0;
+  private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  private readonly scratchMove: MovePayload = { x: 0, z: 0, yaw: 0, pitch: 0 };
+
+  constructor(
+    private readonly workspace: string,
+    endpoint?: string,
+  ) {
+    this.client = endpoint ? new Client(endpoint) : new Client();
+  }
+
+  get sessionId(): string | null {
+    return this.room?.sessionId ?? null;
+  }
+
+  /** Joins (or, after a reload, reclaims the previous seat). Rejects with a readable message. */
+  async join(name: string, mode: PersonMode = "desktop"): Promise<void> {
+    this.name = name;
+    this.mode = mode;
+    this.closed = false;
+    appStore.setState({ status: "connecting", statusDetail: "Joining the workspace…", workspace: this.workspace });
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    let room: WorkspaceRoom | null = null;
+    if (token) {
+      room = await this.client.reconnect<WorkspaceState>(token).catch(() => null);
+      if (!room) sessionStorage.removeItem(TOKEN_KEY);
+    }
+    if (!room) room = await this.client.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, this.joinOptions(false));
+    this.attach(room);
+  }
+
+  /** Marks the local pose as changed; it goes out with the next send slot. */
+  markPoseDirty(): void {
+    this.dirty = true;
+  }
+
+  /** Called every frame: sends the local pose when it changed and a send slot is due. */
+  flushPose(now: number): void {
+    if (!this.dirty || !this.room || now - this.lastSentAt < CLIENT_SEND_INTERVAL_MS) return;
+    if (appStore.getState().status !== "connected") return;
+    const p = localPlayer.pose;
+    const m = this.scratchMove;
+    m.x = p.x;
+    m.z = p.z;
+    m.yaw = p.yaw;
+    m.pitch = p.pitch;
+    this.room.send(ClientMessage.Move, m);
+    this.lastSentAt = now;
+    this.dirty = false;
+  }
+
+  rename(name: string): void {
+    this.name = name;
+    this.room?.send(ClientMessage.Rename, { name });
+  }
+
+  /** Leaves for good (no reconnection). */
+  async leave(): Promise<void> {
+    this.closed = true;
+    if (this.rejoinTimer) clearTimeout(this.rejoinTimer);
+    sessionStorage.removeItem(TOKEN_KEY);
+    await this.room?.leave(true);
+  }
+
+  private joinOptions(resume: boolean): JoinOptions {
+    const options: JoinOptions = { workspace: this.workspace, name: this.name, mode: this.mode };
+    if (resume) options.resume = { x: localPlayer.pose.x, z: localPlayer.pose.z };
+    return options;
+  }
+
+  private attach(room: WorkspaceRoom): void {
+    this.room = room;
+    this.rejoinAttempt = 0;
+    sessionStorage.setItem(TOKEN_KEY, room.reconnectionToken);
+    appStore.setState({ selfId: room.sessionId, status: "connected", statusDetail: "Connected" });
+
+    room.onMessage(ServerMessage.World, (world: World) => {
+      localPlayer.setCampusRadius(world.campusRadius);
+      appStore.setState({ world });
+    });
+    room.onMessage(ServerMessage.Error, (error: ErrorPayload) => {
+      if (error.correction) localPlayer.place(error.correction.x, error.correction.z);
+      showNotice("error", error.message);
+    });
+
+    this.watchPeople(room);
+
+    room.onDrop(() => {
+      appStore.setState({ status: "reconnecting", statusDetail: "Connection lost — reconnecting…" });
+    });
+    room.onReconnect(() => {
+      sessionStorage.setItem(TOKEN_KEY, room.reconnectionToken);
+      appStore.setState({ status: "connected", statusDetail: "Connected" });
+      this.dirty = true;
+    });
+    room.onLeave((code) => {
+      if (this.room !== room) return;
+      this.room = null;
+      this.forgetPeople();
+      if (this.closed) {
+        appStore.setState({ status: "idle", statusDetail: "Left the workspace" });
+        return;
+      }
+      sessionStorage.removeItem(TOKEN_KEY);
+      this.scheduleRejoin(`The server closed the connection (code ${code}).`);
+    });
+  }
+
+  private watchPeople(room: WorkspaceRoom): void {
+    const callbacks = Callbacks.get(room);
+    callbacks.onAdd("people", (person: Person, id: string) => {
+      const meta = () => ({ id, name: person.name, colour: person.colour, mode: person.mode, connected: person.connected });
+      upsertPerson(meta());
+      if (id === room.sessionId) {
+        // Our own avatar: the server chose (or confirmed) where we stand.
+        localPlayer.place(person.x, person.z);
+        return;
+      }
+      const buffer = remotePoses.get(id) ?? new SnapshotBuffer();
+      buffer.reset(performance.now(), person);
+      remotePoses.set(id, buffer);
+      callbacks.onChange(person, () => {
+        buffer.push(performance.now(), person);
+        upsertPerson(meta());
+      });
+    });
+    callbacks.onRemove("people", (_person: Person, id: string) => {
+      remotePoses.delete(id);
+      removePerson(id);
+    });
+  }
+
+  private forgetPeople(): void {
+    remotePoses.clear();
+    appStore.setState({ people: {} });
+  }
+
+  private scheduleRejoin(reason: string): void {
+    const delay = REJOIN_DELAYS_MS[Math.min(this.rejoinAttempt, REJOIN_DELAYS_MS.length - 1)]!;
+    this.rejoinAttempt++;
+    appStore.setState({ status: "offline", statusDetail: `${reason} Trying again in ${Math.round(delay / 1000)} s.` });
+    this.rejoinTimer = setTimeout(() => this.rejoin(), delay);
+  }
+
+  /** Try again now instead of waiting for the next scheduled attempt. */
+  retryNow(): void {
+    if (!this.rejoinTimer) return;
+    this.rejoinAttempt = 0;
+    this.rejoin();
+  }
+
+  private rejoin(): void {
+    if (this.rejoinTimer) clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = null;
+    appStore.setState({ status: "connecting", statusDetail: "Joining the workspace again…" });
+    this.client.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, this.joinOptions(true)).then(
+      (room) => this.attach(room),
+      (err: unknown) => this.scheduleRejoin(`Could not reach the server (${describeError(err)}).`),
+    );
+  }
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  if (typeof err === "object" && err && "message" in err) return String((err as { message: unknown }).message);
+  return String(err);
+}

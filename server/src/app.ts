@@ -1,0 +1,66 @@
+import { Server, matchMaker } from "@colyseus/core";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import type { Application } from "express";
+import { WORKSPACE_ROOM } from "../../shared/constants";
+import type { World } from "../../shared/world";
+import type { ServerConfig } from "./config";
+import { mountApi, mountBuiltClient } from "./http/routes";
+import type { Logger } from "./logger";
+import { defineWorkspaceRoom, type WorkspaceRoom } from "./rooms/workspace-room";
+import { Store } from "./store/store";
+import { loadWorld } from "./world/load-world";
+
+export interface Atrium {
+  server: Server;
+  store: Store;
+  world: World;
+  rooms: Set<WorkspaceRoom>;
+  /** Binds the port. Resolves once clients can connect. */
+  listen(): Promise<void>;
+  /** Disconnects everyone, stops the server and closes the database. */
+  close(): Promise<void>;
+}
+
+/** How the client is served: the built files, Vite's dev middleware, or not at all (tests). */
+export type ClientServing = { kind: "built"; dir: string } | { kind: "vite"; mount: (app: Application) => Promise<void> } | { kind: "none" };
+
+/**
+ * Wires the whole server: world config, database, the workspace room, HTTP routes and the
+ * client. Throws (with a message naming the file and field) when the config is bad.
+ */
+export function createAtrium(config: Pick<ServerConfig, "port" | "host" | "dbFile" | "worldFile">, log: Logger, client: ClientServing): Atrium {
+  const world = loadWorld(config.worldFile);
+  const store = new Store(config.dbFile);
+  const rooms = new Set<WorkspaceRoom>();
+  let accepting = false;
+
+  const transport = new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2 });
+  const server = new Server({
+    transport,
+    greet: false,
+    gracefullyShutdown: false,
+    express: async (app) => {
+      mountApi(app, { store, rooms, isAccepting: () => accepting });
+      if (client.kind === "built") mountBuiltClient(app, client.dir);
+      else if (client.kind === "vite") await client.mount(app);
+    },
+  });
+  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, store, log, rooms })).filterBy(["workspace"]);
+
+  return {
+    server,
+    store,
+    world,
+    rooms,
+    async listen() {
+      await server.listen(config.port, config.host);
+      accepting = true;
+    },
+    async close() {
+      accepting = false;
+      await Promise.all(matchMaker.disconnectAll());
+      await server.gracefullyShutdown(false);
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import fs from "node:fs";
+import path from "node:path";
+import express, { type Application } from "express";
+import type { Store } from "../store/store";
+import type { WorkspaceRoom } from "../rooms/workspace-room";
+
+export interface HttpDeps {
+  store: Store;
+  rooms: Set<WorkspaceRoom>;
+  /** True once the room type is defined and the server accepts joins. */
+  isAccepting: () => boolean;
+}
+
+/** Health, readiness and metrics. Mounted before the client so they always answer. */
+export function mountApi(app: Application, deps: HttpDeps): void {
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  app.get("/readyz", (_req, res) => {
+    const checks = { database: deps.store.ping(), rooms: deps.isAccepting() };
+    const ready = checks.database && checks.rooms;
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
+  });
+
+  app.get("/metrics", (_req, res) => {
+    const rooms = [...deps.rooms].map((room) => ({
+      workspace: room.workspace,
+      clients: room.clients.length,
+      people: room.state.people.size,
+      tickMs: room.ticks.summary(),
+    }));
+    res.json({ uptimeS: Math.round(process.uptime()), memoryMb: Math.round(process.memoryUsage().rss / 1e6), rooms });
+  });
+}
+
+/** Serves the built client from `dir`, with index.html for the app's routes. */
+export function mountBuiltClient(app: Application, dir: string): void {
+  const index = path.join(dir, "index.html");
+  if (!fs.existsSync(index)) {
+    app.get("/", (_req, res) => {
+      res
+        .status(503)
+        .type("text/plain")
+        .send(`The client is not built (no ${index}).\nRun "npm run build", or use "npm start", which builds first.\n`);
+    });
+    return;
+  }
+  app.use(express.static(dir, { index: false, maxAge: "1h", setHeaders: immutableAssets }));
+  // The app's own routes (/, /spectate, ...) all load index.html; files that are missing stay 404.
+  app.get(/^\/(?!.*\.[a-z0-9]+$).*/i, (_req, res) => {
+    res.setHeader("Cache-Control", "no-cache");
+    res.sendFile(index);
+  });
+}
+
+/** Vite puts a content hash in every file under assets/, so those can be cached for good. */
+function immutableAssets(res: express.Response, filePath: string): void {
+  if (filePath.includes(`${path.sep}assets${path.sep}`)) res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+}

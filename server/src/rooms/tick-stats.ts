@@ -1,0 +1,36 @@
+/** Keeps the last `capacity` tick durations (ms) and reports percentiles. Fixed memory. */
+export class TickStats {
+  private readonly samples: Float64Array;
+  private next = 0;
+  private filled = 0;
+  total = 0;
+
+  constructor(capacity = 1200) {
+    this.samples = new Float64Array(capacity);
+  }
+
+  record(ms: number): void {
+    this.samples[this.next] = ms;
+    this.next = (this.next + 1) % this.samples.length;
+    if (this.filled < this.samples.length) this.filled++;
+    this.total++;
+  }
+
+  reset(): void {
+    this.next = 0;
+    this.filled = 0;
+    this.total = 0;
+  }
+
+  /** p in [0, 100]; nearest-rank. 0 when empty. */
+  percentile(p: number): number {
+    if (this.filled === 0) return 0;
+    const sorted = Array.from(this.samples.subarray(0, this.filled)).sort((a, b) => a - b);
+    const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+    return sorted[rank]!;
+  }
+
+  summary(): { samples: number; p50: number; p99: number; max: number } {
+    return { samples: this.filled, p50: this.percentile(50), p99: this.percentile(99), max: this.percentile(100) };
+  }
+}

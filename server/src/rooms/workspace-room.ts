@@ -1,0 +1,174 @@
+import { Room, type Client } from "@colyseus/core";
+import type { z } from "zod";
+import { DEFAULT_WORKSPACE, PATCH_INTERVAL_MS, RECONNECT_GRACE_S } from "../../../shared/constants";
+import { ServerMessage, type ErrorPayload } from "../../../shared/protocol/messages";
+import { clientMessageSchemas, joinOptionsSchema, type MovePayload, type RenamePayload } from "../../../shared/protocol/schemas";
+import { Person, WorkspaceState } from "../../../shared/state";
+import type { World } from "../../../shared/world";
+import type { Logger } from "../logger";
+import type { Store } from "../store/store";
+import { describeIssues } from "../world/load-world";
+import { checkMove, insideCampus } from "./movement";
+import { TickStats } from "./tick-stats";
+
+export interface RoomDeps {
+  world: World;
+  store: Store;
+  log: Logger;
+  /** Live rooms of this server, for /metrics and /readyz. Rooms add and remove themselves. */
+  rooms: Set<WorkspaceRoom>;
+}
+
+const AVATAR_COLOURS = ["#e76f51", "#2a9d8f", "#e9c46a", "#8ab17d", "#6d597a", "#457b9d", "#f4a261", "#b56576"];
+
+function colourFor(id: string): string {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+  return AVATAR_COLOURS[Math.abs(h) % AVATAR_COLOURS.length]!;
+}
+
+type Handler<S extends z.ZodType> = (client: Client, payload: z.output<S>) => void;
+
+/**
+ * Builds the authoritative room for one workspace, bound to its world, store and logger.
+ * A factory rather than globals, so tests and benchmarks can run it with their own parts.
+ */
+export function defineWorkspaceRoom(deps: RoomDeps) {
+  const { world, store, log, rooms } = deps;
+
+  return class WorkspaceRoom extends Room<{ state: WorkspaceState }> {
+    override maxClients = 512;
+    override patchRate = PATCH_INTERVAL_MS;
+    workspace = DEFAULT_WORKSPACE;
+    /** Patch encode + message handling time per patch interval, for /metrics and the bench. */
+    readonly ticks = new TickStats();
+    private workSinceLastPatch = 0;
+    /** When each person's last move was accepted (ms, monotonic). */
+    private readonly lastMoveAt = new Map<string, number>();
+
+    override onCreate(options: { workspace?: string }) {
+      this.workspace = options.workspace ?? DEFAULT_WORKSPACE;
+      this.state = new WorkspaceState();
+      this.state.workspace = this.workspace;
+      this.handle("move", this.onMove);
+      this.handle("rename", this.onRename);
+      this.onMessage("*", (client, type) => {
+        this.reject(client, { code: "unknown_message", rejected: String(type), message: `unknown message type "${String(type)}"` });
+      });
+      rooms.add(this);
+      log.info({ workspace: this.workspace, roomId: this.roomId }, "workspace room created");
+    }
+
+    /** Registers a handler whose payload is validated by the message's zod schema first. */
+    private handle<K extends keyof typeof clientMessageSchemas>(type: K, handler: Handler<(typeof clientMessageSchemas)[K]>) {
+      const schema = clientMessageSchemas[type];
+      this.onMessage(type, (client, raw: unknown) => {
+        const started = performance.now();
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) {
+          this.reject(client, { code: "invalid_message", rejected: type, message: describeIssues(parsed.error).join("; ") });
+        } else {
+          handler.call(this, client, parsed.data as never);
+        }
+        this.workSinceLastPatch += performance.now() - started;
+      });
+    }
+
+    private reject(client: Client, error: ErrorPayload) {
+      client.send(ServerMessage.Error, error);
+      log.debug({ workspace: this.workspace, person: client.sessionId, ...error }, "message rejected");
+    }
+
+    override onJoin(client: Client, rawOptions: unknown) {
+      const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
+      if (!parsed.success) throw new Error(`cannot join: ${describeIssues(parsed.error).join("; ")}`);
+      const options = parsed.data;
+
+      const person = new Person();
+      person.id = client.sessionId;
+      person.name = options.name;
+      person.mode = options.mode;
+      person.colour = colourFor(client.sessionId);
+      person.connected = true;
+      const resume = options.resume;
+      if (resume && insideCampus(resume, world.campusRadius)) {
+        person.x = resume.x;
+        person.z = resume.z;
+      } else {
+        const angle = Math.random() * Math.PI * 2;
+        const r = Math.random() * world.spawn.spread;
+        person.x = world.spawn.position[0] + Math.cos(angle) * r;
+        person.z = world.spawn.position[1] + Math.sin(angle) * r;
+      }
+      this.state.people.set(client.sessionId, person);
+      this.lastMoveAt.set(client.sessionId, performance.now());
+
+      client.send(ServerMessage.World, world);
+      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: person.name, mode: person.mode } });
+      log.info({ workspace: this.workspace, person: client.sessionId, name: person.name }, "person joined");
+    }
+
+    override async onDrop(client: Client) {
+      const person = this.state.people.get(client.sessionId);
+      if (person) person.connected = false;
+      log.info({ workspace: this.workspace, person: client.sessionId }, "person dropped; holding their place");
+      await this.allowReconnection(client, RECONNECT_GRACE_S);
+    }
+
+    override onReconnect(client: Client) {
+      const person = this.state.people.get(client.sessionId);
+      if (person) person.connected = true;
+      this.lastMoveAt.set(client.sessionId, performance.now());
+      client.send(ServerMessage.World, world);
+      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "reconnect" });
+      log.info({ workspace: this.workspace, person: client.sessionId }, "person reconnected");
+    }
+
+    override onLeave(client: Client, code?: number) {
+      const person = this.state.people.get(client.sessionId);
+      this.state.people.delete(client.sessionId);
+      this.lastMoveAt.delete(client.sessionId);
+      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: person?.name ?? null, code: code ?? null } });
+      log.info({ workspace: this.workspace, person: client.sessionId, code }, "person left");
+    }
+
+    private onMove(client: Client, move: MovePayload) {
+      const person = this.state.people.get(client.sessionId);
+      if (!person) return;
+      const now = performance.now();
+      const dt = (now - (this.lastMoveAt.get(client.sessionId) ?? now)) / 1000;
+      const verdict = checkMove(person, move, dt, world.campusRadius);
+      if (!verdict.ok) {
+        this.reject(client, { code: verdict.code, rejected: "move", message: verdict.message, correction: { x: person.x, z: person.z } });
+        return;
+      }
+      this.lastMoveAt.set(client.sessionId, now);
+      person.x = move.x;
+      person.z = move.z;
+      person.yaw = move.yaw;
+      person.pitch = move.pitch;
+    }
+
+    private onRename(client: Client, { name }: RenamePayload) {
+      const person = this.state.people.get(client.sessionId);
+      if (!person || person.name === name) return;
+      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "rename", data: { from: person.name, to: name } });
+      person.name = name;
+    }
+
+    override broadcastPatch(): boolean {
+      const started = performance.now();
+      const changed = super.broadcastPatch();
+      this.ticks.record(this.workSinceLastPatch + (performance.now() - started));
+      this.workSinceLastPatch = 0;
+      return changed;
+    }
+
+    override onDispose() {
+      rooms.delete(this);
+      log.info({ workspace: this.workspace }, "workspace room disposed");
+    }
+  };
+}
+
+export type WorkspaceRoom = InstanceType<ReturnType<typeof defineWorkspaceRoom>>;

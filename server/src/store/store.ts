@@ -1,0 +1,88 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { migrations } from "./migrations";
+
+export interface AuditEntry {
+  workspace: string;
+  /** Who did it: a person's id, an agent's id, or "system". */
+  actor: string;
+  /** What happened, e.g. "join", "leave", "reject". */
+  kind: string;
+  data?: Record<string, unknown>;
+}
+
+export interface AuditRow extends Required<AuditEntry> {
+  id: number;
+  at: string;
+}
+
+/**
+ * The persistence layer. SQLite in WAL mode by default; the file is created with its folder.
+ * Writes are synchronous (better-sqlite3), small and prepared once.
+ */
+export class Store {
+  readonly db: Database.Database;
+  private readonly insertAudit: Database.Statement;
+
+  constructor(file: string) {
+    if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000");
+    this.migrate();
+    this.insertAudit = this.db.prepare(
+      "INSERT INTO audit (at, workspace, actor, kind, data) VALUES (?, ?, ?, ?, ?)",
+    );
+  }
+
+  /** The number of migrations applied. */
+  get schemaVersion(): number {
+    return this.db.pragma("user_version", { simple: true }) as number;
+  }
+
+  private migrate(): void {
+    const applied = this.schemaVersion;
+    if (applied > migrations.length) {
+      throw new Error(
+        `database schema version ${applied} is newer than this server knows (${migrations.length}); upgrade Atrium`,
+      );
+    }
+    for (let v = applied; v < migrations.length; v++) {
+      const sql = migrations[v]!;
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  audit(entry: AuditEntry): void {
+    this.insertAudit.run(new Date().toISOString(), entry.workspace, entry.actor, entry.kind, JSON.stringify(entry.data ?? {}));
+  }
+
+  /** Newest first. */
+  recentAudit(limit = 100, workspace?: string): AuditRow[] {
+    const rows = (
+      workspace === undefined
+        ? this.db.prepare("SELECT * FROM audit ORDER BY id DESC LIMIT ?").all(limit)
+        : this.db.prepare("SELECT * FROM audit WHERE workspace = ? ORDER BY id DESC LIMIT ?").all(workspace, limit)
+    ) as Array<Omit<AuditRow, "data"> & { data: string }>;
+    return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  /** True when the database answers a query. */
+  ping(): boolean {
+    try {
+      return this.db.prepare("SELECT 1 AS ok").get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

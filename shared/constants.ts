@@ -1,0 +1,40 @@
+/**
+ * Tunables shared by client and server. Each has its default beside it; change them here,
+ * not at the call sites.
+ */
+
+/** How often the server sends state patches to clients (ms). 50 ms = 20 Hz. */
+export const PATCH_INTERVAL_MS = 50;
+
+/** How often a client sends its own pose while it moves (ms). Matches the patch rate. */
+export const CLIENT_SEND_INTERVAL_MS = 50;
+
+/** Walking speed of a person on desktop (m/s). */
+export const WALK_SPEED = 4;
+
+/** Running speed while Shift is held (m/s). The server's speed limit is based on this. */
+export const RUN_SPEED = 7;
+
+/**
+ * Server-side speed check: a move may cover at most
+ * `RUN_SPEED * MOVE_SPEED_TOLERANCE * dt + MOVE_SLACK_M`, with dt capped at MOVE_MAX_DT_S.
+ * The tolerance absorbs network jitter; the cap stops a client from "saving up" distance.
+ */
+export const MOVE_SPEED_TOLERANCE = 1.5;
+export const MOVE_SLACK_M = 0.5;
+export const MOVE_MAX_DT_S = 0.5;
+
+/** Remote avatars are drawn this far in the past so there are two snapshots to blend (ms). */
+export const INTERPOLATION_DELAY_MS = 100;
+
+/** How long a dropped client keeps its avatar and place while it reconnects (s). */
+export const RECONNECT_GRACE_S = 30;
+
+/** Longest display name a person may choose (characters). */
+export const MAX_NAME_LENGTH = 32;
+
+/** Room name clients join; one room instance per workspace id. */
+export const WORKSPACE_ROOM = "workspace";
+
+/** Workspace joined when the URL names none. */
+export const DEFAULT_WORKSPACE = "main";

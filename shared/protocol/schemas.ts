@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { MAX_NAME_LENGTH } from "../constants";
+import { ClientMessage, personModes } from "./messages";
+
+const finite = z.number().finite();
+/** Radians, kept in a sane range so nobody can send 1e300. */
+const angle = finite.min(-100).max(100);
+
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, "name must not be empty")
+  .max(MAX_NAME_LENGTH, `name must be at most ${MAX_NAME_LENGTH} characters`)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "name must not contain control characters");
+
+export const moveSchema = z.strictObject({
+  x: finite,
+  z: finite,
+  yaw: angle,
+  pitch: finite.min(-Math.PI / 2).max(Math.PI / 2),
+});
+
+export const renameSchema = z.strictObject({ name: nameSchema });
+
+/** Options a client passes to joinOrCreate / reconnect. */
+export const joinOptionsSchema = z.object({
+  workspace: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "workspace must be lower-case letters, digits and dashes")
+    .optional(),
+  name: nameSchema,
+  mode: z.enum(personModes).default("desktop"),
+  /** Where to resume after a full reload; checked against the campus bounds. */
+  resume: z.object({ x: finite, z: finite }).optional(),
+});
+
+/** One schema per client message type, keyed by the wire name. */
+export const clientMessageSchemas = {
+  [ClientMessage.Move]: moveSchema,
+  [ClientMessage.Rename]: renameSchema,
+} as const;
+
+export type MovePayload = z.infer<typeof moveSchema>;
+export type RenamePayload = z.infer<typeof renameSchema>;
+export type JoinOptions = z.input<typeof joinOptionsSchema>;
