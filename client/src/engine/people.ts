@@ -6,3 +6,12 @@ export const remotePoses = new Map<string, SnapshotBuffer>();
 
 /** The person at this device. */
 export const localPlayer = new LocalPlayer();
+
+/**
+ * Where the scene drew each person on the last frame (remote ones interpolated). Written by
+ * the People component; read by labels, the debug handle and tests.
+ */
+export const renderedPoses = new Map<string, { x: number; z: number; yaw: number; pitch: number }>();
+
+/** Third-person camera distance, changed by the mouse wheel (m). */
+export const cameraRig = { distance: 8, min: 3, max: 30 };

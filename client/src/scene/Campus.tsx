@@ -1,0 +1,30 @@
+import { useMemo } from "react";
+import type { World } from "../../../shared/world";
+import { layoutBuildings, layoutPaths, layoutProps, layoutTrees, pathBoxes } from "../engine/campus-layout";
+import { DistrictText } from "./DistrictText";
+import { DistrictZones } from "./DistrictZones";
+import { Ground } from "./Ground";
+import { InstancedBoxes } from "./InstancedBoxes";
+import { Plaza } from "./Plaza";
+import { Trees } from "./Trees";
+
+/**
+ * Everything that does not move. Repeated things (boxes, zones, trees) are instanced, so the
+ * draw calls stay flat however many districts the config has; text is one call per label.
+ */
+export function Campus({ world }: { world: World }) {
+  const boxes = useMemo(() => [...pathBoxes(layoutPaths(world)), ...layoutProps(world), ...layoutBuildings(world)], [world]);
+  const trees = useMemo(() => layoutTrees(world), [world]);
+  return (
+    <group>
+      <Ground radius={world.campusRadius} />
+      <Plaza world={world} />
+      <DistrictZones districts={world.districts} />
+      <InstancedBoxes boxes={boxes} />
+      <Trees trees={trees} />
+      {world.districts.map((d) => (
+        <DistrictText key={d.id} district={d} />
+      ))}
+    </group>
+  );
+}
