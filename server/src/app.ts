@@ -1,6 +1,7 @@
 import { Server, matchMaker } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { Application } from "express";
+import { WebSocket as NodeWebSocket } from "ws";
 import { WORKSPACE_ROOM } from "../../shared/constants";
 import type { World } from "../../shared/world";
 import type { ServerConfig } from "./config";
@@ -29,6 +30,7 @@ export type ClientServing = { kind: "built"; dir: string } | { kind: "vite"; mou
  * client. Throws (with a message naming the file and field) when the config is bad.
  */
 export function createAtrium(config: Pick<ServerConfig, "port" | "host" | "dbFile" | "worldFile">, log: Logger, client: ClientServing): Atrium {
+  provideGlobalWebSocket();
   const world = loadWorld(config.worldFile);
   const store = new Store(config.dbFile);
   const rooms = new Set<WorkspaceRoom>();
@@ -63,4 +65,15 @@ export function createAtrium(config: Pick<ServerConfig, "port" | "host" | "dbFil
       store.close();
     },
   };
+}
+
+/**
+ * Colyseus core 0.18 reads the global `WebSocket.OPEN` when a dropped client reconnects. Node 20
+ * has no global WebSocket (Node 22 does), so without this every reconnection fails with
+ * "WebSocket is not defined" and the person is removed. `ws` is the library the transport uses.
+ */
+function provideGlobalWebSocket(): void {
+  if (typeof globalThis.WebSocket === "undefined") {
+    globalThis.WebSocket = NodeWebSocket as unknown as typeof globalThis.WebSocket;
+  }
 }

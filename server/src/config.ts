@@ -22,7 +22,8 @@ export class ConfigError extends Error {}
 
 function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === "") return 3000;
-  const port = Number(raw);
+  // Digits only: Number() would also read " " as 0 (a random port), "0x50" as 80 and "1e3" as 1000.
+  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`PORT must be an integer between 0 and 65535, got "${raw}"`);
   }

@@ -22,12 +22,13 @@ export const moveSchema = z.strictObject({
 
 export const renameSchema = z.strictObject({ name: nameSchema });
 
+export const workspaceIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "workspace must be lower-case letters, digits and dashes (at most 40)");
+
 /** Options a client passes to joinOrCreate / reconnect. */
 export const joinOptionsSchema = z.object({
-  workspace: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "workspace must be lower-case letters, digits and dashes")
-    .optional(),
+  workspace: workspaceIdSchema.optional(),
   name: nameSchema,
   mode: z.enum(personModes).default("desktop"),
   /** Where to resume after a full reload; checked against the campus bounds. */

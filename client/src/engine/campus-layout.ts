@@ -205,3 +205,16 @@ export function layoutProps(world: World): Box[] {
   }
   return boxes;
 }
+
+/** The fountain in the middle of the plaza (m). */
+export const FOUNTAIN_RADIUS = 2.6;
+/** How far a person's centre stays from a wall (m): roughly the avatar's radius. */
+const BODY_RADIUS = 0.35;
+
+/** Round stand-ins for what people should walk around: the fountain and the buildings. */
+export function layoutObstacles(world: World): { x: number; z: number; r: number }[] {
+  return [
+    { x: 0, z: 0, r: FOUNTAIN_RADIUS + BODY_RADIUS },
+    ...layoutBuildings(world).map((b) => ({ x: b.x, z: b.z, r: Math.hypot(b.w, b.d) * 0.4 + BODY_RADIUS })),
+  ];
+}

@@ -10,6 +10,13 @@ export const ARRIVE_DISTANCE = 0.15;
 export const PITCH_MIN = -1.2;
 export const PITCH_MAX = 1.0;
 
+/** Something round that people walk around (m). */
+export interface Obstacle {
+  x: number;
+  z: number;
+  r: number;
+}
+
 type MoveAction = Extract<Action, "forward" | "back" | "left" | "right" | "turnLeft" | "turnRight" | "run">;
 
 /**
@@ -30,10 +37,14 @@ export class LocalPlayer {
     run: false,
   };
 
+  private obstacles: readonly Obstacle[] = [];
+
   constructor(private campusRadius = Infinity) {}
 
-  setCampusRadius(r: number): void {
-    this.campusRadius = r;
+  /** The walkable area: inside the campus radius and outside every obstacle. */
+  setBounds(campusRadius: number, obstacles: readonly Obstacle[] = []): void {
+    this.campusRadius = campusRadius;
+    this.obstacles = obstacles;
   }
 
   place(x: number, z: number): void {
@@ -109,6 +120,15 @@ export class LocalPlayer {
         nx *= this.campusRadius / r;
         nz *= this.campusRadius / r;
         this.target.active = false;
+      }
+      for (const o of this.obstacles) {
+        const ox = nx - o.x;
+        const oz = nz - o.z;
+        const d = Math.hypot(ox, oz);
+        if (d < o.r && d > 1e-6) {
+          nx = o.x + (ox / d) * o.r;
+          nz = o.z + (oz / d) * o.r;
+        }
       }
       p.x = nx;
       p.z = nz;

@@ -4,6 +4,7 @@ import { ClientMessage, ServerMessage, type ErrorPayload, type PersonMode } from
 import type { JoinOptions, MovePayload } from "../../../shared/protocol/schemas";
 import type { Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
+import { layoutObstacles } from "./campus-layout";
 import { SnapshotBuffer } from "./interpolation";
 import { localPlayer, remotePoses } from "./people";
 import { appStore, removePerson, showNotice, upsertPerson } from "./store";
@@ -105,7 +106,7 @@ export class WorkspaceConnection {
     appStore.setState({ selfId: room.sessionId, status: "connected", statusDetail: "Connected" });
 
     room.onMessage(ServerMessage.World, (world: World) => {
-      localPlayer.setCampusRadius(world.campusRadius);
+      localPlayer.setBounds(world.campusRadius, layoutObstacles(world));
       appStore.setState({ world });
     });
     room.onMessage(ServerMessage.Error, (error: ErrorPayload) => {

@@ -1,6 +1,7 @@
 import { Billboard, Text } from "@react-three/drei";
 import type { World } from "../../../shared/world";
 import { FONT_BOLD } from "../engine/assets";
+import { FOUNTAIN_RADIUS } from "../engine/campus-layout";
 
 /** The central plaza: a paved disc, a fountain and the campus name. */
 export function Plaza({ world }: { world: World }) {
@@ -17,11 +18,11 @@ export function Plaza({ world }: { world: World }) {
       </mesh>
       {/* Fountain */}
       <mesh position-y={0.3}>
-        <cylinderGeometry args={[2.4, 2.6, 0.6, 32]} />
+        <cylinderGeometry args={[FOUNTAIN_RADIUS - 0.2, FOUNTAIN_RADIUS, 0.6, 32]} />
         <meshLambertMaterial color="#c9c2b1" />
       </mesh>
       <mesh position-y={0.62}>
-        <cylinderGeometry args={[2.1, 2.1, 0.05, 32]} />
+        <cylinderGeometry args={[FOUNTAIN_RADIUS - 0.5, FOUNTAIN_RADIUS - 0.5, 0.05, 32]} />
         <meshLambertMaterial color="#5fa8d3" />
       </mesh>
       <mesh position-y={1.6}>

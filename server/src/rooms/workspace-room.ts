@@ -2,7 +2,7 @@ import { Room, type Client } from "@colyseus/core";
 import type { z } from "zod";
 import { DEFAULT_WORKSPACE, PATCH_INTERVAL_MS, RECONNECT_GRACE_S } from "../../../shared/constants";
 import { ServerMessage, type ErrorPayload } from "../../../shared/protocol/messages";
-import { clientMessageSchemas, joinOptionsSchema, type MovePayload, type RenamePayload } from "../../../shared/protocol/schemas";
+import { clientMessageSchemas, joinOptionsSchema, workspaceIdSchema, type MovePayload, type RenamePayload } from "../../../shared/protocol/schemas";
 import { Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import type { Logger } from "../logger";
@@ -46,8 +46,11 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     /** When each person's last move was accepted (ms, monotonic). */
     private readonly lastMoveAt = new Map<string, number>();
 
-    override onCreate(options: { workspace?: string }) {
-      this.workspace = options.workspace ?? DEFAULT_WORKSPACE;
+    override onCreate(options: { workspace?: unknown }) {
+      // Refuse a bad workspace id here, before a room exists for it; onJoin checks the rest.
+      const workspace = workspaceIdSchema.optional().safeParse(options.workspace);
+      if (!workspace.success) throw new Error(`cannot join: workspace: ${workspace.error.issues.map((i) => i.message).join("; ")}`);
+      this.workspace = workspace.data ?? DEFAULT_WORKSPACE;
       this.state = new WorkspaceState();
       this.state.workspace = this.workspace;
       this.handle("move", this.onMove);
@@ -90,6 +93,9 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       person.mode = options.mode;
       person.colour = colourFor(client.sessionId);
       person.connected = true;
+      // Schema fields start undefined; other clients blend these, so they must be numbers from the start.
+      person.yaw = 0;
+      person.pitch = 0;
       const resume = options.resume;
       if (resume && insideCampus(resume, world.campusRadius)) {
         person.x = resume.x;
@@ -110,7 +116,9 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     override async onDrop(client: Client) {
       const person = this.state.people.get(client.sessionId);
-      if (person) person.connected = false;
+      // Colyseus also calls onDrop for a join that onJoin refused: there is no place to hold.
+      if (!person) return;
+      person.connected = false;
       log.info({ workspace: this.workspace, person: client.sessionId }, "person dropped; holding their place");
       await this.allowReconnection(client, RECONNECT_GRACE_S);
     }
@@ -126,9 +134,10 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     override onLeave(client: Client, code?: number) {
       const person = this.state.people.get(client.sessionId);
+      if (!person) return; // a refused join: it never joined, so it does not leave
       this.state.people.delete(client.sessionId);
       this.lastMoveAt.delete(client.sessionId);
-      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: person?.name ?? null, code: code ?? null } });
+      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: person.name, code: code ?? null } });
       log.info({ workspace: this.workspace, person: client.sessionId, code }, "person left");
     }
 

@@ -28,14 +28,20 @@ export class Store {
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
-    this.migrate();
-    this.insertAudit = this.db.prepare(
-      "INSERT INTO audit (at, workspace, actor, kind, data) VALUES (?, ?, ?, ?, ?)",
-    );
+    try {
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("foreign_keys = ON");
+      this.db.pragma("busy_timeout = 5000");
+      this.migrate();
+      this.insertAudit = this.db.prepare(
+        "INSERT INTO audit (at, workspace, actor, kind, data) VALUES (?, ?, ?, ?, ?)",
+      );
+    } catch (err) {
+      // A refused or broken database must not stay open (and locked) behind the error.
+      this.db.close();
+      throw err;
+    }
   }
 
   /** The number of migrations applied. */

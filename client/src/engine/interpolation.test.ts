@@ -1,0 +1,171 @@
+import { describe, expect, it } from "vitest";
+import { SnapshotBuffer, angleDelta, type Pose } from "./interpolation";
+
+const pose = (x: number, z = 0, yaw = 0, pitch = 0): Pose => ({ x, z, yaw, pitch });
+const out = (): Pose => ({ x: NaN, z: NaN, yaw: NaN, pitch: NaN });
+
+/** Capacity of the ring; see interpolation.ts. Pushing more than this must keep the newest. */
+const CAPACITY = 16;
+
+describe("angleDelta", () => {
+  it("returns the signed shortest turn", () => {
+    expect(angleDelta(0, 1)).toBeCloseTo(1);
+    expect(angleDelta(1, 0)).toBeCloseTo(-1);
+    expect(angleDelta(3, -3)).toBeCloseTo(2 * Math.PI - 6); // through +π, not the long way
+    expect(angleDelta(-3, 3)).toBeCloseTo(6 - 2 * Math.PI);
+    expect(angleDelta(0, 4 * Math.PI + 0.5)).toBeCloseTo(0.5);
+    expect(angleDelta(0, -4 * Math.PI - 0.5)).toBeCloseTo(-0.5);
+  });
+
+  it("stays in (-π, π]", () => {
+    expect(angleDelta(0, Math.PI)).toBeCloseTo(Math.PI);
+    expect(angleDelta(0, -Math.PI)).toBeCloseTo(Math.PI);
+    for (let b = -10; b <= 10; b += 0.37) {
+      const d = angleDelta(0.3, b);
+      expect(d).toBeGreaterThan(-Math.PI - 1e-9);
+      expect(d).toBeLessThanOrEqual(Math.PI + 1e-9);
+    }
+  });
+});
+
+describe("SnapshotBuffer", () => {
+  it("reports empty until a snapshot arrives", () => {
+    const buf = new SnapshotBuffer();
+    const o = out();
+    expect(buf.size).toBe(0);
+    expect(buf.sample(0, o)).toBe(false);
+    expect(o.x).toBeNaN();
+  });
+
+  it("blends linearly between the two snapshots around the render time", () => {
+    const buf = new SnapshotBuffer();
+    buf.push(100, pose(0, 10, 0, 0));
+    buf.push(200, pose(10, 20, 1, 0.5));
+    const o = out();
+    expect(buf.sample(150, o)).toBe(true);
+    expect(o).toEqual({ x: 5, z: 15, yaw: 0.5, pitch: 0.25 });
+    buf.sample(125, o);
+    expect(o.x).toBeCloseTo(2.5);
+    expect(o.z).toBeCloseTo(12.5);
+    buf.sample(200, o);
+    expect(o.x).toBe(10);
+  });
+
+  it("picks the right pair among many", () => {
+    const buf = new SnapshotBuffer();
+    for (let i = 0; i < 6; i++) buf.push(i * 50, pose(i * 10));
+    const o = out();
+    buf.sample(175, o); // between t=150 (x=30) and t=200 (x=40)
+    expect(o.x).toBeCloseTo(35);
+    buf.sample(60, o); // between t=50 (x=10) and t=100 (x=20)
+    expect(o.x).toBeCloseTo(12);
+  });
+
+  it("holds the oldest before the range and the newest after it (no extrapolation)", () => {
+    const buf = new SnapshotBuffer();
+    buf.push(100, pose(1, 2, 0.1, 0.2));
+    buf.push(200, pose(3, 4, 0.3, 0.4));
+    const o = out();
+    buf.sample(0, o);
+    expect(o).toEqual(pose(1, 2, 0.1, 0.2));
+    buf.sample(1000, o);
+    expect(o).toEqual(pose(3, 4, 0.3, 0.4));
+  });
+
+  it("holds a single snapshot at any time", () => {
+    const buf = new SnapshotBuffer();
+    buf.push(100, pose(7, 8, 0.5, -0.5));
+    const o = out();
+    for (const t of [0, 100, 500]) {
+      expect(buf.sample(t, o)).toBe(true);
+      expect(o).toEqual(pose(7, 8, 0.5, -0.5));
+    }
+  });
+
+  it("turns yaw the short way across ±π", () => {
+    const buf = new SnapshotBuffer();
+    buf.push(0, pose(0, 0, Math.PI - 0.1));
+    buf.push(100, pose(0, 0, -Math.PI + 0.1));
+    const o = out();
+    buf.sample(50, o);
+    // halfway along the 0.2 rad turn through π, not 0 (the long way round)
+    expect(Math.abs(angleDelta(o.yaw, Math.PI))).toBeLessThan(1e-9);
+    buf.sample(25, o);
+    expect(o.yaw).toBeCloseTo(Math.PI - 0.05);
+
+    const back = new SnapshotBuffer();
+    back.push(0, pose(0, 0, -Math.PI + 0.1));
+    back.push(100, pose(0, 0, Math.PI - 0.1));
+    back.sample(25, o);
+    expect(o.yaw).toBeCloseTo(-Math.PI + 0.05);
+  });
+
+  it("drops snapshots older than the newest", () => {
+    const buf = new SnapshotBuffer();
+    buf.push(100, pose(0));
+    buf.push(200, pose(10));
+    buf.push(150, pose(999));
+    expect(buf.size).toBe(2);
+    const o = out();
+    buf.sample(150, o);
+    expect(o.x).toBeCloseTo(5);
+  });
+
+  it("blends to the newer of two snapshots with the same time", () => {
+    const buf = new SnapshotBuffer();
+    buf.push(100, pose(0));
+    buf.push(200, pose(10));
+    buf.push(200, pose(20));
+    const o = out();
+    buf.sample(200, o);
+    expect(o.x).toBe(20);
+    buf.sample(150, o);
+    expect(o.x).toBeCloseTo(5);
+  });
+
+  it("keeps the newest snapshots when the ring overflows", () => {
+    const buf = new SnapshotBuffer();
+    const total = CAPACITY + 10;
+    for (let i = 0; i < total; i++) buf.push(i * 10, pose(i));
+    expect(buf.size).toBe(CAPACITY);
+    const o = out();
+    const oldestKept = total - CAPACITY;
+    buf.sample(0, o); // before everything kept: the oldest kept, not the very first
+    expect(o.x).toBe(oldestKept);
+    buf.sample(1e9, o);
+    expect(o.x).toBe(total - 1);
+    buf.sample((total - 2) * 10 + 5, o);
+    expect(o.x).toBeCloseTo(total - 1.5);
+    buf.sample(oldestKept * 10 + 5, o);
+    expect(o.x).toBeCloseTo(oldestKept + 0.5);
+  });
+
+  it("reset forgets history and starts at the given pose", () => {
+    const buf = new SnapshotBuffer();
+    for (let i = 0; i < 5; i++) buf.push(1000 + i * 10, pose(i));
+    buf.reset(50, pose(42, 1, 2, 0.3));
+    expect(buf.size).toBe(1);
+    const o = out();
+    buf.sample(0, o);
+    expect(o).toEqual(pose(42, 1, 2, 0.3));
+    buf.sample(2000, o);
+    expect(o.x).toBe(42);
+    // history is gone: earlier times than the old snapshots are accepted again
+    buf.push(60, pose(52));
+    expect(buf.size).toBe(2);
+    buf.sample(55, o);
+    expect(o.x).toBeCloseTo(47);
+  });
+
+  it("does not touch the output when empty, and writes into the given object", () => {
+    const buf = new SnapshotBuffer();
+    const o = pose(1, 2, 3, 4);
+    buf.sample(0, o);
+    expect(o).toEqual(pose(1, 2, 3, 4));
+    buf.push(0, pose(5));
+    const same = o;
+    buf.sample(0, o);
+    expect(same).toBe(o);
+    expect(o.x).toBe(5);
+  });
+});

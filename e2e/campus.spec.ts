@@ -1,0 +1,140 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canvasVariance, drawnPose, enterAs, launchBrowser, screenshot, visit, waitUntil, type Visitor } from "./browser";
+import { startServer, type RunningServer } from "./server";
+
+let server: RunningServer;
+let browser: Browser;
+let ada: Visitor;
+let bob: Visitor;
+let adaId: string;
+let bobId: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("the campus in a real browser", () => {
+  it("shows a loading screen with progress, then the name prompt", async () => {
+    ada = await visit(browser, server.url);
+    const progress = await ada.page.waitForSelector("[role=progressbar]", { timeout: 30_000 }).catch(() => null);
+    // The loader may finish before we look; either way the prompt must follow.
+    if (progress) expect(Number(await progress.getAttribute("aria-valuenow"))).toBeGreaterThanOrEqual(0);
+    await ada.page.waitForSelector("[data-testid=name-prompt]", { timeout: 60_000 });
+    expect(await ada.page.isDisabled("button[type=submit]")).toBe(true); // no name, no entry
+  });
+
+  it("two people join and each sees the other's avatar", async () => {
+    adaId = await enterAs(ada.page, "Ada");
+    bob = await visit(browser, server.url);
+    bobId = await enterAs(bob.page, "Bob");
+    expect(adaId).not.toBe(bobId);
+
+    await waitUntil("Bob draws Ada", () => drawnPose(bob.page, adaId));
+    await waitUntil("Ada draws Bob", () => drawnPose(ada.page, bobId));
+    await expect.poll(() => ada.page.textContent("[data-testid=people-count]")).toBe("2 people here");
+    await expect.poll(() => bob.page.evaluate((id) => window.__atrium.store.getState().people[id]?.name, adaId)).toBe("Ada");
+  });
+
+  it("a key press on one page walks its avatar on the other, smoothly", async () => {
+    const before = (await drawnPose(bob.page, adaId))!;
+    // Record where Bob's page draws Ada on every frame while Ada walks.
+    await bob.page.evaluate((id) => {
+      const w = window as unknown as { __trail: { x: number; z: number }[] };
+      w.__trail = [];
+      const tick = () => {
+        const p = window.__atrium.renderedPoses.get(id);
+        if (p) w.__trail.push({ x: p.x, z: p.z });
+        if (w.__trail.length < 100000) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    }, adaId);
+
+    await ada.page.keyboard.down("KeyW");
+    await waitUntil("Ada walks 2 m on her own page", async () => {
+      const p = await drawnPose(ada.page, adaId);
+      return p && Math.hypot(p.x - before.x, p.z - before.z) > 2;
+    });
+    await ada.page.keyboard.up("KeyW");
+
+    const after = await waitUntil("Bob sees Ada 2 m further on", async () => {
+      const p = await drawnPose(bob.page, adaId);
+      return p && Math.hypot(p.x - before.x, p.z - before.z) > 2 ? p : null;
+    });
+    // W walks forward; at the start yaw is 0, which faces -z.
+    expect(after.z).toBeLessThan(before.z - 1.5);
+
+    const trail = await bob.page.evaluate(() => (window as unknown as { __trail: { x: number; z: number }[] }).__trail);
+    const moving = trail.filter((p, i) => i > 0 && (p.x !== trail[i - 1]!.x || p.z !== trail[i - 1]!.z));
+    expect(moving.length).toBeGreaterThan(3); // drawn at several in-between places, not one jump
+    let biggestStep = 0;
+    for (let i = 1; i < trail.length; i++) biggestStep = Math.max(biggestStep, Math.hypot(trail[i]!.x - trail[i - 1]!.x, trail[i]!.z - trail[i - 1]!.z));
+    // Walking speed is 4 m/s; even at a slow headless frame rate a frame never spans 1.5 m.
+    expect(biggestStep).toBeLessThan(1.5);
+  });
+
+  it("draws a campus that is not blank, and saves a screenshot", async () => {
+    await ada.page.waitForTimeout(500);
+    const variance = await canvasVariance(ada.page);
+    expect(variance).toBeGreaterThan(50);
+    await screenshot(ada.page, "campus-ada.png");
+    await screenshot(bob.page, "campus-bob.png");
+    const stats = await ada.page.evaluate(() => window.__atrium.renderer?.info.render);
+    expect(stats?.calls ?? 0).toBeGreaterThan(0);
+    expect(stats!.calls).toBeLessThanOrEqual(100); // the Quest draw-call budget
+  });
+
+  it("opens and closes the help overlay with ? and H, listing the shortcuts", async () => {
+    const page = ada.page;
+    await page.keyboard.press("Shift+Slash");
+    await page.waitForSelector("[data-testid=help]");
+    const text = (await page.textContent("[data-testid=help]")) ?? "";
+    for (const words of ["Walk forward", "Hold to run", "Look around", "Walk there", "Show or hide this help"]) expect(text).toContain(words);
+    await page.keyboard.press("KeyH");
+    await page.waitForSelector("[data-testid=help]", { state: "detached" });
+    await page.keyboard.press("KeyH");
+    await page.waitForSelector("[data-testid=help]");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("[data-testid=help]", { state: "detached" });
+  });
+
+  it("clicking the ground walks there", async () => {
+    const page = bob.page;
+    const start = (await drawnPose(page, bobId))!;
+    // The camera looks north over the avatar: the lower middle of the screen is ground ahead.
+    await page.mouse.click(640, 560);
+    const target = await waitUntil("a walk target is set", () =>
+      page.evaluate(() => {
+        const t = window.__atrium.localPlayer as unknown as { target: { active: boolean; x: number; z: number } };
+        return t.target.active ? { x: t.target.x, z: t.target.z } : null;
+      }),
+    );
+    await waitUntil("Bob arrives", async () => {
+      const p = await drawnPose(page, bobId);
+      return p && Math.hypot(p.x - target.x, p.z - target.z) < 0.3;
+    });
+    const end = (await drawnPose(page, bobId))!;
+    expect(Math.hypot(end.x - start.x, end.z - start.z)).toBeGreaterThan(0.5);
+  });
+
+  it("remembers the name for next time", async () => {
+    const page = ada.page;
+    expect(await page.evaluate(() => localStorage.getItem("atrium.name"))).toBe("Ada");
+    const again = await ada.context.newPage();
+    await again.goto(server.url);
+    await again.waitForSelector("[data-testid=name-prompt]", { timeout: 60_000 });
+    expect(await again.inputValue("input[name=name]")).toBe("Ada");
+    await again.close();
+  });
+
+  it("saw no page errors", () => {
+    expect(ada.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+});

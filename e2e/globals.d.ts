@@ -1,0 +1,15 @@
+import type { StoreApi } from "zustand/vanilla";
+import type { AppState } from "../client/src/engine/store";
+
+/** The page's debug handle (client/src/engine/debug.ts), as the tests use it. */
+declare global {
+  interface Window {
+    __atrium: {
+      store: StoreApi<AppState>;
+      localPlayer: { pose: { x: number; z: number; yaw: number; pitch: number } };
+      renderedPoses: Map<string, { x: number; z: number; yaw: number; pitch: number }>;
+      renderer: { info: { render: { calls: number; triangles: number } } } | null;
+    };
+  }
+}
+export {};

@@ -1,0 +1,68 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, readConfig } from "./config";
+
+const ROOT = "/srv/atrium";
+
+describe("readConfig", () => {
+  it("has a default for every key, with paths resolved against the root", () => {
+    expect(readConfig({}, ROOT)).toEqual({
+      port: 3000,
+      host: "127.0.0.1",
+      dbFile: path.join(ROOT, "data/atrium.db"),
+      worldFile: path.join(ROOT, "config/world.yaml"),
+      clientDir: path.join(ROOT, "dist/client"),
+      dev: false,
+      logLevel: "info",
+    });
+  });
+
+  it("treats empty strings as unset", () => {
+    const config = readConfig({ PORT: "", HOST: "", ATRIUM_DB: "", ATRIUM_WORLD: "", ATRIUM_CLIENT_DIR: "", LOG_LEVEL: "" }, ROOT);
+    expect(config).toEqual(readConfig({}, ROOT));
+  });
+
+  it("defaults the root to the working directory", () => {
+    expect(readConfig({}).dbFile).toBe(path.resolve(process.cwd(), "data/atrium.db"));
+  });
+
+  it("reads every variable", () => {
+    const config = readConfig(
+      {
+        PORT: "8080",
+        HOST: "0.0.0.0",
+        ATRIUM_DB: "/var/lib/atrium/db.sqlite",
+        ATRIUM_WORLD: "my/world.yaml",
+        ATRIUM_CLIENT_DIR: "build",
+        NODE_ENV: "development",
+        LOG_LEVEL: "debug",
+      },
+      ROOT,
+    );
+    expect(config).toEqual({
+      port: 8080,
+      host: "0.0.0.0",
+      dbFile: "/var/lib/atrium/db.sqlite",
+      worldFile: path.join(ROOT, "my/world.yaml"),
+      clientDir: path.join(ROOT, "build"),
+      dev: true,
+      logLevel: "debug",
+    });
+  });
+
+  it("is in dev mode only for NODE_ENV=development", () => {
+    expect(readConfig({ NODE_ENV: "production" }, ROOT).dev).toBe(false);
+    expect(readConfig({ NODE_ENV: "test" }, ROOT).dev).toBe(false);
+    expect(readConfig({ NODE_ENV: "development" }, ROOT).dev).toBe(true);
+  });
+
+  it("accepts the ends of the port range (0 picks a free port)", () => {
+    expect(readConfig({ PORT: "0" }, ROOT).port).toBe(0);
+    expect(readConfig({ PORT: "65535" }, ROOT).port).toBe(65535);
+  });
+
+  it.each(["abc", "-1", "65536", "80.5", "1e10", "NaN", "Infinity", " ", "0x50", "1e3", "+80", "80 "])("refuses PORT=%s with a message naming the value", (raw) => {
+    expect(() => readConfig({ PORT: raw }, ROOT)).toThrow(ConfigError);
+    expect(() => readConfig({ PORT: raw }, ROOT)).toThrow(`PORT must be an integer between 0 and 65535, got "${raw}"`);
+  });
+});
