@@ -30,6 +30,9 @@ export const PATH_WIDTH = 3;
 export const TREE_COUNT = 160;
 /** Trees grow this far past the campus edge, so the campus sits in a park. */
 export const TREE_BORDER = 30;
+/** Open lawn kept around the plaza and beside the paths, so trees don't crowd the camera (m). */
+const PLAZA_CLEARANCE = 8;
+const PATH_CLEARANCE = 3;
 
 /** A small deterministic PRNG (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -140,9 +143,9 @@ export function layoutTrees(world: World, count = TREE_COUNT, seed = 7): Tree[] 
     const a = rand() * Math.PI * 2;
     const x = Math.cos(a) * r;
     const z = Math.sin(a) * r;
-    if (r < world.plaza.radius + 3) continue;
+    if (r < world.plaza.radius + PLAZA_CLEARANCE) continue;
     if (world.districts.some((d) => Math.hypot(x - d.position[0], z - d.position[1]) < d.radius + 2.5)) continue;
-    if (paths.some((p) => distanceToSegment(x, z, p) < p.width / 2 + 1.5)) continue;
+    if (paths.some((p) => distanceToSegment(x, z, p) < p.width / 2 + PATH_CLEARANCE)) continue;
     if (buildings.some((b) => Math.hypot(x - b.x, z - b.z) < Math.max(b.w, b.d) * 0.75 + 1)) continue;
     trees.push({ x, z, scale: 0.8 + rand() * 0.7 });
   }

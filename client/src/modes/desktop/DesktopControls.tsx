@@ -7,6 +7,11 @@ import { appStore } from "../../engine/store";
 
 /** Radians of look per pixel of mouse movement. */
 const LOOK_SENSITIVITY = 0.005;
+/**
+ * Longest frame step the local player takes (s). Slow devices still walk at full speed; the
+ * server's speed check allows up to MOVE_MAX_DT_S between moves, which is larger.
+ */
+const MAX_FRAME_DT = 0.25;
 /** Camera distance change per wheel notch (fraction). */
 const ZOOM_STEP = 0.1;
 
@@ -91,7 +96,7 @@ export function DesktopControls() {
   }, [canvas]);
 
   useFrame((_, dt) => {
-    if (localPlayer.step(Math.min(dt, 0.1))) connection.markPoseDirty();
+    if (localPlayer.step(Math.min(dt, MAX_FRAME_DT))) connection.markPoseDirty();
     connection.flushPose(performance.now());
   });
   return null;
