@@ -101,6 +101,9 @@ export class WorkspaceConnection {
 
   private attach(room: WorkspaceRoom): void {
     this.room = room;
+    // The SDK skips reconnection for rooms joined under 5 s ago; a drop right after joining
+    // would then take a second seat and leave a "reconnecting" ghost. Reclaim the seat always.
+    room.reconnection.minUptime = 0;
     this.rejoinAttempt = 0;
     sessionStorage.setItem(TOKEN_KEY, room.reconnectionToken);
     appStore.setState({ selfId: room.sessionId, status: "connected", statusDetail: "Connected" });

@@ -1,0 +1,150 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BundleError, runBundle } from "./bundle";
+import { runRemoteLatency } from "./remote-latency";
+import { buildRows, renderMarkdown, toJson, type BenchResults } from "./report";
+import { runRoomCapacity } from "./room-capacity";
+import { startServer, type RunningServer } from "./server-process";
+import { gitInfo, machineInfo } from "./machine";
+import { seededRandom } from "./stats";
+import { CircleWalk, MAX_STEP_M, WALK_AREA_RADIUS_M } from "./walk-path";
+
+/** Smoke test: every scenario at a tiny size, so `npm run bench` cannot rot unnoticed. */
+
+describe("simulated walk", () => {
+  it("stays inside the walk area and never steps further than the server allows", () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const random = seededRandom(seed);
+      const start = { x: (random() - 0.5) * 60, z: (random() - 0.5) * 60 };
+      const walk = new CircleWalk(start, random);
+      let { x, z } = walk.pose;
+      expect(Math.hypot(x - start.x, z - start.z)).toBeLessThan(1e-9);
+      for (let i = 0; i < 400; i++) {
+        const pose = walk.advance(i % 50 === 0 ? 1 : 0.05); // now and then a late timer
+        expect(Math.hypot(pose.x - x, pose.z - z)).toBeLessThanOrEqual(MAX_STEP_M + 1e-9);
+        expect(Math.hypot(pose.x, pose.z)).toBeLessThanOrEqual(Math.max(WALK_AREA_RADIUS_M, Math.hypot(start.x, start.z)) + 1e-9);
+        expect(Math.abs(pose.yaw)).toBeLessThanOrEqual(Math.PI);
+        ({ x, z } = pose);
+      }
+    }
+  });
+});
+
+describe("bundle scenario", () => {
+  let dist: string;
+
+  beforeAll(() => {
+    dist = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-bench-dist-"));
+    fs.mkdirSync(path.join(dist, "assets"));
+    fs.writeFileSync(
+      path.join(dist, "index.html"),
+      `<!doctype html><html><head>
+        <script type="module" crossorigin src="/assets/index-abc.js"></script>
+        <link rel="modulepreload" crossorigin href="/assets/vendor-def.js">
+        <link rel="stylesheet" href="/assets/index.css">
+      </head><body><div id="root"></div></body></html>`,
+    );
+    fs.writeFileSync(path.join(dist, "assets", "index-abc.js"), `import "./vendor-def.js";\n${"console.log('entry');\n".repeat(200)}`);
+    fs.writeFileSync(path.join(dist, "assets", "vendor-def.js"), "export const x = 1;\n".repeat(500));
+    fs.writeFileSync(path.join(dist, "assets", "xr-123.js"), "export const xr = 2;\n".repeat(100));
+    fs.writeFileSync(path.join(dist, "assets", "scene-1.js"), "export const scene = 3;\n".repeat(300));
+    fs.writeFileSync(path.join(dist, "assets", "three-2.js"), "export const three = 4;\n".repeat(300));
+    fs.writeFileSync(path.join(dist, "assets", "index.css"), "body{margin:0}");
+    fs.mkdirSync(path.join(dist, ".vite"));
+    fs.writeFileSync(
+      path.join(dist, ".vite", "manifest.json"),
+      JSON.stringify({
+        "index.html": { file: "assets/index-abc.js", src: "index.html", isEntry: true, dynamicImports: ["src/scene/CampusCanvas.tsx"] },
+        "src/scene/CampusCanvas.tsx": { file: "assets/scene-1.js", src: "src/scene/CampusCanvas.tsx", isDynamicEntry: true, imports: ["_three.js"] },
+        "_three.js": { file: "assets/three-2.js" },
+      }),
+    );
+  });
+
+  afterAll(() => fs.rmSync(dist, { recursive: true, force: true }));
+
+  it("sums the gzipped initial scripts and lists the lazy chunks", () => {
+    const result = runBundle(dist);
+    expect(result.initial.map((f) => f.file)).toEqual(["assets/index-abc.js", "assets/vendor-def.js"]);
+    for (const f of result.initial) {
+      expect(f.gzBytes).toBeGreaterThan(0);
+      expect(f.gzBytes).toBeLessThan(f.bytes);
+    }
+    expect(result.initialGzBytes).toBe(result.initial.reduce((n, f) => n + f.gzBytes, 0));
+    expect(result.lazy.map((f) => f.file).sort()).toEqual(["assets/scene-1.js", "assets/three-2.js", "assets/xr-123.js"]);
+    expect(result.lazyGzBytes).toBeGreaterThan(0);
+  });
+
+  it("counts the 3D scene chunks, found through the manifest, towards the first view only", () => {
+    const result = runBundle(dist);
+    expect(result.firstView.map((f) => f.file).sort()).toEqual(["assets/scene-1.js", "assets/three-2.js"]);
+    expect(result.firstViewGzBytes).toBe(result.initialGzBytes + result.firstView.reduce((n, f) => n + f.gzBytes, 0));
+  });
+
+  it("reports a missing build as a clear error", () => {
+    expect(() => runBundle(path.join(dist, "nope"))).toThrow(BundleError);
+    expect(() => runBundle(path.join(dist, "nope"))).toThrow(/npm run build/);
+  });
+});
+
+describe("server scenarios", () => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startServer();
+  }, 30_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("room capacity runs at a tiny size and yields plausible figures", async () => {
+    const result = await runRoomCapacity(server, { clients: 3, warmupMs: 500, measureMs: 1500, loadProcesses: 2 });
+    expect(result.joined).toBe(3);
+    expect(result.peopleInRoom).toBe(3);
+    expect(result.errors).toBe(0);
+    expect(result.tickMs.samples).toBeGreaterThan(0);
+    for (const v of [result.tickMs.p50, result.tickMs.p99, result.tickMs.max]) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(0);
+    }
+    expect(result.tickMs.p50).toBeLessThanOrEqual(result.tickMs.p99);
+    expect(result.downstream.minBytesPerS).toBeGreaterThan(0);
+    expect(result.downstream.meanBytesPerS).toBeLessThan(1e6);
+    expect(result.downstream.meanMessagesPerS).toBeGreaterThan(5); // about one patch per 50 ms
+    expect(result.upstreamMovesPerS).toBeGreaterThan(5); // about one move per 50 ms
+    expect(result.measuredS).toBeGreaterThan(1);
+    expect(result.loadGenerator.processes).toBe(2);
+  }, 20_000);
+
+  it("remote latency and the report render", async () => {
+    const latency = await runRemoteLatency(server, { durationMs: 1000 });
+    expect(latency.errors).toBe(0);
+    expect(latency.samples).toBeGreaterThan(0);
+    expect(Number.isFinite(latency.p50Ms)).toBe(true);
+    expect(latency.p50Ms).toBeGreaterThan(0);
+    expect(latency.p50Ms).toBeLessThan(1000);
+
+    const scenarios: BenchResults["scenarios"] = {
+      bundle: { ok: false, error: "no client build" },
+      remoteLatency: { ok: true, result: latency },
+      roomCapacity: [{ clients: 200, outcome: { ok: false, error: "skipped" } }],
+    };
+    const results: BenchResults = {
+      generatedAt: new Date().toISOString(),
+      durationS: 1,
+      machine: machineInfo(),
+      git: gitInfo(),
+      settings: { capacitySizes: [200], warmupS: 0, measureS: 0, latencyDurationS: 1, loadProcesses: 2, loadClientsDecodePatches: false },
+      scenarios,
+      rows: buildRows(scenarios),
+    };
+    expect(results.rows.map((r) => r.status)).toEqual(["error", "pass", "info", "error"]);
+    const markdown = renderMarkdown(results);
+    expect(markdown).toContain("npm run bench");
+    expect(markdown).toContain("| Remote motion latency |");
+    expect(JSON.parse(toJson(results))).toHaveProperty("rows");
+  }, 20_000);
+});

@@ -1,0 +1,92 @@
+import { Callbacks } from "@colyseus/sdk";
+import { PATCH_INTERVAL_MS } from "../shared/constants";
+import type { Person } from "../shared/state";
+import { waitForEmptyRoom } from "./room-capacity";
+import type { RunningServer } from "./server-process";
+import { SimClient } from "./sim-client";
+import { percentile, seededRandom } from "./stats";
+
+/** Goal: a move is visible on another client within one patch interval plus this (ms), p50. */
+export const LATENCY_MARGIN_MS = 10;
+export const LATENCY_GOAL_P50_MS = PATCH_INTERVAL_MS + LATENCY_MARGIN_MS;
+/** The mover's send interval varies by ± this (ms), so sends land at every phase of the patch clock. */
+export const LATENCY_SEND_JITTER_MS = 15;
+/** Sent poses remembered for matching what the observer sees. */
+const SENT_HISTORY = 64;
+/** A seen position matches a sent one when both coordinates agree this closely (m; float32 on the wire). */
+const MATCH_TOLERANCE_M = 1e-3;
+const LATENCY_SEED = 0x1a7e;
+
+export interface RemoteLatencyOptions {
+  /** How long the mover walks (ms). */
+  durationMs: number;
+}
+
+export interface RemoteLatencyResult {
+  /** Moves sent, and how many of them the observer saw (later moves in the same patch interval replace earlier ones). */
+  sent: number;
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  goalP50Ms: number;
+  /** "error" messages received by either client. Must be 0. */
+  errors: number;
+}
+
+/**
+ * Remote motion latency on loopback: one client walks, a second one watches its avatar; each
+ * sample is the time from sending a move to the observer decoding the patch that carries it.
+ * Both clients run in this process, so they share one clock.
+ */
+export async function runRemoteLatency(server: RunningServer, options: RemoteLatencyOptions): Promise<RemoteLatencyResult> {
+  await waitForEmptyRoom(server);
+  const observer = await SimClient.join(server.url, "bench-observer");
+  let mover: SimClient | null = null;
+  try {
+    mover = await SimClient.join(server.url, "bench-mover");
+    const moverId = mover.room.sessionId;
+    const sent: { x: number; z: number; at: number; seen: boolean }[] = [];
+    const latencies: number[] = [];
+
+    const callbacks = Callbacks.get(observer.room);
+    callbacks.onAdd("people", (person: Person, id: string) => {
+      if (id !== moverId) return;
+      callbacks.onChange(person, () => {
+        const now = performance.now();
+        for (let i = sent.length - 1; i >= 0; i--) {
+          const s = sent[i]!;
+          if (Math.abs(s.x - person.x) < MATCH_TOLERANCE_M && Math.abs(s.z - person.z) < MATCH_TOLERANCE_M) {
+            if (!s.seen) latencies.push(now - s.at);
+            s.seen = true;
+            break;
+          }
+        }
+      });
+    });
+
+    let sentCount = 0;
+    mover.startWalking(seededRandom(LATENCY_SEED), {
+      jitterMs: LATENCY_SEND_JITTER_MS,
+      onSend: (pose, at) => {
+        sentCount++;
+        sent.push({ x: pose.x, z: pose.z, at, seen: false });
+        if (sent.length > SENT_HISTORY) sent.shift();
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, options.durationMs));
+    mover.stopWalking();
+
+    return {
+      sent: sentCount,
+      samples: latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: percentile(latencies, 100),
+      goalP50Ms: LATENCY_GOAL_P50_MS,
+      errors: observer.errors + mover.errors,
+    };
+  } finally {
+    await Promise.all([observer.leave(), mover?.leave()]);
+  }
+}

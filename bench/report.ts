@@ -1,0 +1,320 @@
+import path from "node:path";
+import { BUNDLE_GOAL_GZ_BYTES, type BundleResult } from "./bundle";
+import type { GitInfo, MachineInfo } from "./machine";
+import type { RemoteLatencyResult } from "./remote-latency";
+import type { RoomCapacityResult } from "./room-capacity";
+import { REPO_ROOT } from "./server-process";
+import { round } from "./stats";
+
+/** Room-capacity goals (DESIGN.md, Performance budgets). */
+export const TICK_P99_GOAL_MS = 5;
+/** Downstream per desktop client (bytes/s; 1 KB = 1000 bytes). */
+export const DOWNSTREAM_GOAL_BYTES_PER_S = 6_000;
+/** The budget's room holds this many agents besides the people; agents arrive in a later issue. */
+export const BUDGET_AGENTS = 50;
+/** The client count the capacity budget is written for. */
+export const BUDGET_CLIENTS = 200;
+
+export type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
+
+export interface BenchSettings {
+  capacitySizes: number[];
+  warmupS: number;
+  measureS: number;
+  latencyDurationS: number;
+  loadProcesses: number;
+  /** Whether load clients decode patches (see LOAD_CLIENTS_DECODE_PATCHES). */
+  loadClientsDecodePatches: boolean;
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  durationS: number;
+  machine: MachineInfo;
+  git: GitInfo | null;
+  settings: BenchSettings;
+  scenarios: {
+    bundle: Outcome<BundleResult>;
+    remoteLatency: Outcome<RemoteLatencyResult>;
+    roomCapacity: { clients: number; outcome: Outcome<RoomCapacityResult> }[];
+  };
+  rows: Row[];
+}
+
+/** pass/fail against the goal; "error" when the scenario could not run; "info" for figures without a goal. */
+export type RowStatus = "pass" | "fail" | "error" | "info";
+
+export interface Row {
+  scenario: string;
+  metric: string;
+  goal: string;
+  measured: string;
+  /** The measured figure as a number, in `unit`; null when the scenario failed. */
+  value: number | null;
+  unit: string;
+  status: RowStatus;
+  note?: string;
+}
+
+export const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+export const ms = (value: number) => `${value.toFixed(2)} ms`;
+const verdict = (ok: boolean): RowStatus => (ok ? "pass" : "fail");
+
+function errorRow(scenario: string, metric: string, goal: string, error: string): Row {
+  return { scenario, metric, goal, measured: "—", value: null, unit: "", status: "error", note: error.split("\n")[0] };
+}
+
+export function buildRows(scenarios: BenchResults["scenarios"]): Row[] {
+  const rows: Row[] = [];
+
+  const bundleScenario = "Bundle";
+  const bundleMetric = "initial JS of the desktop entry, gzip -9";
+  const bundleGoal = `≤ ${kb(BUNDLE_GOAL_GZ_BYTES)}`;
+  if (scenarios.bundle.ok) {
+    const b = scenarios.bundle.result;
+    rows.push({
+      scenario: bundleScenario,
+      metric: bundleMetric,
+      goal: bundleGoal,
+      measured: `${kb(b.initialGzBytes)} (${b.initial.length} files)`,
+      value: b.initialGzBytes,
+      unit: "bytes",
+      status: verdict(b.initialGzBytes <= BUNDLE_GOAL_GZ_BYTES),
+      note: `${b.lazy.length} lazy chunks, ${kb(b.lazyGzBytes)} gz in all`,
+    });
+    rows.push({
+      scenario: bundleScenario,
+      metric: "JS before the campus is drawn (entry + 3D scene chunks), gzip -9",
+      goal: "— (reported, no budget)",
+      measured: `${kb(b.firstViewGzBytes)} (${b.initial.length + b.firstView.length} files)`,
+      value: b.firstViewGzBytes,
+      unit: "bytes",
+      status: "info",
+      note:
+        b.firstView.length > 0
+          ? "the loading screen paints after the entry alone and shows progress while the scene chunks arrive"
+          : "no Vite manifest in the build, so the scene chunks could not be told apart",
+    });
+  } else {
+    rows.push(errorRow(bundleScenario, bundleMetric, bundleGoal, scenarios.bundle.error));
+  }
+
+  const latencyScenario = "Remote motion latency";
+  const latency = scenarios.remoteLatency;
+  if (latency.ok) {
+    const l = latency.result;
+    rows.push({
+      scenario: latencyScenario,
+      metric: "move sent → seen by another client, p50",
+      goal: `≤ ${l.goalP50Ms} ms (patch interval + 10 ms)`,
+      measured: ms(l.p50Ms),
+      value: l.p50Ms,
+      unit: "ms",
+      status: verdict(l.samples > 0 && l.p50Ms <= l.goalP50Ms && l.errors === 0),
+      note: `${l.samples} samples, ${l.errors} errors`,
+    });
+    rows.push({ scenario: latencyScenario, metric: "same, p99", goal: "— (the budget is on p50)", measured: ms(l.p99Ms), value: l.p99Ms, unit: "ms", status: "info" });
+  } else {
+    rows.push(errorRow(latencyScenario, "move sent → seen by another client, p50", "≤ 60 ms (patch interval + 10 ms)", latency.error));
+  }
+
+  for (const { clients, outcome } of scenarios.roomCapacity) {
+    const scenario = `Room capacity, ${clients} clients + 0 agents`;
+    const note =
+      clients === BUDGET_CLIENTS
+        ? `The budget is ${BUDGET_CLIENTS} clients plus ${BUDGET_AGENTS} agents; agents arrive in a later issue, so today this row has 0 agents.`
+        : undefined;
+    if (!outcome.ok) {
+      rows.push(errorRow(scenario, "server tick p99", `≤ ${TICK_P99_GOAL_MS} ms`, outcome.error));
+      continue;
+    }
+    const r = outcome.result;
+    rows.push({
+      scenario,
+      metric: "server tick p99 (patch + messages per interval)",
+      goal: `≤ ${TICK_P99_GOAL_MS} ms`,
+      measured: `${ms(r.tickMs.p99)} (p50 ${ms(r.tickMs.p50)})`,
+      value: r.tickMs.p99,
+      unit: "ms",
+      status: verdict(r.tickMs.samples > 0 && r.tickMs.p99 <= TICK_P99_GOAL_MS),
+      ...(note ? { note } : {}),
+    });
+    rows.push({
+      scenario,
+      metric: "downstream per client (mean)",
+      goal: `≤ ${kb(DOWNSTREAM_GOAL_BYTES_PER_S)}/s`,
+      measured: `${kb(r.downstream.meanBytesPerS)}/s`,
+      value: r.downstream.meanBytesPerS,
+      unit: "bytes/s",
+      status: verdict(r.downstream.meanBytesPerS <= DOWNSTREAM_GOAL_BYTES_PER_S),
+    });
+    const allJoined = r.joined === r.clients && r.peopleInRoom === r.clients;
+    rows.push({
+      scenario,
+      metric: "clients joined; error messages received",
+      goal: "all joined; 0 errors",
+      measured: `${r.joined}/${r.clients} joined; ${r.errors} errors`,
+      value: r.errors,
+      unit: "errors",
+      status: verdict(allJoined && r.errors === 0),
+      ...(r.errorSamples[0] ? { note: r.errorSamples[0] } : r.joinFailures[0] ? { note: r.joinFailures[0] } : {}),
+    });
+  }
+  return rows;
+}
+
+/** An error for the details section: one line inline, several in a fenced block. */
+function errorText(error: string): string {
+  return error.includes("\n") ? `\n\n\`\`\`text\n${error.trim()}\n\`\`\`` : error;
+}
+
+const STATUS_LABEL: Record<RowStatus, string> = { pass: "✅ pass", fail: "❌ fail", error: "⚠️ error", info: "—" };
+
+/** Escapes a value for a markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function table(header: string[], body: string[][]): string {
+  const lines = [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`];
+  for (const row of body) lines.push(`| ${row.map(cell).join(" | ")} |`);
+  return lines.join("\n");
+}
+
+const HOW_TO = `# Benchmarks
+
+This file is written by \`npm run bench\`; do not edit it by hand. The raw figures are in
+\`bench/results.json\`. The budgets come from \`DESIGN.md\` (Performance budgets).
+
+## How to run
+
+\`\`\`sh
+npm run bench            # vite build, then tsx bench/run.ts (about 1½ minutes after the build)
+npx tsx bench/run.ts     # the same without the build: measures dist/client as it is
+\`\`\`
+
+\`bench/run.ts\` measures \`dist/client\` as it finds it (a missing build is reported as an error in
+the bundle row), starts the real server (\`node --import tsx server/src/main.ts\`) on a free
+loopback port with a throw-away database, runs the scenarios one after another, stops every
+process it started (also on Ctrl-C or an error) and writes \`bench/results.json\` and this file. A
+scenario that cannot run is reported as an error, the others still run, and the command exits
+with code 1; goals that are missed are reported but do not fail the command.
+\`bench/bench.test.ts\` runs the scenarios at a tiny size inside \`npx vitest run\`, so the bench
+cannot rot. 1 KB = 1000 bytes throughout. Times are wall-clock: other work on the machine
+inflates them, so the load average at the start of the run is recorded below.
+
+## What each row means
+
+- **Bundle** — the JavaScript a desktop visitor downloads before anything lazy: every
+  \`<script type="module" src>\` and \`<link rel="modulepreload" href>\` in
+  \`dist/client/index.html\`, each gzipped at level 9, summed. The other \`.js\` files under
+  \`dist/client/assets\` are chunks loaded later through dynamic \`import()\` (the budget wants XR,
+  voice and ONNX Runtime there); they are listed below with their sizes and not counted.
+  The app shell (loading screen, name prompt, network) is the entry; the 3D scene (three,
+  React Three Fiber, drei, troika) is one lazy chunk group that the loading screen fetches at
+  once. A second row reports entry + scene chunks, what a visitor downloads before the campus
+  is drawn, with no budget of its own.
+- **Remote motion latency** — two real SDK clients in one process: one walks (a move every
+  50 ± 15 ms), the other watches its avatar. A sample is the time from sending a move to the
+  watcher decoding the patch that carries it, so it includes waiting for the next patch (20 Hz).
+  The budget is on the p50: one patch interval plus 10 ms.
+- **Room capacity, N clients** — N simulated desktop people, each a real \`@colyseus/sdk\` client,
+  join the workspace room as the app does (\`{ workspace, name, mode: "desktop" }\`) and walk smooth
+  circles at 4 m/s within 40 m of the centre, sending \`move\` every 50 ms. They run in separate
+  load-generator processes, away from the server's process. They receive and count every patch
+  but skip decoding it (decoding 200 people's moves for 200 clients would starve the generator,
+  which would then send fewer moves than real clients). After a warm-up the server's statistics
+  are reset (\`POST /metrics/reset\`) and a window is measured:
+  - *server tick* — the room's own figure from \`GET /metrics\`: the time spent encoding and sending
+    each patch plus handling the messages that arrived since the previous patch, per 50 ms interval.
+  - *downstream per client* — WebSocket message payload bytes each client received per second,
+    counted on the client (framing and TCP/IP overhead excluded), averaged over the clients.
+  - *joined; errors* — every client must join, and none may receive an \`error\` message (for
+    example a move refused by the server's speed check), warm-up included.
+
+  The budget is written for 200 clients plus 50 agents on one core; agents arrive in a later
+  issue, so today's rows have 0 agents.
+`;
+
+export function renderMarkdown(results: BenchResults): string {
+  const { machine, git, settings, scenarios } = results;
+  const out: string[] = [HOW_TO];
+
+  out.push("## Latest run\n");
+  out.push(`- Date: ${results.generatedAt} (took ${Math.round(results.durationS)} s)`);
+  out.push(`- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, ${machine.platform}`);
+  out.push(`- Node: ${machine.node}; load average at start ${machine.loadAverage.map((v) => v.toFixed(2)).join(", ")} (1, 5, 15 min)`);
+  out.push(`- Commit: ${git ? `\`${git.commit}\`${git.dirty ? " with uncommitted changes" : ""}` : "unknown (not a git work tree)"}`);
+  out.push(
+    `- Settings: room capacity at ${settings.capacitySizes.join(", ")} clients, ${settings.warmupS} s warm-up and ${settings.measureS} s measured each, ` +
+      `${settings.loadProcesses} load processes; latency walk ${settings.latencyDurationS} s`,
+  );
+  out.push("");
+  out.push(
+    table(
+      ["Scenario", "Metric", "Goal", "Measured", "Result"],
+      results.rows.map((r) => [r.scenario, r.metric, r.goal, r.measured, STATUS_LABEL[r.status]]),
+    ),
+  );
+  const notes = results.rows.filter((r) => r.note && r.status !== "info");
+  if (notes.length > 0) {
+    out.push("\nNotes:\n");
+    for (const r of notes) out.push(`- ${r.scenario}, ${r.metric}: ${r.note}`);
+  }
+
+  out.push("\n## Details\n");
+  out.push("### Bundle\n");
+  if (scenarios.bundle.ok) {
+    const b = scenarios.bundle.result;
+    out.push(`Build: \`${path.relative(REPO_ROOT, b.distDir) || "."}\`, index.html written ${b.builtAt}.\n`);
+    out.push("Initial (loaded by `index.html`):\n");
+    out.push(table(["File", "Size", "gzip -9"], [...b.initial.map((f) => [f.file, kb(f.bytes), kb(f.gzBytes)]), ["**total**", kb(b.initialBytes), `**${kb(b.initialGzBytes)}**`]]));
+    if (b.external.length > 0) out.push(`\nLoaded from another origin (not measured): ${b.external.join(", ")}`);
+    out.push("\nLazy chunks:\n");
+    out.push(b.lazy.length > 0 ? table(["File", "Size", "gzip -9"], b.lazy.map((f) => [f.file, kb(f.bytes), kb(f.gzBytes)])) : "None.");
+  } else {
+    out.push(`Could not run: ${errorText(scenarios.bundle.error)}`);
+  }
+
+  out.push("\n### Room capacity\n");
+  const ok = scenarios.roomCapacity.flatMap((c) => (c.outcome.ok ? [c.outcome.result] : []));
+  if (ok.length > 0) {
+    const col = (f: (r: RoomCapacityResult) => string) => ok.map(f);
+    const pct = (v: number | null) => (v === null ? "n/a" : `${v.toFixed(0)} %`);
+    const rows: [string, string[]][] = [
+      ["Clients joined / in room", col((r) => `${r.joined} / ${r.peopleInRoom}`)],
+      ["Measured window", col((r) => `${r.measuredS.toFixed(1)} s`)],
+      ["Tick samples", col((r) => String(r.tickMs.samples))],
+      ["Tick p50 / p99 / max", col((r) => `${r.tickMs.p50.toFixed(2)} / ${r.tickMs.p99.toFixed(2)} / ${r.tickMs.max.toFixed(2)} ms`)],
+      ["Downstream per client, mean (min–max)", col((r) => `${kb(r.downstream.meanBytesPerS)}/s (${kb(r.downstream.minBytesPerS)}–${kb(r.downstream.maxBytesPerS)})`)],
+      ["Downstream, all clients together", col((r) => `${kb(r.downstream.meanBytesPerS * r.joined)}/s`)],
+      ["Messages received per client", col((r) => `${r.downstream.meanMessagesPerS.toFixed(1)}/s`)],
+      ["Moves sent per client", col((r) => `${r.upstreamMovesPerS.toFixed(1)}/s`)],
+      ["Error messages", col((r) => String(r.errors))],
+      ["Server CPU (one core = 100 %)", col((r) => pct(r.serverCpuPercent))],
+      ["Server memory (RSS)", col((r) => `${r.serverMemoryMb} MB`)],
+      ["Load generators: CPU, event-loop delay p99", col((r) => `${pct(r.loadGenerator.cpuPercent)}, ${r.loadGenerator.loopDelayP99Ms.toFixed(0)} ms`)],
+    ];
+    out.push(table(["", ...ok.map((r) => `${r.clients} clients`)], rows.map(([label, values]) => [label, ...values])));
+    out.push(
+      "\nA high load-generator event-loop delay means the simulated clients were short of CPU and sent " +
+        "fewer moves than real clients would: check *Moves sent per client* (about 20/s when healthy).",
+    );
+  }
+  for (const c of scenarios.roomCapacity) if (!c.outcome.ok) out.push(`\n${c.clients} clients could not run: ${errorText(c.outcome.error)}`);
+
+  out.push("\n### Remote motion latency\n");
+  if (scenarios.remoteLatency.ok) {
+    const l = scenarios.remoteLatency.result;
+    out.push(`${l.sent} moves sent, ${l.samples} seen by the watcher (a later move in the same patch interval replaces an earlier one). ` +
+      `p50 ${ms(l.p50Ms)}, p99 ${ms(l.p99Ms)}, max ${ms(l.maxMs)}; goal p50 ≤ ${l.goalP50Ms} ms. Error messages: ${l.errors}.`);
+  } else {
+    out.push(`Could not run: ${errorText(scenarios.remoteLatency.error)}`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** JSON with fractional numbers rounded to 3 decimals and NaN/Infinity as null. */
+export function toJson(results: BenchResults): string {
+  return `${JSON.stringify(results, (_key, value: unknown) => (typeof value === "number" && !Number.isInteger(value) ? (Number.isFinite(value) ? round(value, 3) : null) : value), 2)}\n`;
+}

@@ -1,0 +1,151 @@
+/**
+ * `npm run bench` (after `vite build`): runs every scenario against the real server and writes
+ * bench/results.json and docs/BENCHMARKS.md. See docs/BENCHMARKS.md for what each row means.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { runBundle, type BundleResult } from "./bundle";
+import { LOAD_CLIENTS_DECODE_PATCHES } from "./load-protocol";
+import { gitInfo, machineInfo } from "./machine";
+import { runRemoteLatency, type RemoteLatencyResult } from "./remote-latency";
+import { buildRows, renderMarkdown, toJson, type BenchResults, type BenchSettings, type Outcome, type Row } from "./report";
+import { LOAD_PROCESSES, runRoomCapacity, type RoomCapacityResult } from "./room-capacity";
+import { REPO_ROOT, startServer, type RunningServer } from "./server-process";
+
+/** Client counts for the room-capacity scenario. */
+const CAPACITY_SIZES = [20, 100, 200];
+/** Warm-up after the last join, before the window (ms). */
+const CAPACITY_WARMUP_MS = 3_000;
+/** Measured window per client count (ms). */
+const CAPACITY_MEASURE_MS = 10_000;
+/** How long the latency scenario's mover walks (ms). */
+const LATENCY_DURATION_MS = 8_000;
+
+const DIST_DIR = path.join(REPO_ROOT, "dist", "client");
+const RESULTS_FILE = path.join(REPO_ROOT, "bench", "results.json");
+const MARKDOWN_FILE = path.join(REPO_ROOT, "docs", "BENCHMARKS.md");
+
+const started = performance.now();
+function log(message: string): void {
+  process.stdout.write(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function attempt<T>(name: string, run: () => T | Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, result: await run() };
+  } catch (err) {
+    log(`${name} failed: ${describe(err)}`);
+    return { ok: false, error: describe(err) };
+  }
+}
+
+/** Writes next to the target and renames, so a reader never sees half a file. */
+function writeAtomically(file: string, content: string): void {
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
+
+function printRows(rows: Row[]): void {
+  const mark = { pass: "PASS ", fail: "FAIL ", error: "ERROR", info: "     " } as const;
+  for (const r of rows) process.stdout.write(`  ${mark[r.status]}  ${r.scenario} — ${r.metric}: ${r.measured} (goal ${r.goal})${r.status === "error" ? ` — ${r.note ?? ""}` : ""}\n`);
+}
+
+async function main(): Promise<number> {
+  const machine = machineInfo();
+  const settings: BenchSettings = {
+    capacitySizes: CAPACITY_SIZES,
+    warmupS: CAPACITY_WARMUP_MS / 1000,
+    measureS: CAPACITY_MEASURE_MS / 1000,
+    latencyDurationS: LATENCY_DURATION_MS / 1000,
+    loadProcesses: LOAD_PROCESSES,
+    loadClientsDecodePatches: LOAD_CLIENTS_DECODE_PATCHES,
+  };
+
+  log(`bundle: measuring ${path.relative(REPO_ROOT, DIST_DIR)}`);
+  const bundle: Outcome<BundleResult> = await attempt("bundle", () => runBundle(DIST_DIR));
+
+  let remoteLatency: Outcome<RemoteLatencyResult>;
+  const roomCapacity: BenchResults["scenarios"]["roomCapacity"] = [];
+  let server: RunningServer | null = null;
+  log("starting the server");
+  const serverStart = await attempt("server start", startServer);
+  try {
+    if (serverStart.ok) {
+      server = serverStart.result;
+      const s = server;
+      log(`server ready at ${s.url} (pid ${s.pid})`);
+      log(`remote latency: walking ${LATENCY_DURATION_MS / 1000} s`);
+      // A scenario that failed because the server died says so, with the server's last words.
+      const withServer = async <T>(name: string, run: () => Promise<T>): Promise<Outcome<T>> => {
+        const outcome = await attempt(name, run);
+        const report = s.exitReport();
+        if (outcome.ok || report === null) return outcome;
+        log(report);
+        return { ok: false, error: `${outcome.error} (${report})` };
+      };
+      remoteLatency = await withServer("remote latency", () => runRemoteLatency(s, { durationMs: LATENCY_DURATION_MS }));
+      for (const clients of CAPACITY_SIZES) {
+        const outcome: Outcome<RoomCapacityResult> = await withServer(`room capacity (${clients})`, () =>
+          runRoomCapacity(s, {
+            clients,
+            warmupMs: CAPACITY_WARMUP_MS,
+            measureMs: CAPACITY_MEASURE_MS,
+            onProgress: (m) => log(`room capacity: ${m}`),
+          }),
+        );
+        if (outcome.ok) {
+          const r = outcome.result;
+          log(`room capacity ${clients}: tick p99 ${r.tickMs.p99.toFixed(2)} ms, ${(r.downstream.meanBytesPerS / 1000).toFixed(1)} KB/s per client, ${r.errors} errors`);
+        }
+        roomCapacity.push({ clients, outcome });
+      }
+    } else {
+      const error = `the server did not start: ${serverStart.error}`;
+      remoteLatency = { ok: false, error };
+      for (const clients of CAPACITY_SIZES) roomCapacity.push({ clients, outcome: { ok: false, error } });
+    }
+  } finally {
+    if (server) {
+      log("stopping the server");
+      await server.stop();
+    }
+  }
+
+  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity };
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    durationS: (performance.now() - started) / 1000,
+    machine,
+    git: gitInfo(),
+    settings,
+    scenarios,
+    rows: buildRows(scenarios),
+  };
+  fs.mkdirSync(path.dirname(MARKDOWN_FILE), { recursive: true });
+  writeAtomically(RESULTS_FILE, toJson(results));
+  writeAtomically(MARKDOWN_FILE, renderMarkdown(results));
+  log(`wrote ${path.relative(REPO_ROOT, RESULTS_FILE)} and ${path.relative(REPO_ROOT, MARKDOWN_FILE)}`);
+  printRows(results.rows);
+  return results.rows.some((r) => r.status === "error") ? 1 : 0;
+}
+
+// Ctrl-C or a kill: exit, and the exit hooks (exit-cleanup.ts) kill the server and load processes.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\nbench: ${signal}, stopping child processes\n`);
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
