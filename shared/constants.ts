@@ -38,3 +38,6 @@ export const WORKSPACE_ROOM = "workspace";
 
 /** Workspace joined when the URL names none. */
 export const DEFAULT_WORKSPACE = "main";
+
+/** Longest thing a person may say to an agent in one message (characters). */
+export const MAX_TALK_LENGTH = 2000;

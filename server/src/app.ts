@@ -10,6 +10,9 @@ import type { Logger } from "./logger";
 import { defineWorkspaceRoom, type WorkspaceRoom } from "./rooms/workspace-room";
 import { Store } from "./store/store";
 import { loadWorld } from "./world/load-world";
+import { loadRoster } from "./agents/roster";
+import { OfflinePlanner, type OfflinePlannerOptions } from "./agents/offline-planner";
+import type { Brain } from "./agents/types";
 
 export interface Atrium {
   server: Server;
@@ -29,10 +32,22 @@ export type ClientServing = { kind: "built"; dir: string } | { kind: "vite"; mou
  * Wires the whole server: world config, database, the workspace room, HTTP routes and the
  * client. Throws (with a message naming the file and field) when the config is bad.
  */
-export function createAtrium(config: Pick<ServerConfig, "port" | "host" | "dbFile" | "worldFile">, log: Logger, client: ClientServing): Atrium {
+export interface AtriumOptions {
+  /** Timings of the offline planner (tests make it quick). */
+  offline?: OfflinePlannerOptions;
+}
+
+export function createAtrium(
+  config: Pick<ServerConfig, "port" | "host" | "dbFile" | "worldFile" | "agentsFile">,
+  log: Logger,
+  client: ClientServing,
+  options: AtriumOptions = {},
+): Atrium {
   provideGlobalWebSocket();
   const world = loadWorld(config.worldFile);
+  const roster = loadRoster(config.agentsFile, world);
   const store = new Store(config.dbFile);
+  const brain: Brain = new OfflinePlanner(roster, store, options.offline);
   const rooms = new Set<WorkspaceRoom>();
   let accepting = false;
 
@@ -47,7 +62,7 @@ export function createAtrium(config: Pick<ServerConfig, "port" | "host" | "dbFil
       else if (client.kind === "vite") await client.mount(app);
     },
   });
-  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, store, log, rooms })).filterBy(["workspace"]);
+  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms })).filterBy(["workspace"]);
 
   return {
     server,

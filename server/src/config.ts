@@ -10,6 +10,8 @@ export interface ServerConfig {
   dbFile: string;
   /** ATRIUM_WORLD: the campus layout. Default config/world.yaml. */
   worldFile: string;
+  /** ATRIUM_AGENTS: the agent roster. Default config/agents.yaml. */
+  agentsFile: string;
   /** ATRIUM_CLIENT_DIR: the built client to serve. Default dist/client. */
   clientDir: string;
   /** NODE_ENV=development: serve the client through Vite with HMR instead of dist/. */
@@ -37,6 +39,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     host: env.HOST || "127.0.0.1",
     dbFile: resolve(env.ATRIUM_DB || "data/atrium.db"),
     worldFile: resolve(env.ATRIUM_WORLD || "config/world.yaml"),
+    agentsFile: resolve(env.ATRIUM_AGENTS || "config/agents.yaml"),
     clientDir: resolve(env.ATRIUM_CLIENT_DIR || "dist/client"),
     dev: env.NODE_ENV === "development",
     logLevel: env.LOG_LEVEL || "info",

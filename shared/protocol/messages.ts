@@ -9,6 +9,10 @@ export const ClientMessage = {
   Move: "move",
   /** Change the sender's display name. */
   Rename: "rename",
+  /** Say something to an agent: it goes into the agent's mailbox. */
+  Talk: "talk",
+  /** Answer an agent's ask_human question. */
+  Answer: "answer",
 } as const;
 export type ClientMessageType = (typeof ClientMessage)[keyof typeof ClientMessage];
 
@@ -18,13 +22,19 @@ export const ServerMessage = {
   World: "world",
   /** A message from this client was refused; nothing changed. */
   Error: "error",
+  /** An agent asks the people a question (ask_human); also sent on join for open questions. */
+  Question: "question",
+  /** A question was answered (or withdrawn); its notification goes away. */
+  QuestionClosed: "question-closed",
+  /** An agent handed a task to another: draw the arc, move the card. */
+  HandOff: "hand-off",
 } as const;
 
 export const personModes = ["desktop", "vr", "ar"] as const;
 export type PersonMode = (typeof personModes)[number];
 
 /** Why a message was refused. */
-export type ErrorCode = "invalid_message" | "unknown_message" | "too_fast" | "out_of_bounds";
+export type ErrorCode = "invalid_message" | "unknown_message" | "too_fast" | "out_of_bounds" | "unknown_agent" | "unknown_question";
 
 export interface ErrorPayload {
   code: ErrorCode;
@@ -34,4 +44,27 @@ export interface ErrorPayload {
   rejected: string;
   /** Where the server has the sender, when a move was refused: snap back here. */
   correction?: { x: number; z: number };
+}
+
+export interface QuestionPayload {
+  requestId: string;
+  agentId: string;
+  agentName: string;
+  question: string;
+  options: string[];
+  taskId: string | null;
+}
+
+export interface QuestionClosedPayload {
+  requestId: string;
+  /** The chosen option, or null when the question was withdrawn (the agent was freed). */
+  choice: string | null;
+  by: string | null;
+}
+
+export interface HandOffPayload {
+  taskId: string;
+  from: string;
+  to: string;
+  title: string;
 }

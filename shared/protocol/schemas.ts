@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_NAME_LENGTH } from "../constants";
+import { MAX_NAME_LENGTH, MAX_TALK_LENGTH } from "../constants";
 import { ClientMessage, personModes } from "./messages";
 
 const finite = z.number().finite();
@@ -35,12 +35,27 @@ export const joinOptionsSchema = z.object({
   resume: z.object({ x: finite, z: finite }).optional(),
 });
 
+export const talkSchema = z.strictObject({
+  agentId: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "must be an agent id"),
+  text: z.string().trim().min(1, "say something").max(MAX_TALK_LENGTH, `at most ${MAX_TALK_LENGTH} characters`),
+});
+
+export const answerSchema = z.strictObject({
+  requestId: z.string().min(1).max(64),
+  choice: z.string().trim().min(1).max(80),
+  comment: z.string().trim().max(500).optional(),
+});
+
 /** One schema per client message type, keyed by the wire name. */
 export const clientMessageSchemas = {
   [ClientMessage.Move]: moveSchema,
   [ClientMessage.Rename]: renameSchema,
+  [ClientMessage.Talk]: talkSchema,
+  [ClientMessage.Answer]: answerSchema,
 } as const;
 
 export type MovePayload = z.infer<typeof moveSchema>;
 export type RenamePayload = z.infer<typeof renameSchema>;
+export type TalkPayload = z.infer<typeof talkSchema>;
+export type AnswerPayload = z.infer<typeof answerSchema>;
 export type JoinOptions = z.input<typeof joinOptionsSchema>;

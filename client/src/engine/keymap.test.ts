@@ -13,6 +13,7 @@ const ALL_ACTIONS: Record<Action, true> = {
   turnLeft: true,
   turnRight: true,
   run: true,
+  talk: true,
   help: true,
   pointerLock: true,
   close: true,

@@ -10,6 +10,7 @@ export type Action =
   | "turnLeft"
   | "turnRight"
   | "run"
+  | "talk"
   | "help"
   | "pointerLock"
   | "close";
@@ -31,15 +32,17 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: "turnLeft", codes: ["KeyQ"], keys: "Q", description: "Turn left" },
   { action: "turnRight", codes: ["KeyE"], keys: "E", description: "Turn right" },
   { action: "run", codes: ["ShiftLeft", "ShiftRight"], keys: "Shift", description: "Hold to run" },
+  { action: "talk", codes: ["KeyT"], keys: "T", description: "Talk to an agent (pick one from the list)" },
   { action: "pointerLock", codes: ["KeyL"], keys: "L", description: "Lock the mouse to look around (Esc to release)" },
   { action: "help", codes: ["Slash", "KeyH"], keys: "? / H", description: "Show or hide this help" },
-  { action: "close", codes: ["Escape"], keys: "Esc", description: "Close help, release the mouse" },
+  { action: "close", codes: ["Escape"], keys: "Esc", description: "Close help or the talk panel, release the mouse" },
 ];
 
 /** Mouse controls, shown in the help overlay beside the keys. */
 export const MOUSE_HINTS: readonly { keys: string; description: string }[] = [
   { keys: "Drag", description: "Look around" },
   { keys: "Click the ground", description: "Walk there" },
+  { keys: "Click an agent", description: "Talk to it" },
   { keys: "Wheel", description: "Zoom the camera in or out" },
 ];
 

@@ -1,13 +1,21 @@
 import { Callbacks, Client, type Room } from "@colyseus/sdk";
 import { CLIENT_SEND_INTERVAL_MS, WORKSPACE_ROOM } from "../../../shared/constants";
-import { ClientMessage, ServerMessage, type ErrorPayload, type PersonMode } from "../../../shared/protocol/messages";
+import {
+  ClientMessage,
+  ServerMessage,
+  type ErrorPayload,
+  type PersonMode,
+  type QuestionClosedPayload,
+  type QuestionPayload,
+} from "../../../shared/protocol/messages";
 import type { JoinOptions, MovePayload } from "../../../shared/protocol/schemas";
-import type { Person, WorkspaceState } from "../../../shared/state";
+import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
+import type { Agent, Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import { layoutObstacles } from "./campus-layout";
 import { SnapshotBuffer } from "./interpolation";
-import { localPlayer, remotePoses } from "./people";
-import { appStore, removePerson, showNotice, upsertPerson } from "./store";
+import { agentPoses, localPlayer, remotePoses } from "./people";
+import { addSpeech, appStore, removeAgent, removePerson, showNotice, upsertAgent, upsertPerson } from "./store";
 
 /** Wait between fresh join attempts once automatic reconnection has given up (ms). */
 export const REJOIN_DELAYS_MS = [1000, 2000, 4000, 8000, 15000] as const;
@@ -80,6 +88,14 @@ export class WorkspaceConnection {
     this.dirty = false;
   }
 
+  talk(agentId: string, text: string): void {
+    this.room?.send(ClientMessage.Talk, { agentId, text });
+  }
+
+  answer(requestId: string, choice: string, comment?: string): void {
+    this.room?.send(ClientMessage.Answer, comment ? { requestId, choice, comment } : { requestId, choice });
+  }
+
   rename(name: string): void {
     this.name = name;
     this.room?.send(ClientMessage.Rename, { name });
@@ -117,7 +133,18 @@ export class WorkspaceConnection {
       showNotice("error", error.message);
     });
 
+    room.onMessage(AgentServerMessage.Speech, (s: SpeechPayload) => addSpeech(s.agentId, s.utteranceId, s.delta, s.done));
+    room.onMessage(ServerMessage.Question, (q: QuestionPayload) => appStore.setState((s) => ({ questions: { ...s.questions, [q.requestId]: q } })));
+    room.onMessage(ServerMessage.QuestionClosed, (c: QuestionClosedPayload) =>
+      appStore.setState((s) => {
+        const { [c.requestId]: _closed, ...rest } = s.questions;
+        return { questions: rest };
+      }),
+    );
+    room.onMessage(ServerMessage.HandOff, () => undefined); // arcs are drawn by a later release
+
     this.watchPeople(room);
+    this.watchAgents(room);
 
     room.onDrop(() => {
       appStore.setState({ status: "reconnecting", statusDetail: "Connection lost — reconnecting…" });
@@ -164,9 +191,43 @@ export class WorkspaceConnection {
     });
   }
 
+  private watchAgents(room: WorkspaceRoom): void {
+    const callbacks = Callbacks.get(room);
+    callbacks.onAdd("agents", (agent: Agent, id: string) => {
+      const meta = () => ({
+        id,
+        name: agent.name,
+        role: agent.role,
+        colour: agent.colour,
+        shape: agent.shape,
+        state: agent.state,
+        reason: agent.reason,
+        taskId: agent.taskId,
+        brain: agent.brain,
+      });
+      upsertAgent(meta());
+      const buffer = agentPoses.get(id) ?? new SnapshotBuffer();
+      buffer.reset(performance.now(), { x: agent.x, z: agent.z, yaw: agent.yaw, pitch: 0 });
+      agentPoses.set(id, buffer);
+      const pose = { x: 0, z: 0, yaw: 0, pitch: 0 };
+      callbacks.onChange(agent, () => {
+        pose.x = agent.x;
+        pose.z = agent.z;
+        pose.yaw = agent.yaw;
+        buffer.push(performance.now(), pose);
+        upsertAgent(meta());
+      });
+    });
+    callbacks.onRemove("agents", (_agent: Agent, id: string) => {
+      agentPoses.delete(id);
+      removeAgent(id);
+    });
+  }
+
   private forgetPeople(): void {
     remotePoses.clear();
-    appStore.setState({ people: {} });
+    agentPoses.clear();
+    appStore.setState({ people: {}, agents: {}, questions: {} });
   }
 
   private scheduleRejoin(reason: string): void {

@@ -1,5 +1,6 @@
 import { useStore } from "zustand";
 import { createStore } from "zustand/vanilla";
+import type { QuestionPayload } from "../../../shared/protocol/messages";
 import type { World } from "../../../shared/world";
 
 /**
@@ -19,6 +20,26 @@ export interface PersonMeta {
   connected: boolean;
 }
 
+export interface AgentMeta {
+  id: string;
+  name: string;
+  role: string;
+  colour: string;
+  shape: string;
+  state: string;
+  reason: string;
+  taskId: string;
+  brain: string;
+}
+
+export interface Speech {
+  utteranceId: string;
+  text: string;
+  done: boolean;
+  /** performance.now() of the last piece. */
+  at: number;
+}
+
 export interface Notice {
   kind: "error" | "info";
   text: string;
@@ -36,6 +57,15 @@ export interface AppState {
   workspace: string;
   selfId: string | null;
   people: Record<string, PersonMeta>;
+  agents: Record<string, AgentMeta>;
+  /** The latest utterance of each agent, growing while it streams. */
+  speech: Record<string, Speech>;
+  /** Open ask_human questions, by request id. */
+  questions: Record<string, QuestionPayload>;
+  /** The agent the talk panel is open for, or null. */
+  talkTo: string | null;
+  /** The talk panel's agent picker (T) is open. */
+  pickerOpen: boolean;
   notice: Notice | null;
   helpOpen: boolean;
 }
@@ -49,6 +79,11 @@ export const initialAppState: AppState = {
   workspace: "main",
   selfId: null,
   people: {},
+  agents: {},
+  speech: {},
+  questions: {},
+  talkTo: null,
+  pickerOpen: false,
   notice: null,
   helpOpen: false,
 };
@@ -65,8 +100,7 @@ export function showNotice(kind: Notice["kind"], text: string): void {
 }
 
 export function upsertPerson(meta: PersonMeta): void {
-  const prev = appStore.getState().people[meta.id];
-  if (prev && prev.name === meta.name && prev.connected === meta.connected && prev.colour === meta.colour && prev.mode === meta.mode) return;
+  if (sameMeta(appStore.getState().people[meta.id], meta)) return;
   appStore.setState((s) => ({ people: { ...s.people, [meta.id]: meta } }));
 }
 
@@ -74,5 +108,32 @@ export function removePerson(id: string): void {
   appStore.setState((s) => {
     const { [id]: _gone, ...rest } = s.people;
     return { people: rest };
+  });
+}
+
+function sameMeta<T extends object>(a: T | undefined, b: T): boolean {
+  if (!a) return false;
+  for (const k in b) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+export function upsertAgent(meta: AgentMeta): void {
+  if (sameMeta(appStore.getState().agents[meta.id], meta)) return;
+  appStore.setState((s) => ({ agents: { ...s.agents, [meta.id]: meta } }));
+}
+
+export function removeAgent(id: string): void {
+  appStore.setState((s) => {
+    const { [id]: _gone, ...rest } = s.agents;
+    return { agents: rest };
+  });
+}
+
+/** Appends a streamed piece to an agent's bubble; a new utterance replaces the old text. */
+export function addSpeech(agentId: string, utteranceId: string, delta: string, done: boolean): void {
+  appStore.setState((s) => {
+    const prev = s.speech[agentId];
+    const text = prev && prev.utteranceId === utteranceId ? prev.text + delta : delta;
+    return { speech: { ...s.speech, [agentId]: { utteranceId, text, done, at: performance.now() } } };
   });
 }

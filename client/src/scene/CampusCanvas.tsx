@@ -3,6 +3,7 @@ import { registerRenderer } from "../engine/debug";
 import { useApp } from "../engine/store";
 import { DesktopControls } from "../modes/desktop/DesktopControls";
 import { FollowCamera } from "../modes/desktop/FollowCamera";
+import { Agents } from "./Agents";
 import { Campus } from "./Campus";
 import { People } from "./People";
 import { WalkTarget } from "./WalkTarget";
@@ -27,6 +28,7 @@ export function CampusCanvas() {
         <directionalLight position={[40, 70, 25]} intensity={1.9} />
         <Campus world={world} />
         <People />
+        <Agents />
         <WalkTarget />
         <DesktopControls />
         <FollowCamera />

@@ -1,7 +1,9 @@
 import { useApp } from "../engine/store";
 import { HelpOverlay } from "./HelpOverlay";
 import { LocationIndicator } from "./LocationIndicator";
+import { QuestionsPanel } from "./QuestionsPanel";
 import { StatusChip } from "./StatusChip";
+import { TalkPanel } from "./TalkPanel";
 import { Toast } from "./Toast";
 
 /** The desktop 2D overlay over the campus. */
@@ -23,8 +25,10 @@ export function Hud() {
         <kbd>?</kbd> help · <kbd>W</kbd>
         <kbd>A</kbd>
         <kbd>S</kbd>
-        <kbd>D</kbd> walk · drag to look · click the ground to go there
+        <kbd>D</kbd> walk · <kbd>T</kbd> talk to an agent · drag to look
       </div>
+      <QuestionsPanel />
+      <TalkPanel />
       <Toast />
       {helpOpen && <HelpOverlay />}
     </div>

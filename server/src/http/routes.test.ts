@@ -7,6 +7,7 @@ import { createAtrium, type Atrium, type ClientServing } from "../app";
 import { createLogger } from "../logger";
 
 const WORLD = path.resolve(__dirname, "../../../config/world.yaml");
+const AGENTS = path.resolve(__dirname, "../../../config/agents.yaml");
 
 let tmp: string;
 
@@ -25,7 +26,7 @@ function freePort(): Promise<number> {
 async function start(name: string, client: ClientServing): Promise<{ atrium: Atrium; url: string }> {
   const port = await freePort();
   const atrium = createAtrium(
-    { port, host: "127.0.0.1", dbFile: path.join(tmp, `${name}.db`), worldFile: WORLD },
+    { port, host: "127.0.0.1", dbFile: path.join(tmp, `${name}.db`), worldFile: WORLD, agentsFile: AGENTS },
     createLogger("silent"),
     client,
   );

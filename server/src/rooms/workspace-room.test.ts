@@ -15,6 +15,7 @@ import { createLogger } from "../logger";
 import type { WorkspaceRoom } from "./workspace-room";
 
 const WORLD_FILE = path.resolve(__dirname, "../../../config/world.yaml");
+const AGENTS_FILE = path.resolve(__dirname, "../../../config/agents.yaml");
 
 /** A joined SDK client plus every "world" and "error" message it has received. */
 interface Joined {
@@ -94,7 +95,7 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-room-"));
   const port = await freePort();
   atrium = createAtrium(
-    { port, host: "127.0.0.1", dbFile: path.join(tmp, "atrium.db"), worldFile: WORLD_FILE },
+    { port, host: "127.0.0.1", dbFile: path.join(tmp, "atrium.db"), worldFile: WORLD_FILE, agentsFile: AGENTS_FILE },
     createLogger("silent"),
     { kind: "none" },
   );

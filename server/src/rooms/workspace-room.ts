@@ -1,18 +1,35 @@
 import { Room, type Client } from "@colyseus/core";
 import type { z } from "zod";
 import { DEFAULT_WORKSPACE, PATCH_INTERVAL_MS, RECONNECT_GRACE_S } from "../../../shared/constants";
+import type { Roster } from "../../../shared/agents";
 import { ServerMessage, type ErrorPayload } from "../../../shared/protocol/messages";
-import { clientMessageSchemas, joinOptionsSchema, workspaceIdSchema, type MovePayload, type RenamePayload } from "../../../shared/protocol/schemas";
+import {
+  clientMessageSchemas,
+  joinOptionsSchema,
+  workspaceIdSchema,
+  type AnswerPayload,
+  type MovePayload,
+  type RenamePayload,
+  type TalkPayload,
+} from "../../../shared/protocol/schemas";
 import { Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
+import { AgentRuntime } from "../agents/runtime";
+import type { Brain } from "../agents/types";
 import type { Logger } from "../logger";
 import type { Store } from "../store/store";
 import { describeIssues } from "../world/load-world";
 import { checkMove, insideCampus } from "./movement";
 import { TickStats } from "./tick-stats";
 
+/** How often agents are stepped: walking, watchdog (ms). */
+export const AGENT_TICK_MS = 50;
+
 export interface RoomDeps {
   world: World;
+  roster: Roster;
+  /** Drives every agent of the room: the offline planner or the LLM loop. */
+  brain: Brain;
   store: Store;
   log: Logger;
   /** Live rooms of this server, for /metrics and /readyz. Rooms add and remove themselves. */
@@ -34,7 +51,7 @@ type Handler<S extends z.ZodType> = (client: Client, payload: z.output<S>) => vo
  * A factory rather than globals, so tests and benchmarks can run it with their own parts.
  */
 export function defineWorkspaceRoom(deps: RoomDeps) {
-  const { world, store, log, rooms } = deps;
+  const { world, roster, brain, store, log, rooms } = deps;
 
   return class WorkspaceRoom extends Room<{ state: WorkspaceState }> {
     override maxClients = 512;
@@ -45,6 +62,9 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     private workSinceLastPatch = 0;
     /** When each person's last move was accepted (ms, monotonic). */
     private readonly lastMoveAt = new Map<string, number>();
+    runtime!: AgentRuntime;
+    /** The first person's arrival starts the offline demo work once per room. */
+    private kickedOff = false;
 
     override onCreate(options: { workspace?: unknown }) {
       // Refuse a bad workspace id here, before a room exists for it; onJoin checks the rest.
@@ -53,8 +73,25 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.workspace = workspace.data ?? DEFAULT_WORKSPACE;
       this.state = new WorkspaceState();
       this.state.workspace = this.workspace;
+      this.runtime = new AgentRuntime({
+        workspace: this.workspace,
+        world,
+        roster,
+        store,
+        log,
+        state: this.state,
+        brain,
+        broadcast: (type, payload) => this.broadcast(type, payload),
+      });
+      this.setSimulationInterval((dtMs) => {
+        const started = performance.now();
+        this.runtime.tick(Math.min(dtMs, 250) / 1000);
+        this.workSinceLastPatch += performance.now() - started;
+      }, AGENT_TICK_MS);
       this.handle("move", this.onMove);
       this.handle("rename", this.onRename);
+      this.handle("talk", this.onTalk);
+      this.handle("answer", this.onAnswer);
       this.onMessage("*", (client, type) => {
         this.reject(client, { code: "unknown_message", rejected: String(type), message: `unknown message type "${String(type)}"` });
       });
@@ -110,7 +147,9 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.lastMoveAt.set(client.sessionId, performance.now());
 
       client.send(ServerMessage.World, world);
+      for (const q of this.runtime.tools.openQuestions()) client.send(ServerMessage.Question, q);
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: person.name, mode: person.mode } });
+      this.kickOff();
       log.info({ workspace: this.workspace, person: client.sessionId, name: person.name }, "person joined");
     }
 
@@ -158,6 +197,42 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       person.pitch = move.pitch;
     }
 
+    /**
+     * With the offline planner, the first arrival in a workspace with no open work asks the
+     * coordinator for a starter task, so the campus is alive with zero configuration.
+     */
+    private kickOff() {
+      if (this.kickedOff || brain.kind !== "offline") return;
+      this.kickedOff = true;
+      const open = store.work.listTasks(this.workspace, { status: ["todo", "doing", "review"] });
+      if (open.length > 0) return;
+      const coordinator = roster.agents.find((a) => a.tools.includes("create_task"));
+      if (!coordinator) return;
+      this.runtime.deliver(coordinator.id, {
+        kind: "message",
+        from: { id: "system", name: "Atrium", kind: "system" },
+        text: "Prepare this week's team brief. Gather what each district did and what is next.",
+      });
+    }
+
+    private onTalk(client: Client, { agentId, text }: TalkPayload) {
+      const person = this.state.people.get(client.sessionId);
+      if (!person) return;
+      if (!this.runtime.agents.has(agentId)) {
+        this.reject(client, { code: "unknown_agent", rejected: "talk", message: `there is no agent "${agentId}" here` });
+        return;
+      }
+      store.work.addMessage({ workspace: this.workspace, fromId: client.sessionId, fromKind: "person", toId: agentId, text });
+      this.runtime.deliver(agentId, { kind: "message", from: { id: client.sessionId, name: person.name, kind: "person" }, text });
+    }
+
+    private onAnswer(client: Client, { requestId, choice, comment }: AnswerPayload) {
+      const person = this.state.people.get(client.sessionId);
+      if (!person) return;
+      const error = this.runtime.tools.answer(requestId, choice, comment ?? "", person.name);
+      if (error) this.reject(client, { code: "unknown_question", rejected: "answer", message: error });
+    }
+
     private onRename(client: Client, { name }: RenamePayload) {
       const person = this.state.people.get(client.sessionId);
       if (!person || person.name === name) return;
@@ -175,6 +250,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     override onDispose() {
       rooms.delete(this);
+      this.runtime?.dispose(); // absent when onCreate refused the room
       log.info({ workspace: this.workspace }, "workspace room disposed");
     }
   };

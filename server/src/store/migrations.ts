@@ -14,4 +14,77 @@ export const migrations: readonly string[] = [
    );
    CREATE INDEX audit_workspace_at ON audit (workspace, at);
    CREATE INDEX audit_kind ON audit (kind);`,
+
+  // 2: the work itself. Tasks and their history, artifacts, messages and every LLM call.
+  // Times are ISO-8601 UTC strings; JSON columns hold objects written by the server.
+  `CREATE TABLE tasks (
+     id            TEXT PRIMARY KEY,
+     workspace     TEXT NOT NULL,
+     title         TEXT NOT NULL,
+     description   TEXT NOT NULL DEFAULT '',
+     status        TEXT NOT NULL CHECK (status IN ('todo', 'doing', 'review', 'done', 'blocked')),
+     assignee_kind TEXT CHECK (assignee_kind IN ('agent', 'person')),
+     assignee      TEXT,
+     district      TEXT,
+     created_by    TEXT NOT NULL,
+     created_at    TEXT NOT NULL,
+     updated_at    TEXT NOT NULL,
+     CHECK ((assignee IS NULL) = (assignee_kind IS NULL))
+   );
+   CREATE INDEX tasks_workspace_updated ON tasks (workspace, updated_at);
+   CREATE INDEX tasks_workspace_status ON tasks (workspace, status);
+   CREATE INDEX tasks_workspace_assignee ON tasks (workspace, assignee);
+
+   CREATE TABLE task_events (
+     id      INTEGER PRIMARY KEY AUTOINCREMENT,
+     task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+     at      TEXT NOT NULL,
+     actor   TEXT NOT NULL,
+     kind    TEXT NOT NULL,
+     data    TEXT NOT NULL DEFAULT '{}'
+   );
+   CREATE INDEX task_events_task ON task_events (task_id, id);
+
+   CREATE TABLE artifacts (
+     id         TEXT PRIMARY KEY,
+     workspace  TEXT NOT NULL,
+     task_id    TEXT REFERENCES tasks (id) ON DELETE SET NULL,
+     title      TEXT NOT NULL,
+     kind       TEXT NOT NULL CHECK (kind IN ('markdown', 'chart')),
+     body       TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX artifacts_workspace_created ON artifacts (workspace, created_at);
+   CREATE INDEX artifacts_task ON artifacts (task_id);
+
+   CREATE TABLE messages (
+     id        INTEGER PRIMARY KEY AUTOINCREMENT,
+     workspace TEXT NOT NULL,
+     at        TEXT NOT NULL,
+     from_id   TEXT NOT NULL,
+     from_kind TEXT NOT NULL CHECK (from_kind IN ('agent', 'person', 'system')),
+     to_id     TEXT,
+     text      TEXT NOT NULL
+   );
+   CREATE INDEX messages_workspace_at ON messages (workspace, at);
+
+   CREATE TABLE llm_calls (
+     id                INTEGER PRIMARY KEY AUTOINCREMENT,
+     at                TEXT    NOT NULL,
+     workspace         TEXT    NOT NULL,
+     agent_id          TEXT    NOT NULL,
+     model             TEXT    NOT NULL,
+     request           TEXT    NOT NULL,
+     response          TEXT,
+     prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+     completion_tokens INTEGER NOT NULL DEFAULT 0,
+     cost_usd          REAL    NOT NULL DEFAULT 0,
+     latency_ms        REAL,
+     ttft_ms           REAL,
+     outcome           TEXT    NOT NULL,
+     error             TEXT
+   );
+   CREATE INDEX llm_calls_workspace_agent ON llm_calls (workspace, agent_id);
+   CREATE INDEX llm_calls_at ON llm_calls (at);`,
 ];

@@ -2,6 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { migrations } from "./migrations";
+import { WorkStore } from "./work-store";
+
+export { WorkStore } from "./work-store";
+export * from "./work-types";
 
 export interface AuditEntry {
   workspace: string;
@@ -24,6 +28,8 @@ export interface AuditRow extends Required<AuditEntry> {
 export class Store {
   readonly db: Database.Database;
   private readonly insertAudit: Database.Statement;
+  /** Tasks, task events, artifacts, messages and LLM calls. */
+  readonly work: WorkStore;
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -37,6 +43,7 @@ export class Store {
       this.insertAudit = this.db.prepare(
         "INSERT INTO audit (at, workspace, actor, kind, data) VALUES (?, ?, ?, ?, ?)",
       );
+      this.work = new WorkStore(this.db);
     } catch (err) {
       // A refused or broken database must not stay open (and locked) behind the error.
       this.db.close();

@@ -41,8 +41,11 @@ export function DesktopControls() {
         case "help":
           if (down && !e.repeat) appStore.setState((s) => ({ helpOpen: !s.helpOpen }));
           return;
+        case "talk":
+          if (down && !e.repeat) appStore.setState((s) => ({ pickerOpen: !s.pickerOpen, talkTo: null }));
+          return;
         case "close":
-          if (down) appStore.setState({ helpOpen: false });
+          if (down) appStore.setState({ helpOpen: false, pickerOpen: false, talkTo: null });
           return;
         case "pointerLock":
           if (down && !e.repeat) {

@@ -1,0 +1,146 @@
+import type { AgentConfig, Roster } from "../../../shared/agents";
+import type { Store } from "../store/store";
+import type { AgentBody, AgentEvent, Brain } from "./types";
+
+export interface OfflinePlannerOptions {
+  /** How long the agent "thinks" before answering (ms). */
+  thinkMs?: number;
+  /** How long it works on a task before writing its artifact (ms). */
+  workMs?: number;
+  /** After this many hand-offs a task goes to a person for approval instead. */
+  maxHops?: number;
+}
+
+export const OFFLINE_DEFAULTS: Required<OfflinePlannerOptions> = { thinkMs: 1200, workMs: 4000, maxHops: 2 };
+
+/** The label people see on agents the planner drives. */
+export const OFFLINE_LABEL = "offline planner";
+
+/**
+ * Drives agents with no language model: deterministic, template output, through exactly the
+ * same validated tool pipeline an LLM would use. On a task it walks home to work, works for a
+ * while, writes an artifact, then hands off to the next agent in the roster — or, after
+ * `maxHops` hand-offs, asks a person to approve and finishes the task on their answer.
+ */
+export class OfflinePlanner implements Brain {
+  readonly kind = "offline" as const;
+  private readonly opts: Required<OfflinePlannerOptions>;
+
+  constructor(
+    private readonly roster: Roster,
+    private readonly store: Store,
+    options: OfflinePlannerOptions = {},
+  ) {
+    this.opts = { ...OFFLINE_DEFAULTS, ...options };
+  }
+
+  async handle(body: AgentBody, event: AgentEvent): Promise<void> {
+    if (event.kind === "message") await this.onMessage(body, event);
+    else await this.onTask(body, event.taskId);
+  }
+
+  /** The agent after `id` in roster order that can take work (wraps around), or null. */
+  nextAgent(id: string): AgentConfig | null {
+    const agents = this.roster.agents;
+    const i = agents.findIndex((a) => a.id === id);
+    for (let k = 1; k < agents.length; k++) {
+      const a = agents[(i + k) % agents.length]!;
+      if (a.tools.includes("update_task")) return a;
+    }
+    return null;
+  }
+
+  private async call(body: AgentBody, tool: string, args: Record<string, unknown>): Promise<string> {
+    const out = await body.runTool(tool, JSON.stringify(args));
+    if (!out.ok) throw new Error(`${tool} failed: ${out.content}`);
+    return out.content;
+  }
+
+  private async onMessage(body: AgentBody, event: Extract<AgentEvent, { kind: "message" }>): Promise<void> {
+    const me = body.config;
+    body.setState("thinking");
+    await body.pause(this.opts.thinkMs);
+    const canPlan = me.tools.includes("create_task");
+    const title = summarise(event.text);
+    const worker = canPlan ? this.nextAgent(me.id) : null;
+    const greeting = event.from.kind === "system" ? "" : `Hi ${event.from.name}! `;
+    if (canPlan && worker) {
+      await this.call(body, "say", {
+        text: `${greeting}I'm ${me.name}, the ${me.role}. No language model is set up, so I'm following the offline plan: I'm putting "${title}" on the board for ${worker.name}.`,
+      });
+      await this.call(body, "create_task", { title, description: event.text, assignee: worker.id });
+    } else {
+      await this.call(body, "say", {
+        text: `${greeting}I'm ${me.name}, the ${me.role}. No language model is set up, so I follow a fixed offline plan and can't take requests of my own. Ask the coordinator to put it on a board and I'll pick it up.`,
+      });
+    }
+  }
+
+  private async onTask(body: AgentBody, taskId: string): Promise<void> {
+    const me = body.config;
+    const task = this.store.work.getTask(taskId);
+    if (!task) throw new Error(`task ${taskId} no longer exists`);
+    await this.call(body, "update_task", { task_id: taskId, status: "doing", notes: `${me.name} (${me.role}) picked this up.` });
+    await this.call(body, "move_to", { district: me.home });
+
+    body.setState("working", task.title.slice(0, 60));
+    await body.pause(this.opts.workMs);
+    if (me.tools.includes("write_artifact")) {
+      await this.call(body, "write_artifact", {
+        task_id: taskId,
+        title: `${me.role}: ${task.title}`.slice(0, 120),
+        kind: "markdown",
+        markdown: artifactTemplate(me, task.title, task.description),
+      });
+    }
+
+    const hops = this.store.work.taskEvents(taskId).filter((e) => e.kind === "handoff").length;
+    const next = this.nextAgent(me.id);
+    if (hops < this.opts.maxHops && next && me.tools.includes("hand_off")) {
+      await this.call(body, "update_task", { task_id: taskId, status: "review", notes: `${me.name} finished the ${me.role.toLowerCase()} pass.` });
+      await this.call(body, "hand_off", { task_id: taskId, to_agent: next.id, note: `Over to you, ${next.name}: my notes are on the artifact wall.` });
+      return;
+    }
+    if (!me.tools.includes("ask_human")) {
+      await this.call(body, "update_task", { task_id: taskId, status: "review", notes: `${me.name} finished; waiting for a person to review.` });
+      return;
+    }
+    const answer = await this.call(body, "ask_human", { question: `Approve "${task.title}"?`, options: ["Approve", "Needs changes"] });
+    if (/answered: Approve/.test(answer)) {
+      await this.call(body, "update_task", { task_id: taskId, status: "done", notes: "Approved by a person." });
+      await this.call(body, "say", { text: `Thanks! "${task.title}" is done.` });
+    } else {
+      await this.call(body, "update_task", { task_id: taskId, status: "blocked", notes: `Changes requested: ${answer}` });
+      await this.call(body, "say", { text: `Understood, I've marked "${task.title}" as blocked until we know what to change.` });
+    }
+  }
+}
+
+/** A task title from what a person said: the first sentence, trimmed to fit. */
+export function summarise(text: string): string {
+  const first = text.trim().split(/(?<=[.!?])\s/)[0] ?? text;
+  const clean = first.replace(/\s+/g, " ").trim();
+  return clean.length <= 80 ? clean : `${clean.slice(0, 77)}…`;
+}
+
+function artifactTemplate(me: AgentConfig, title: string, description: string): string {
+  return [
+    `# ${title}`,
+    "",
+    `*${me.role} notes by ${me.name} — written by the offline planner (no language model configured).*`,
+    "",
+    "## Brief",
+    "",
+    description.trim() || "_No description was given._",
+    "",
+    "## What I did",
+    "",
+    `- Took the task to my desk in ${me.home} and worked through it.`,
+    "- Listed open questions for the next person.",
+    "",
+    "## Next steps",
+    "",
+    "- [ ] Review these notes",
+    "- [ ] Decide whether to approve",
+  ].join("\n");
+}

@@ -1,0 +1,262 @@
+import type { AgentConfig, AgentState, Roster } from "../../../shared/agents";
+import { Agent, type WorkspaceState } from "../../../shared/state";
+import type { World } from "../../../shared/world";
+import type { Logger } from "../logger";
+import type { Store } from "../store/store";
+import { SpeechCoalescer } from "./speech";
+import { steer } from "./steering";
+import { ToolExecutor, type ToolHost } from "./tool-executor";
+import type { AgentBody, AgentEvent, Brain, ToolOutcome } from "./types";
+
+/**
+ * How long an agent may stay in a busy state before the watchdog frees it (s). No agent may
+ * stay stuck: when a deadline passes, its work is aborted, it goes idle, and the reason is shown
+ * and audited. Waiting for a human is not stuck, so it has no deadline here.
+ */
+export const WATCHDOG_DEADLINES_S: Partial<Record<AgentState, number>> = {
+  thinking: 90,
+  speaking: 60,
+  working: 120,
+  walking: 90,
+};
+/** Events kept waiting in one mailbox; older ones are dropped (and audited) past this. */
+export const MAILBOX_LIMIT = 20;
+/** Agents of one district stand this far apart around its centre (m). */
+const HOME_SPREAD = 3;
+
+export class AgentFreedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "AgentFreedError";
+  }
+}
+
+/** One agent as the runtime sees it: config, patched view, mailbox and what it is doing. */
+export class LiveAgent {
+  readonly mailbox: AgentEvent[] = [];
+  busy = false;
+  /** Bumped whenever the agent is freed, so a late finish of old work cannot clear new work. */
+  epoch = 0;
+  stateSince = performance.now();
+  abort = new AbortController();
+  walk: { x: number; z: number; resolve: () => void; reject: (e: Error) => void } | null = null;
+
+  constructor(
+    readonly config: AgentConfig,
+    readonly view: Agent,
+    readonly index: number,
+  ) {}
+}
+
+export interface RuntimeDeps {
+  workspace: string;
+  world: World;
+  roster: Roster;
+  store: Store;
+  log: Logger;
+  state: WorkspaceState;
+  brain: Brain;
+  broadcast: (type: string, payload: unknown) => void;
+}
+
+/**
+ * Runs the agents of one workspace room: places them, delivers their mail one event at a time
+ * to their brain, walks them, streams their speech, and frees any that get stuck.
+ */
+export class AgentRuntime {
+  readonly agents = new Map<string, LiveAgent>();
+  readonly speech: SpeechCoalescer;
+  readonly tools: ToolExecutor;
+  private disposed = false;
+
+  constructor(private readonly deps: RuntimeDeps) {
+    this.speech = new SpeechCoalescer((type, payload) => deps.broadcast(type, payload));
+    deps.roster.agents.forEach((config, i) => {
+      const view = new Agent();
+      view.id = config.id;
+      view.name = config.name;
+      view.role = config.role;
+      view.colour = config.appearance.colour;
+      view.shape = config.appearance.shape;
+      view.state = "idle";
+      view.reason = "";
+      view.taskId = "";
+      view.brain = deps.brain.kind;
+      const spot = this.homeSpot(config, i);
+      view.x = spot.x;
+      view.z = spot.z;
+      view.yaw = 0;
+      deps.state.agents.set(config.id, view);
+      this.agents.set(config.id, new LiveAgent(config, view, i));
+    });
+    this.tools = new ToolExecutor(this.host());
+  }
+
+  /** A standing place in the agent's home district, spread so agents don't overlap. */
+  homeSpot(config: AgentConfig, index: number): { x: number; z: number } {
+    const d = this.deps.world.districts.find((w) => w.id === config.home) ?? this.deps.world.districts[0]!;
+    const a = index * 2.399; // golden angle: neighbours never line up
+    return { x: d.position[0] + Math.cos(a) * HOME_SPREAD, z: d.position[1] + Math.sin(a) * HOME_SPREAD };
+  }
+
+  /** Puts an event in an agent's mailbox. False when there is no such agent. */
+  deliver(agentId: string, event: AgentEvent): boolean {
+    const agent = this.agents.get(agentId);
+    if (!agent || this.disposed) return false;
+    if (agent.mailbox.length >= MAILBOX_LIMIT) {
+      const dropped = agent.mailbox.shift();
+      this.deps.store.audit({ workspace: this.deps.workspace, actor: agentId, kind: "mailbox-overflow", data: { dropped: dropped ?? null } });
+    }
+    agent.mailbox.push(event);
+    this.pump(agent);
+    return true;
+  }
+
+  /** Advances walking agents and runs the watchdog. Called from the room's simulation tick. */
+  tick(dtS: number): void {
+    const now = performance.now();
+    for (const agent of this.agents.values()) {
+      const w = agent.walk;
+      if (w && steer(agent.view, w.x, w.z, dtS)) {
+        agent.walk = null;
+        w.resolve();
+      }
+      const deadline = WATCHDOG_DEADLINES_S[agent.view.state as AgentState];
+      if (deadline !== undefined && now - agent.stateSince > deadline * 1000) {
+        this.free(agent, `freed by the watchdog after ${deadline} s ${agent.view.state}`);
+      }
+    }
+  }
+
+  /** Aborts whatever the agent is doing and leaves it idle with `reason`. */
+  free(agent: LiveAgent, reason: string): void {
+    const was = agent.view.state;
+    agent.epoch++;
+    agent.abort.abort(new AgentFreedError(reason));
+    agent.abort = new AbortController();
+    agent.walk?.reject(new AgentFreedError(reason));
+    agent.walk = null;
+    agent.busy = false;
+    this.tools.cancelQuestionsOf(agent.config.id, reason);
+    this.setState(agent, "idle", reason);
+    this.deps.store.audit({ workspace: this.deps.workspace, actor: agent.config.id, kind: "watchdog", data: { was, reason } });
+    this.deps.log.warn({ workspace: this.deps.workspace, agent: agent.config.id, was, reason }, "agent freed");
+    this.pump(agent);
+  }
+
+  setState(agent: LiveAgent, state: AgentState, reason = ""): void {
+    if (agent.view.state !== state) agent.stateSince = performance.now();
+    agent.view.state = state;
+    agent.view.reason = reason;
+  }
+
+  /** Starts the next event when the agent is free to take it. */
+  private pump(agent: LiveAgent): void {
+    if (agent.busy || this.disposed) return;
+    const state = agent.view.state;
+    if (state === "paused" || state === "waiting-for-human") return;
+    const event = agent.mailbox.shift();
+    if (!event) return;
+    agent.busy = true;
+    const epoch = agent.epoch;
+    const body = this.bodyOf(agent);
+    this.deps.brain
+      .handle(body, event)
+      .catch((err: unknown) => {
+        if (err instanceof AgentFreedError || epoch !== agent.epoch) return;
+        this.deps.log.error({ err, agent: agent.config.id }, "agent brain failed");
+        this.setState(agent, "idle", `error: ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .finally(() => {
+        if (epoch !== agent.epoch) return;
+        agent.busy = false;
+        const s = agent.view.state;
+        if (s === "thinking" || s === "speaking" || s === "working" || s === "walking") this.setState(agent, "idle");
+        this.pump(agent);
+      });
+  }
+
+  private bodyOf(agent: LiveAgent): AgentBody {
+    const signal = agent.abort.signal;
+    return {
+      config: agent.config,
+      workspace: this.deps.workspace,
+      signal,
+      setState: (state, reason) => {
+        if (!signal.aborted) this.setState(agent, state, reason);
+      },
+      runTool: (name, raw): Promise<ToolOutcome> => {
+        if (signal.aborted) return Promise.reject(signal.reason as Error);
+        return this.tools.run(agent, name, raw);
+      },
+      beginSpeech: () => this.beginSpeech(agent),
+      pause: (ms) =>
+        new Promise<void>((resolve, reject) => {
+          if (signal.aborted) return reject(signal.reason as Error);
+          const t = setTimeout(resolve, ms);
+          signal.addEventListener("abort", () => {
+            clearTimeout(t);
+            reject(signal.reason as Error);
+          });
+        }),
+    };
+  }
+
+  /** A streamed utterance: the bubble grows as text arrives; the whole text is stored at the end. */
+  beginSpeech(agent: LiveAgent): { append(delta: string): void; end(): void } {
+    const id = this.speech.begin(agent.config.id);
+    let text = "";
+    this.setState(agent, "speaking");
+    return {
+      append: (delta) => {
+        text += delta;
+        this.speech.append(agent.config.id, id, delta);
+      },
+      end: () => {
+        this.speech.end(agent.config.id, id);
+        if (text.trim()) this.deps.store.work.addMessage({ workspace: this.deps.workspace, fromId: agent.config.id, fromKind: "agent", toId: null, text });
+      },
+    };
+  }
+
+  /** Walks the agent to (x, z); resolves on arrival. */
+  walkTo(agent: LiveAgent, x: number, z: number): Promise<void> {
+    agent.walk?.reject(new Error("a new walk replaced this one"));
+    this.setState(agent, "walking");
+    return new Promise((resolve, reject) => {
+      agent.walk = { x, z, resolve, reject };
+    });
+  }
+
+  private host(): ToolHost {
+    return {
+      workspace: this.deps.workspace,
+      world: this.deps.world,
+      store: this.deps.store,
+      log: this.deps.log,
+      state: this.deps.state,
+      agents: this.agents,
+      walkTo: (agent, x, z) => this.walkTo(agent, x, z),
+      speak: (agent, text) => {
+        const s = this.beginSpeech(agent);
+        s.append(text);
+        s.end();
+      },
+      setState: (agent, state, reason) => this.setState(agent, state, reason),
+      deliver: (agentId, event) => this.deliver(agentId, event),
+      broadcast: this.deps.broadcast,
+      resume: (agent) => this.pump(agent),
+    };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const agent of this.agents.values()) {
+      agent.epoch++;
+      agent.abort.abort(new AgentFreedError("the room closed"));
+      agent.walk?.reject(new AgentFreedError("the room closed"));
+    }
+    this.tools.cancelAll("the room closed");
+    this.speech.dispose();
+  }
+}
