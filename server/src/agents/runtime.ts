@@ -57,6 +57,8 @@ export interface RuntimeDeps {
   state: WorkspaceState;
   brain: Brain;
   broadcast: (type: string, payload: unknown) => void;
+  /** Watchdog deadlines (s); WATCHDOG_DEADLINES_S when absent. */
+  deadlinesS?: Partial<Record<AgentState, number>>;
 }
 
 /**
@@ -121,7 +123,7 @@ export class AgentRuntime {
         agent.walk = null;
         w.resolve();
       }
-      const deadline = WATCHDOG_DEADLINES_S[agent.view.state as AgentState];
+      const deadline = (this.deps.deadlinesS ?? WATCHDOG_DEADLINES_S)[agent.view.state as AgentState];
       if (deadline !== undefined && now - agent.stateSince > deadline * 1000) {
         this.free(agent, `freed by the watchdog after ${deadline} s ${agent.view.state}`);
       }
