@@ -1,0 +1,168 @@
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { ColyseusTestServer } from "@colyseus/testing";
+import type { Room as ClientRoom } from "@colyseus/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WORKSPACE_ROOM } from "../../../shared/constants";
+import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
+import { ServerMessage, type ErrorPayload, type QuestionPayload } from "../../../shared/protocol/messages";
+import type { WorkspaceState } from "../../../shared/state";
+import { createAtrium, type Atrium } from "../app";
+import { createLogger } from "../logger";
+import type { WorkspaceRoom } from "./workspace-room";
+
+const ROOT = path.resolve(__dirname, "../../..");
+let tmp: string;
+let atrium: Atrium;
+let colyseus: ColyseusTestServer;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, check: () => T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Person {
+  room: ClientRoom<unknown, WorkspaceState>;
+  questions: QuestionPayload[];
+  speech: SpeechPayload[];
+  errors: ErrorPayload[];
+}
+
+async function join(workspace: string, name: string): Promise<Person> {
+  const room = await colyseus.sdk.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, { workspace, name });
+  const p: Person = { room, questions: [], speech: [], errors: [] };
+  room.onMessage(ServerMessage.Question, (q: QuestionPayload) => p.questions.push(q));
+  room.onMessage(ServerMessage.QuestionClosed, () => undefined);
+  room.onMessage(ServerMessage.HandOff, () => undefined);
+  room.onMessage(ServerMessage.World, () => undefined);
+  room.onMessage(ServerMessage.Error, (e: ErrorPayload) => p.errors.push(e));
+  room.onMessage(AgentServerMessage.Speech, (s: SpeechPayload) => p.speech.push(s));
+  await room.waitForInitialState();
+  return p;
+}
+
+const serverRoom = (workspace: string) => [...atrium.rooms].find((r) => r.workspace === workspace) as WorkspaceRoom;
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-agents-"));
+  const port = await freePort();
+  atrium = createAtrium(
+    {
+      port,
+      host: "127.0.0.1",
+      dbFile: path.join(tmp, "atrium.db"),
+      worldFile: path.join(ROOT, "config/world.yaml"),
+      agentsFile: path.join(ROOT, "config/agents.yaml"),
+    },
+    createLogger("silent"),
+    { kind: "none" },
+    { offline: { thinkMs: 20, workMs: 50 } },
+  );
+  await atrium.listen();
+  colyseus = new ColyseusTestServer(atrium.server);
+});
+
+afterAll(async () => {
+  await atrium?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("agents in a room, with the offline planner", () => {
+  it("places every agent of the roster in the state, labelled offline", async () => {
+    const ada = await join("agents-a", "Ada");
+    const agents = [...ada.room.state.agents.values()];
+    expect(agents.map((a) => a.id).sort()).toEqual(["bram", "cleo", "iris", "mira", "otto"]);
+    for (const a of agents) expect(a.brain).toBe("offline");
+    await ada.room.leave();
+  });
+
+  it("runs a task from assignment through hand-offs, artifacts and a person's approval to done", async () => {
+    const ws = "agents-flow";
+    const ada = await join(ws, "Ada");
+    // The first arrival kicks off a starter task; it travels until someone asks Ada to approve.
+    const question = await until("an approval question", () => ada.questions[0], 30_000);
+    expect(question.options).toEqual(["Approve", "Needs changes"]);
+    expect(question.taskId).toMatch(/^T-/);
+    await until("the asker to show it is waiting", () => ada.room.state.agents.get(question.agentId)?.state === "waiting-for-human");
+
+    ada.room.send("answer", { requestId: question.requestId, choice: "approve" });
+    const taskId = question.taskId!;
+    await until("the task to be done", () => atrium.store.work.getTask(taskId)?.status === "done");
+
+    const kinds = atrium.store.work.taskEvents(taskId).map((e) => e.kind);
+    expect(kinds[0]).toBe("created");
+    expect(kinds.filter((k) => k === "handoff")).toHaveLength(2);
+    expect(kinds).toContain("approval");
+    expect(atrium.store.work.listArtifacts({ taskId }).length).toBeGreaterThanOrEqual(3);
+    const toolRuns = atrium.store.recentAudit(500, ws).filter((r) => r.kind === "tool");
+    expect(toolRuns.length).toBeGreaterThan(8);
+    expect(toolRuns.every((r) => r.data.allowed === true && r.data.ok === true)).toBe(true);
+    expect(ada.speech.some((s) => s.done && s.delta.includes("done"))).toBe(true);
+
+    // Zero stuck agents: all are back to idle once the work is over.
+    await until("every agent idle", () => [...ada.room.state.agents.values()].every((a) => a.state === "idle"));
+    expect(ada.errors).toEqual([]);
+    await ada.room.leave();
+  });
+
+  it("answers a person who talks to an agent, and the coordinator puts the request on a board", async () => {
+    const ws = "agents-talk";
+    const bob = await join(ws, "Bob");
+    const before = atrium.store.work.listTasks(ws).length;
+    bob.room.send("talk", { agentId: "cleo", text: "Please compare three pricing models for the launch." });
+    await until("Cleo's reply", () => bob.speech.find((s) => s.agentId === "cleo" && s.done && s.delta.includes("Bob")));
+    await until("a new task", () => atrium.store.work.listTasks(ws).length > before);
+    const task = atrium.store.work.listTasks(ws).find((t) => t.title.startsWith("Please compare"));
+    expect(task?.assignee?.kind).toBe("agent");
+    const said = atrium.store.work.recentMessages(ws, 50).map((m) => `${m.fromKind}:${m.text}`);
+    expect(said).toContain("person:Please compare three pricing models for the launch.");
+    expect(said.some((m) => m.startsWith("agent:Hi Bob"))).toBe(true);
+    await bob.room.leave();
+  });
+
+  it("refuses talk to an unknown agent and a bad answer, changing nothing", async () => {
+    const ws = "agents-bad";
+    const eve = await join(ws, "Eve");
+    // Agents talk too (the starter task), so count only what people said.
+    const fromPeople = () => atrium.store.work.recentMessages(ws, 100).filter((m) => m.fromKind === "person").length;
+    const messagesBefore = fromPeople();
+    eve.room.send("talk", { agentId: "nobody", text: "hello" });
+    eve.room.send("talk", { agentId: "cleo", text: "" });
+    eve.room.send("answer", { requestId: "Q-999", choice: "Approve" });
+    await until("three errors", () => eve.errors.length >= 3 && eve.errors);
+    expect(eve.errors.map((e) => e.code).sort()).toEqual(["invalid_message", "unknown_agent", "unknown_question"]);
+    expect(fromPeople()).toBe(messagesBefore);
+    expect(serverRoom(ws).runtime.agents.get("cleo")!.mailbox).toHaveLength(0);
+    await eve.room.leave();
+  });
+
+  it("sends open questions to people who join later", async () => {
+    const ws = "agents-late";
+    const first = await join(ws, "First");
+    const q = await until("a question", () => first.questions[0], 30_000);
+    const late = await join(ws, "Late");
+    await until("the late joiner to get the open question", () => late.questions.find((x) => x.requestId === q.requestId));
+    late.room.send("answer", { requestId: q.requestId, choice: "Needs changes" });
+    await until("the task to be blocked", () => atrium.store.work.getTask(q.taskId!)?.status === "blocked");
+    await first.room.leave();
+    await late.room.leave();
+  });
+});
