@@ -8,6 +8,7 @@ declare global {
       store: StoreApi<AppState>;
       localPlayer: { pose: { x: number; z: number; yaw: number; pitch: number } };
       renderedPoses: Map<string, { x: number; z: number; yaw: number; pitch: number }>;
+      renderedAgentPoses: Map<string, { x: number; z: number; yaw: number; pitch: number }>;
       renderer: { info: { render: { calls: number; triangles: number } } } | null;
     };
   }

@@ -1,5 +1,5 @@
 import type { WebGLRenderer } from "three";
-import { localPlayer, remotePoses, renderedPoses } from "./people";
+import { localPlayer, remotePoses, renderedAgentPoses, renderedPoses } from "./people";
 import { appStore } from "./store";
 
 let renderer: WebGLRenderer | null = null;
@@ -20,6 +20,7 @@ export function exposeDebugHandle(): void {
       localPlayer,
       remotePoses,
       renderedPoses,
+      renderedAgentPoses,
       get renderer() {
         return renderer;
       },
