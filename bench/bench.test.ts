@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { brokerOverheadRows, runBrokerOverhead } from "./broker-overhead";
 import { BundleError, runBundle } from "./bundle";
 import { runRemoteLatency } from "./remote-latency";
 import { buildRows, renderMarkdown, toJson, type BenchResults } from "./report";
@@ -146,5 +147,25 @@ describe("server scenarios", () => {
     expect(markdown).toContain("npm run bench");
     expect(markdown).toContain("| Remote motion latency |");
     expect(JSON.parse(toJson(results))).toHaveProperty("rows");
+  }, 20_000);
+});
+
+describe("LLM broker scenario", () => {
+  it("measures time to first token both ways and streams concurrent calls, at a tiny size", async () => {
+    const r = await runBrokerOverhead({ samples: 6, warmup: 2, concurrentCalls: 4 });
+    expect(r.samples).toBe(6);
+    for (const v of [r.brokerP50Ms, r.directP50Ms, r.brokerP99Ms, r.directP99Ms]) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThan(0);
+      expect(v).toBeLessThan(1000);
+    }
+    expect(r.addedP50Ms).toBeCloseTo(r.brokerP50Ms - r.directP50Ms, 9);
+    expect(r.concurrent).toMatchObject({ calls: 4, ok: 4, failures: [], maxInFlight: 4 });
+    expect(r.concurrent.wallMs).toBeGreaterThan(900); // 100 chunks, 10 ms apart, all at once
+    const rows = brokerOverheadRows({ ok: true, result: r });
+    expect(rows.map((row) => row.scenario)).toEqual(["LLM broker", "LLM broker"]);
+    expect(rows[1]!.status).toBe("pass");
+    expect(brokerOverheadRows({ ok: false, error: "boom" })[0]!.status).toBe("error");
+    expect(brokerOverheadRows(undefined)).toEqual([]);
   }, 20_000);
 });

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { brokerOverheadDetails, brokerOverheadRows, type BrokerOverheadResult } from "./broker-overhead";
 import { BUNDLE_GOAL_GZ_BYTES, type BundleResult } from "./bundle";
 import type { GitInfo, MachineInfo } from "./machine";
 import type { RemoteLatencyResult } from "./remote-latency";
@@ -37,6 +38,8 @@ export interface BenchResults {
     bundle: Outcome<BundleResult>;
     remoteLatency: Outcome<RemoteLatencyResult>;
     roomCapacity: { clients: number; outcome: Outcome<RoomCapacityResult> }[];
+    /** Absent when the scenario was not run. */
+    brokerOverhead?: Outcome<BrokerOverheadResult>;
   };
   rows: Row[];
 }
@@ -160,6 +163,7 @@ export function buildRows(scenarios: BenchResults["scenarios"]): Row[] {
       ...(r.errorSamples[0] ? { note: r.errorSamples[0] } : r.joinFailures[0] ? { note: r.joinFailures[0] } : {}),
     });
   }
+  rows.push(...brokerOverheadRows(scenarios.brokerOverhead));
   return rows;
 }
 
@@ -234,6 +238,13 @@ inflates them, so the load average at the start of the run is recorded below.
 
   The budget is written for 200 clients plus 50 agents on one core; agents arrive in a later
   issue, so today's rows have 0 agents.
+- **LLM broker** — time to first token (request sent → first content delta) through
+  \`LlmBroker.stream()\` versus the same \`openai\` SDK client called directly, against one fake
+  OpenAI-compatible server (\`e2e/fake-openai.ts\`, real HTTP and SSE on loopback, in the bench's
+  own process). Both paths take the same number of samples in the same run, interleaved, and
+  alternate which goes first. The goal is on the difference of the two p50s. A second row starts
+  50 streaming calls through the broker at once (each 100 chunks, one every 10 ms) and checks
+  that all finish; it reports the wall time and this process's event-loop delay meanwhile.
 `;
 
 export function renderMarkdown(results: BenchResults): string {
@@ -311,6 +322,7 @@ export function renderMarkdown(results: BenchResults): string {
   } else {
     out.push(`Could not run: ${errorText(scenarios.remoteLatency.error)}`);
   }
+  out.push(...brokerOverheadDetails(scenarios.brokerOverhead));
   return `${out.join("\n")}\n`;
 }
 

@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { BROKER_CONCURRENT_CALLS, runBrokerOverhead, type BrokerOverheadResult } from "./broker-overhead";
 import { runBundle, type BundleResult } from "./bundle";
 import { LOAD_CLIENTS_DECODE_PATCHES } from "./load-protocol";
 import { gitInfo, machineInfo } from "./machine";
@@ -20,6 +21,9 @@ const CAPACITY_WARMUP_MS = 3_000;
 const CAPACITY_MEASURE_MS = 10_000;
 /** How long the latency scenario's mover walks (ms). */
 const LATENCY_DURATION_MS = 8_000;
+/** Time-to-first-token samples per path (broker and direct SDK), after the warm-up calls. */
+const BROKER_SAMPLES = 400;
+const BROKER_WARMUP = 40;
 
 const DIST_DIR = path.join(REPO_ROOT, "dist", "client");
 const RESULTS_FILE = path.join(REPO_ROOT, "bench", "results.json");
@@ -69,6 +73,11 @@ async function main(): Promise<number> {
   log(`bundle: measuring ${path.relative(REPO_ROOT, DIST_DIR)}`);
   const bundle: Outcome<BundleResult> = await attempt("bundle", () => runBundle(DIST_DIR));
 
+  log(`LLM broker: ${BROKER_SAMPLES} time-to-first-token samples per path, then ${BROKER_CONCURRENT_CALLS} concurrent calls`);
+  const brokerOverhead: Outcome<BrokerOverheadResult> = await attempt("LLM broker", () =>
+    runBrokerOverhead({ samples: BROKER_SAMPLES, warmup: BROKER_WARMUP, concurrentCalls: BROKER_CONCURRENT_CALLS }),
+  );
+
   let remoteLatency: Outcome<RemoteLatencyResult>;
   const roomCapacity: BenchResults["scenarios"]["roomCapacity"] = [];
   let server: RunningServer | null = null;
@@ -116,7 +125,7 @@ async function main(): Promise<number> {
     }
   }
 
-  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity };
+  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, brokerOverhead };
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
     durationS: (performance.now() - started) / 1000,

@@ -110,6 +110,9 @@ export async function startServer(): Promise<RunningServer> {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
+      // Agents run the offline planner: the capacity rows must not depend on (or pay) an LLM.
+      OPENAI_BASE_URL: "",
+      OPENAI_API_KEY: "",
       PORT: String(port),
       HOST: "127.0.0.1",
       ATRIUM_DB: path.join(tmp, "atrium.db"),

@@ -36,7 +36,18 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   let out = "";
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ATRIUM_DB: dbFile, LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
+    env: {
+      ...process.env,
+      // Hermetic by default: the offline planner, whatever LLM the developer has configured.
+      OPENAI_BASE_URL: "",
+      OPENAI_API_KEY: "",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ATRIUM_DB: dbFile,
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));

@@ -11,11 +11,15 @@ import { defineWorkspaceRoom, type WorkspaceRoom } from "./rooms/workspace-room"
 import { Store } from "./store/store";
 import { loadWorld } from "./world/load-world";
 import { loadRoster } from "./agents/roster";
+import { LlmBrain } from "./agents/llm-brain";
 import { OfflinePlanner, type OfflinePlannerOptions } from "./agents/offline-planner";
 import type { Brain } from "./agents/types";
+import { createLlmBroker, type LlmBroker, type LlmCallRecord } from "./llm";
 
 export interface Atrium {
   server: Server;
+  /** The LLM broker, or null when the agents run the offline planner. */
+  broker: LlmBroker | null;
   store: Store;
   world: World;
   rooms: Set<WorkspaceRoom>;
@@ -35,6 +39,8 @@ export type ClientServing = { kind: "built"; dir: string } | { kind: "vite"; mou
 export interface AtriumOptions {
   /** Timings of the offline planner (tests make it quick). */
   offline?: OfflinePlannerOptions;
+  /** Where to read OPENAI_BASE_URL, OPENAI_API_KEY, ATRIUM_MODEL and ATRIUM_LLM_CONFIG. Default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function createAtrium(
@@ -47,7 +53,12 @@ export function createAtrium(
   const world = loadWorld(config.worldFile);
   const roster = loadRoster(config.agentsFile, world);
   const store = new Store(config.dbFile);
-  const brain: Brain = new OfflinePlanner(roster, store, options.offline);
+  const broker = createLlmBroker({ env: options.env ?? process.env, log, onRecord: (r) => recordLlmCall(store, r) });
+  const brain: Brain = broker ? new LlmBrain({ broker, world, roster, store }) : new OfflinePlanner(roster, store, options.offline);
+  log.info(
+    broker ? { brain: "llm", baseURL: broker.baseURL, model: broker.defaultModel } : { brain: "offline" },
+    broker ? "agents think with a language model" : "no LLM configured: agents run the offline planner",
+  );
   const rooms = new Set<WorkspaceRoom>();
   let accepting = false;
 
@@ -66,6 +77,7 @@ export function createAtrium(
 
   return {
     server,
+    broker,
     store,
     world,
     rooms,
@@ -91,4 +103,22 @@ function provideGlobalWebSocket(): void {
   if (typeof globalThis.WebSocket === "undefined") {
     globalThis.WebSocket = NodeWebSocket as unknown as typeof globalThis.WebSocket;
   }
+}
+
+/** Every LLM call goes to the audit table: exact messages, response, tokens, cost, timings, outcome. */
+function recordLlmCall(store: Store, r: LlmCallRecord): void {
+  store.work.recordLlmCall({
+    workspace: r.workspace,
+    agentId: r.agentId,
+    model: r.model,
+    request: { baseURL: r.baseURL, messages: r.messages, tools: r.tools.map((t) => t.function.name) },
+    response: r.response,
+    promptTokens: r.usage.promptTokens,
+    completionTokens: r.usage.completionTokens,
+    costUsd: r.costUsd,
+    latencyMs: Math.round(r.latencyMs),
+    ttftMs: r.ttftMs === null ? null : Math.round(r.ttftMs),
+    outcome: r.outcome,
+    error: r.error ? `${r.error.kind}: ${r.error.message}` : null,
+  });
 }

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { createAtrium, type ClientServing } from "./app";
 import { ConfigError, readConfig } from "./config";
 import { createLogger } from "./logger";
+import { LlmConfigError } from "./llm";
 import { ConfigFileError } from "./world/load-world";
 
 async function viteMiddleware(): Promise<ClientServing> {
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof ConfigFileError) {
+  if (err instanceof ConfigError || err instanceof ConfigFileError || err instanceof LlmConfigError) {
     process.stderr.write(`\nAtrium cannot start: ${err.message}\n\n`);
   } else {
     process.stderr.write(`\nAtrium failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n\n`);

@@ -106,7 +106,9 @@ export class OfflinePlanner implements Brain {
       return;
     }
     const answer = await this.call(body, "ask_human", { question: `Approve "${task.title}"?`, options: ["Approve", "Needs changes"] });
-    if (/answered: Approve/.test(answer)) {
+    // "<who> answered: <choice>[ (comment: <text>)]": read the choice itself, not words in the comment.
+    const choice = / answered: (.*?)(?: \(comment: [\s\S]*\))?$/.exec(answer)?.[1];
+    if (choice === "Approve") {
       await this.call(body, "update_task", { task_id: taskId, status: "done", notes: "Approved by a person." });
       await this.call(body, "say", { text: `Thanks! "${task.title}" is done.` });
     } else {

@@ -147,9 +147,12 @@ export class AgentRuntime {
   }
 
   setState(agent: LiveAgent, state: AgentState, reason = ""): void {
-    if (agent.view.state !== state) agent.stateSince = performance.now();
+    const was = agent.view.state;
+    if (was !== state) agent.stateSince = performance.now();
     agent.view.state = state;
     agent.view.reason = reason;
+    // Leaving a state that holds the mailbox (a resumed pause) lets the agent take its waiting mail.
+    if (was !== state && (was === "paused" || was === "waiting-for-human")) this.pump(agent);
   }
 
   /** Starts the next event when the agent is free to take it. */
@@ -159,6 +162,7 @@ export class AgentRuntime {
     if (state === "paused" || state === "waiting-for-human") return;
     const event = agent.mailbox.shift();
     if (!event) return;
+    if (event.kind === "task") agent.view.taskId = event.taskId; // what it works on now
     agent.busy = true;
     const epoch = agent.epoch;
     const body = this.bodyOf(agent);
@@ -173,7 +177,8 @@ export class AgentRuntime {
         if (epoch !== agent.epoch) return;
         agent.busy = false;
         const s = agent.view.state;
-        if (s === "thinking" || s === "speaking" || s === "working" || s === "walking") this.setState(agent, "idle");
+        // Nobody waits for a human once the event is over (a withdrawn question, say).
+        if (s === "thinking" || s === "speaking" || s === "working" || s === "walking" || s === "waiting-for-human") this.setState(agent, "idle");
         this.pump(agent);
       });
   }
@@ -184,6 +189,9 @@ export class AgentRuntime {
       config: agent.config,
       workspace: this.deps.workspace,
       signal,
+      get taskId() {
+        return agent.view.taskId || null;
+      },
       setState: (state, reason) => {
         if (!signal.aborted) this.setState(agent, state, reason);
       },

@@ -23,10 +23,11 @@ export class SpeechCoalescer {
     return utteranceId;
   }
 
+  /** Adds text to the agent's current utterance; late text of a replaced or ended one is dropped. */
   append(agentId: string, utteranceId: string, delta: string): void {
     const p = this.pending.get(agentId);
-    if (!p || p.utteranceId !== utteranceId) this.pending.set(agentId, { utteranceId, text: delta });
-    else p.text += delta;
+    if (!p || p.utteranceId !== utteranceId) return;
+    p.text += delta;
     this.timer ??= setInterval(() => this.flush(), SPEECH_FLUSH_MS);
   }
 

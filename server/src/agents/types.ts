@@ -20,6 +20,8 @@ export interface AgentBody {
   readonly workspace: string;
   /** Aborted when the watchdog frees the agent or the room closes. */
   readonly signal: AbortSignal;
+  /** The task the agent works on now, or null. */
+  readonly taskId: string | null;
   setState(state: AgentState, reason?: string): void;
   /** Runs a tool by name with JSON arguments, as a model would call it. */
   runTool(name: string, rawArguments: string): Promise<ToolOutcome>;

@@ -29,6 +29,7 @@ async function start(name: string, client: ClientServing): Promise<{ atrium: Atr
     { port, host: "127.0.0.1", dbFile: path.join(tmp, `${name}.db`), worldFile: WORLD, agentsFile: AGENTS },
     createLogger("silent"),
     client,
+    { env: {} }, // hermetic: never the developer's LLM settings
   );
   await atrium.listen();
   return { atrium, url: `http://127.0.0.1:${port}` };

@@ -74,7 +74,7 @@ beforeAll(async () => {
     },
     createLogger("silent"),
     { kind: "none" },
-    { offline: { thinkMs: 20, workMs: 50 } },
+    { offline: { thinkMs: 20, workMs: 50 }, env: {} },
   );
   await atrium.listen();
   colyseus = new ColyseusTestServer(atrium.server);

@@ -98,6 +98,7 @@ beforeAll(async () => {
     { port, host: "127.0.0.1", dbFile: path.join(tmp, "atrium.db"), worldFile: WORLD_FILE, agentsFile: AGENTS_FILE },
     createLogger("silent"),
     { kind: "none" },
+    { env: {} }, // hermetic: never the developer's LLM settings
   );
   await atrium.listen();
   colyseus = new ColyseusTestServer(atrium.server);

@@ -1,0 +1,101 @@
+import type { Roster } from "../../../shared/agents";
+import type { World } from "../../../shared/world";
+import { LlmError, type LlmBroker, type LlmMessage } from "../llm";
+import type { Store } from "../store/store";
+import { buildPrompt } from "./prompt";
+import { toolsForLlm } from "./tools";
+import type { AgentBody, AgentEvent, Brain } from "./types";
+
+/** Most model turns spent on one event (each turn may call tools); then the agent stops. */
+export const MAX_TURNS_PER_EVENT = 6;
+
+export interface LlmBrainDeps {
+  broker: LlmBroker;
+  world: World;
+  roster: Roster;
+  store: Store;
+}
+
+/** What an agent shows when its model calls fail: "offline" with the reason. */
+export function reasonFor(err: LlmError): string {
+  const upstream = err.status ? `upstream ${err.status}` : `upstream ${err.kind.replace("_", " ")}`;
+  return err.attempts > 1 ? `${upstream} ×${err.attempts}` : upstream;
+}
+
+/**
+ * Drives an agent with a language model through the broker: build the prompt, stream the
+ * reply into the speech bubble, run the tool calls it asks for (validated, allow-listed and
+ * audited by the runtime), feed their results back, and repeat until the model stops calling
+ * tools or MAX_TURNS_PER_EVENT is reached. Budget stops pause the agent; failing upstreams
+ * mark it offline with the reason. Nothing here can crash the room.
+ */
+export class LlmBrain implements Brain {
+  readonly kind = "llm" as const;
+  private readonly seeded = new Set<string>();
+
+  constructor(private readonly deps: LlmBrainDeps) {}
+
+  /** Spend survives restarts: the first call in a workspace seeds the ledger from the database. */
+  private seed(workspace: string): void {
+    if (this.seeded.has(workspace)) return;
+    this.seeded.add(workspace);
+    for (const [agentId, usd] of this.deps.store.work.spendByAgent(workspace)) this.deps.broker.ledger.record(agentId, workspace, usd);
+  }
+
+  async handle(body: AgentBody, event: AgentEvent): Promise<void> {
+    const { broker, world, roster, store } = this.deps;
+    const me = body.config;
+    this.seed(body.workspace);
+    const spent = broker.ledger.spent(me.id, body.workspace).agentUsd;
+    if (spent >= me.budget.usd) {
+      body.setState("paused", `budget reached ($${spent.toFixed(2)} of $${me.budget.usd.toFixed(2)})`);
+      return;
+    }
+    const messages: LlmMessage[] = buildPrompt(me, event, { world, roster, store, workspace: body.workspace, taskId: body.taskId });
+    const tools = toolsForLlm(me.tools, { districtIds: world.districts.map((d) => d.id), agentIds: roster.agents.map((a) => a.id) });
+
+    for (let turn = 0; turn < MAX_TURNS_PER_EVENT; turn++) {
+      body.setState("thinking");
+      let speech: ReturnType<AgentBody["beginSpeech"]> | null = null;
+      let result;
+      try {
+        result = await broker.stream({
+          agentId: me.id,
+          workspace: body.workspace,
+          ...(me.model ? { model: me.model } : {}),
+          messages,
+          tools,
+          signal: body.signal,
+          onDelta: (delta) => {
+            speech ??= body.beginSpeech();
+            speech.append(delta);
+          },
+        });
+      } catch (err) {
+        (speech as ReturnType<AgentBody["beginSpeech"]> | null)?.end(); // keep what was said so far
+        if (!(err instanceof LlmError)) throw err;
+        if (err.kind === "aborted") throw body.signal.reason ?? err;
+        if (err.kind === "budget") body.setState("paused", `budget reached: ${err.message}`);
+        else body.setState("offline", reasonFor(err));
+        return;
+      }
+      (speech as ReturnType<AgentBody["beginSpeech"]> | null)?.end();
+      if (broker.ledger.spent(me.id, body.workspace).agentUsd >= me.budget.usd) {
+        body.setState("paused", `budget reached ($${me.budget.usd.toFixed(2)})`);
+        return;
+      }
+      if (result.toolCalls.length === 0) return;
+
+      messages.push({
+        role: "assistant",
+        content: result.text || null,
+        tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.arguments } })),
+      });
+      for (const call of result.toolCalls) {
+        const out = await body.runTool(call.name, call.arguments);
+        messages.push({ role: "tool", tool_call_id: call.id, content: out.content });
+      }
+    }
+    body.setState("idle", `stopped after ${MAX_TURNS_PER_EVENT} model turns`);
+  }
+}
