@@ -42,13 +42,25 @@ export class LlmBrain implements Brain {
     for (const [agentId, usd] of this.deps.store.work.spendByAgent(workspace)) this.deps.broker.ledger.record(agentId, workspace, usd);
   }
 
+  /**
+   * Why the agent may not spend more, or null: its own roster budget, then the roster's
+   * workspace budget. (config/llm.yaml may set lower ceilings; the broker enforces those.)
+   */
+  budgetStop(agent: AgentBody["config"], workspace: string): string | null {
+    const { agentUsd, workspaceUsd } = this.deps.broker.ledger.spent(agent.id, workspace);
+    if (agentUsd >= agent.budget.usd) return `budget reached ($${agentUsd.toFixed(2)} of $${agent.budget.usd.toFixed(2)})`;
+    const cap = this.deps.roster.workspaceBudgetUsd;
+    if (cap !== undefined && workspaceUsd >= cap) return `workspace budget reached ($${workspaceUsd.toFixed(2)} of $${cap.toFixed(2)})`;
+    return null;
+  }
+
   async handle(body: AgentBody, event: AgentEvent): Promise<void> {
     const { broker, world, roster, store } = this.deps;
     const me = body.config;
     this.seed(body.workspace);
-    const spent = broker.ledger.spent(me.id, body.workspace).agentUsd;
-    if (spent >= me.budget.usd) {
-      body.setState("paused", `budget reached ($${spent.toFixed(2)} of $${me.budget.usd.toFixed(2)})`);
+    const stop = this.budgetStop(me, body.workspace);
+    if (stop) {
+      body.setState("paused", stop);
       return;
     }
     const messages: LlmMessage[] = buildPrompt(me, event, { world, roster, store, workspace: body.workspace, taskId: body.taskId });
@@ -80,8 +92,9 @@ export class LlmBrain implements Brain {
         return;
       }
       (speech as ReturnType<AgentBody["beginSpeech"]> | null)?.end();
-      if (broker.ledger.spent(me.id, body.workspace).agentUsd >= me.budget.usd) {
-        body.setState("paused", `budget reached ($${me.budget.usd.toFixed(2)})`);
+      const stopNow = this.budgetStop(me, body.workspace);
+      if (stopNow) {
+        body.setState("paused", stopNow);
         return;
       }
       if (result.toolCalls.length === 0) return;
