@@ -121,6 +121,8 @@ export class AgentRuntime {
       const w = agent.walk;
       if (w && steer(agent.view, w.x, w.z, dtS)) {
         agent.walk = null;
+        // Arrived: no longer walking, whatever the brain does next (it sets its own state).
+        if (agent.view.state === "walking") this.setState(agent, "idle");
         w.resolve();
       }
       const deadline = (this.deps.deadlinesS ?? WATCHDOG_DEADLINES_S)[agent.view.state as AgentState];
@@ -140,6 +142,7 @@ export class AgentRuntime {
     agent.walk = null;
     agent.busy = false;
     this.tools.cancelQuestionsOf(agent.config.id, reason);
+    this.speech.interrupt(agent.config.id); // close a bubble that was still streaming
     this.setState(agent, "idle", reason);
     this.deps.store.audit({ workspace: this.deps.workspace, actor: agent.config.id, kind: "watchdog", data: { was, reason } });
     this.deps.log.warn({ workspace: this.deps.workspace, agent: agent.config.id, was, reason }, "agent freed");

@@ -39,6 +39,12 @@ export class SpeechCoalescer {
     this.broadcast(AgentServerMessage.Speech, { agentId, utteranceId, delta: text, done: true });
   }
 
+  /** Ends whatever the agent was saying (it was freed mid-sentence): what was said so far stays. */
+  interrupt(agentId: string): void {
+    const p = this.pending.get(agentId);
+    if (p) this.end(agentId, p.utteranceId);
+  }
+
   /** Sends every non-empty buffer. */
   flush(): void {
     for (const [agentId, p] of this.pending) {
