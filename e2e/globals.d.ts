@@ -9,6 +9,7 @@ declare global {
       localPlayer: { pose: { x: number; z: number; yaw: number; pitch: number } };
       renderedPoses: Map<string, { x: number; z: number; yaw: number; pitch: number }>;
       renderedAgentPoses: Map<string, { x: number; z: number; yaw: number; pitch: number }>;
+      cameraRig: { distance: number; min: number; max: number };
       renderer: { info: { render: { calls: number; triangles: number } } } | null;
     };
   }

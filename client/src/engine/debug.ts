@@ -1,5 +1,5 @@
 import type { WebGLRenderer } from "three";
-import { localPlayer, remotePoses, renderedAgentPoses, renderedPoses } from "./people";
+import { cameraRig, localPlayer, remotePoses, renderedAgentPoses, renderedPoses } from "./people";
 import { appStore } from "./store";
 
 let renderer: WebGLRenderer | null = null;
@@ -21,6 +21,7 @@ export function exposeDebugHandle(): void {
       remotePoses,
       renderedPoses,
       renderedAgentPoses,
+      cameraRig,
       get renderer() {
         return renderer;
       },

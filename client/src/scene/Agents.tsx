@@ -22,6 +22,7 @@ import type { Pose } from "../engine/interpolation";
 import { agentPoses, renderedAgentPoses } from "../engine/people";
 import { appStore, useApp } from "../engine/store";
 import { AgentLabel } from "./AgentLabel";
+import { LabelBudget } from "./label-budget";
 
 /** Most agents drawn at once; every instanced mesh is sized for this. */
 export const MAX_AGENTS = 256;
@@ -53,6 +54,13 @@ function colourOf(hex: string): Color {
   return c;
 }
 
+/**
+ * Only the agents nearest the camera carry a label and a speech bubble: each label is a few
+ * text draw calls, so capping them keeps draw calls flat however many agents there are.
+ */
+export const MAX_AGENT_LABELS = 12;
+const labels = new LabelBudget(MAX_AGENT_LABELS);
+
 const agentAnchors = new Map<string, Group>();
 /** Which agent each body instance shows, per shape, so a click can tell who was hit. */
 const owners: string[][] = SHAPE_NAMES.map(() => new Array<string>(MAX_AGENTS).fill(""));
@@ -70,13 +78,14 @@ export function Agents() {
   const haloMaterial = useMemo(() => new MeshBasicMaterial({ transparent: true, opacity: 0.85 }), []);
   const ids = useApp(useShallow((s) => Object.keys(s.agents)));
 
-  useFrame(({ clock }) => {
+  useFrame(({ clock, camera }) => {
     const h = halos.current;
     const o = orbs.current;
     if (!h || !o) return;
     const t = clock.elapsedTime;
     const renderAt = performance.now() - INTERPOLATION_DELAY_MS;
     counts.fill(0);
+    labels.begin();
     let n = 0;
     const { agents } = appStore.getState();
     for (const id in agents) {
@@ -129,12 +138,11 @@ export function Agents() {
       o.setColorAt(n, stateColour);
 
       const label = agentAnchors.get(id);
-      if (label) {
-        label.position.set(scratch.x, AGENT_LABEL_Y, scratch.z);
-        label.visible = true;
-      }
+      if (label) label.position.set(scratch.x, AGENT_LABEL_Y, scratch.z);
+      labels.offer(id, Math.hypot(scratch.x - camera.position.x, scratch.z - camera.position.z));
       n++;
     }
+    labels.apply(agentAnchors);
     bodies.current.forEach((m, i) => {
       if (!m) return;
       m.count = counts[i]!;
@@ -147,7 +155,13 @@ export function Agents() {
       m.instanceMatrix.needsUpdate = true;
       if (m.instanceColor) m.instanceColor.needsUpdate = true;
     }
-    if (renderedAgentPoses.size > n) for (const id of renderedAgentPoses.keys()) if (!(id in agents)) renderedAgentPoses.delete(id);
+    if (renderedAgentPoses.size > n) {
+      for (const id of renderedAgentPoses.keys()) {
+        if (id in agents) continue;
+        renderedAgentPoses.delete(id);
+        labels.forget(id);
+      }
+    }
   });
 
   return (

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import type { World } from "../../../shared/world";
 import { layoutBuildings, layoutPaths, layoutProps, layoutTrees, pathBoxes } from "../engine/campus-layout";
-import { DistrictText } from "./DistrictText";
+import { CampusTexts } from "./CampusTexts";
 import { DistrictZones } from "./DistrictZones";
 import { Ground } from "./Ground";
 import { InstancedBoxes } from "./InstancedBoxes";
@@ -10,7 +10,7 @@ import { Trees } from "./Trees";
 
 /**
  * Everything that does not move. Repeated things (boxes, zones, trees) are instanced, so the
- * draw calls stay flat however many districts the config has; text is one call per label.
+ * draw calls stay flat however many districts the config has; the static text is one batched call.
  */
 export function Campus({ world }: { world: World }) {
   const boxes = useMemo(() => [...pathBoxes(layoutPaths(world)), ...layoutProps(world), ...layoutBuildings(world)], [world]);
@@ -22,9 +22,7 @@ export function Campus({ world }: { world: World }) {
       <DistrictZones districts={world.districts} />
       <InstancedBoxes boxes={boxes} />
       <Trees trees={trees} />
-      {world.districts.map((d) => (
-        <DistrictText key={d.id} district={d} />
-      ))}
+      <CampusTexts world={world} />
     </group>
   );
 }

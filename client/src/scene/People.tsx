@@ -6,6 +6,7 @@ import { INTERPOLATION_DELAY_MS } from "../../../shared/constants";
 import type { Pose } from "../engine/interpolation";
 import { localPlayer, remotePoses, renderedPoses } from "../engine/people";
 import { appStore, useApp } from "../engine/store";
+import { LabelBudget } from "./label-budget";
 import { NameLabel } from "./NameLabel";
 
 /** Most avatars drawn at once; the instanced meshes are sized for this. */
@@ -31,6 +32,9 @@ function colourOf(hex: string): Color {
 
 /** Label groups by person id; People moves them with the avatars. */
 const labelAnchors = new Map<string, Group>();
+/** Name labels shown at once: the people nearest the camera (see LabelBudget). */
+export const MAX_PEOPLE_LABELS = 10;
+const labels = new LabelBudget(MAX_PEOPLE_LABELS);
 
 /**
  * Everyone in the workspace, drawn with three instanced meshes (body, head, visor) so the
@@ -45,7 +49,7 @@ export function People() {
   const visorMaterial = useMemo(() => new MeshLambertMaterial({ color: "#1e293b" }), []);
   const ids = useApp(useShallow((s) => Object.keys(s.people)));
 
-  useFrame(() => {
+  useFrame(({ camera }) => {
     const b = bodies.current;
     const h = heads.current;
     const v = visors.current;
@@ -53,6 +57,7 @@ export function People() {
     const renderAt = performance.now() - INTERPOLATION_DELAY_MS;
     const { people, selfId } = appStore.getState();
     let n = 0;
+    labels.begin();
     for (const id in people) {
       if (n >= MAX_PEOPLE) break;
       const meta = people[id]!;
@@ -82,19 +87,23 @@ export function People() {
       h.setColorAt(n, colour);
       v.setMatrixAt(n, dummy.matrix);
 
-      const label = labelAnchors.get(id);
-      if (label) {
-        label.position.set(pose.x, LABEL_Y, pose.z);
-        label.visible = true;
-      }
+      labelAnchors.get(id)?.position.set(pose.x, LABEL_Y, pose.z);
+      labels.offer(id, Math.hypot(pose.x - camera.position.x, pose.z - camera.position.z));
       n++;
     }
+    labels.apply(labelAnchors);
     for (const m of [b, h, v]) {
       m.count = n;
       m.instanceMatrix.needsUpdate = true;
       if (m.instanceColor) m.instanceColor.needsUpdate = true;
     }
-    if (renderedPoses.size > n) for (const id of renderedPoses.keys()) if (!(id in people)) renderedPoses.delete(id);
+    if (renderedPoses.size > n) {
+      for (const id of renderedPoses.keys()) {
+        if (id in people) continue;
+        renderedPoses.delete(id);
+        labels.forget(id);
+      }
+    }
   });
 
   return (
