@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agentsStreamingDetails, agentsStreamingRows, runAgentsStreaming } from "./agents-streaming";
 import { brokerOverheadRows, runBrokerOverhead } from "./broker-overhead";
 import { BundleError, runBundle } from "./bundle";
 import { runRemoteLatency } from "./remote-latency";
@@ -168,4 +169,35 @@ describe("LLM broker scenario", () => {
     expect(brokerOverheadRows({ ok: false, error: "boom" })[0]!.status).toBe("error");
     expect(brokerOverheadRows(undefined)).toEqual([]);
   }, 20_000);
+});
+
+describe("agents streaming scenario", () => {
+  it("streams every agent's reply at once through the real server and a fake upstream, at a tiny size", async () => {
+    const r = await runAgentsStreaming({ agents: 3, streamMs: 400, chunks: 20, rounds: 1 });
+    expect(r).toMatchObject({ agents: 3, agentsInRoom: 3, maxSpeaking: 3, finished: 3, failed: [], unfinished: [], errors: 0 });
+    expect(r.upstream).toEqual({ requests: 3, maxInFlight: 3, disconnects: 0 });
+    expect(r.speech.chars).toBe(r.speech.expectedChars); // every streamed character reached the client
+    expect(r.speech.messages).toBeGreaterThanOrEqual(3); // at least one done message per agent
+    expect(r.tickMs.samples).toBeGreaterThan(0);
+    for (const v of [r.tickMs.p50, r.tickMs.p99, r.tickMs.max, r.speech.messagesPerS, r.downstreamBytesPerS]) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(0);
+    }
+    expect(r.tickMs.p50).toBeLessThanOrEqual(r.tickMs.p99);
+    expect(r.roundMs).toHaveLength(1);
+    expect(r.roundMs[0]).toBeGreaterThan(400); // the reply streams for 400 ms
+    expect(r.roundMs[0]).toBeLessThan(10_000);
+    expect(r.warmup.tickMs?.samples).toBeGreaterThan(0);
+    expect(r.streamingOnly?.tickMs.samples).toBeGreaterThan(0);
+
+    const rows = agentsStreamingRows({ ok: true, result: r });
+    expect(rows.map((row) => row.scenario)).toEqual(Array(rows.length).fill("3 agents streaming at once"));
+    expect(rows[1]!.status).toBe("pass"); // all spoke at once and finished
+    expect(["pass", "fail"]).toContain(rows[0]!.status);
+    expect(agentsStreamingRows({ ok: false, error: "boom" })[0]!.status).toBe("error");
+    expect(agentsStreamingRows(undefined)).toEqual([]);
+    const details = agentsStreamingDetails({ ok: true, result: r }, 6_000).join("\n");
+    expect(details).toContain("### Agents streaming at once");
+    expect(details).not.toMatch(/NaN|undefined/);
+  }, 15_000);
 });

@@ -1,4 +1,12 @@
 import path from "node:path";
+import {
+  AGENTS_STREAMING_CHUNK_CHARS,
+  AGENTS_STREAMING_CHUNKS,
+  AGENTS_STREAMING_STREAM_MS,
+  agentsStreamingDetails,
+  agentsStreamingRows,
+  type AgentsStreamingResult,
+} from "./agents-streaming";
 import { brokerOverheadDetails, brokerOverheadRows, type BrokerOverheadResult } from "./broker-overhead";
 import { BUNDLE_GOAL_GZ_BYTES, type BundleResult } from "./bundle";
 import type { GitInfo, MachineInfo } from "./machine";
@@ -40,6 +48,8 @@ export interface BenchResults {
     roomCapacity: { clients: number; outcome: Outcome<RoomCapacityResult> }[];
     /** Absent when the scenario was not run. */
     brokerOverhead?: Outcome<BrokerOverheadResult>;
+    /** Absent when the scenario was not run. */
+    agentsStreaming?: Outcome<AgentsStreamingResult>;
   };
   rows: Row[];
 }
@@ -164,6 +174,7 @@ export function buildRows(scenarios: BenchResults["scenarios"]): Row[] {
     });
   }
   rows.push(...brokerOverheadRows(scenarios.brokerOverhead));
+  rows.push(...agentsStreamingRows(scenarios.agentsStreaming));
   return rows;
 }
 
@@ -245,6 +256,25 @@ inflates them, so the load average at the start of the run is recorded below.
   alternate which goes first. The goal is on the difference of the two p50s. A second row starts
   50 streaming calls through the broker at once (each 100 chunks, one every 10 ms) and checks
   that all finish; it reports the wall time and this process's event-loop delay meanwhile.
+- **N agents streaming at once** — the second half of the LLM broker budget, end to end. The
+  bench starts the fake OpenAI-compatible server in its own process (every reply is
+  ${AGENTS_STREAMING_CHUNKS} chunks of ${AGENTS_STREAMING_CHUNK_CHARS} characters, one every ${AGENTS_STREAMING_STREAM_MS / AGENTS_STREAMING_CHUNKS} ms, so about ${AGENTS_STREAMING_STREAM_MS / 1000} s, then a usage
+  chunk) and the real server in another, with a generated roster of N agents (homes spread
+  over the districts, budgets that never stop them) and an LLM config that lets all N call at
+  once (prices 0, no caps, no retries). One real SDK client joins, waits until every agent is idle, sends a \`talk\` to every
+  agent at once and waits until each has finished its utterance and is idle again; one such
+  round warms up, then the server's statistics are reset and the measured rounds run:
+  - *server tick* — as in room capacity, from the talks until every agent is idle again. The
+    interval in which the talks arrive includes starting every agent's model call (prompt,
+    tools, the stored message, the request).
+  - *speaking at once; all back to idle* — the most agents the client saw in state
+    \`speaking\` after one patch, and every agent back to \`idle\` with none \`offline\` or
+    \`paused\` and no \`error\` message. The tick row fails too when this one does, since the run
+    then did not test the budget.
+  - *while the replies stream* — one more round whose statistics are reset once every agent is
+    speaking: the tick without the interval that handled the talks.
+  - *upstream requests open at once* — the fake server's own count; *speech messages* — what
+    the client received (the server coalesces speech to one message per agent per 50 ms).
 `;
 
 export function renderMarkdown(results: BenchResults): string {
@@ -323,6 +353,7 @@ export function renderMarkdown(results: BenchResults): string {
     out.push(`Could not run: ${errorText(scenarios.remoteLatency.error)}`);
   }
   out.push(...brokerOverheadDetails(scenarios.brokerOverhead));
+  out.push(...agentsStreamingDetails(scenarios.agentsStreaming, DOWNSTREAM_GOAL_BYTES_PER_S));
   return `${out.join("\n")}\n`;
 }
 

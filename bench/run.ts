@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { AGENTS_STREAMING_AGENTS, AGENTS_STREAMING_ROUNDS, runAgentsStreaming, type AgentsStreamingResult } from "./agents-streaming";
 import { BROKER_CONCURRENT_CALLS, runBrokerOverhead, type BrokerOverheadResult } from "./broker-overhead";
 import { runBundle, type BundleResult } from "./bundle";
 import { LOAD_CLIENTS_DECODE_PATCHES } from "./load-protocol";
@@ -125,7 +126,17 @@ async function main(): Promise<number> {
     }
   }
 
-  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, brokerOverhead };
+  // Its own server: the agents need the LLM brain, pointed at a fake upstream in this process.
+  log(`agents streaming: ${AGENTS_STREAMING_AGENTS} LLM agents, ${AGENTS_STREAMING_ROUNDS} measured rounds`);
+  const agentsStreaming: Outcome<AgentsStreamingResult> = await attempt("agents streaming", () =>
+    runAgentsStreaming({ agents: AGENTS_STREAMING_AGENTS, rounds: AGENTS_STREAMING_ROUNDS, onProgress: (m) => log(`agents streaming: ${m}`) }),
+  );
+  if (agentsStreaming.ok) {
+    const r = agentsStreaming.result;
+    log(`agents streaming: tick p99 ${r.tickMs.p99.toFixed(2)} ms, ${r.maxSpeaking} speaking at once, ${r.finished}/${r.agents} finished, ${r.upstream.maxInFlight} upstream at once`);
+  }
+
+  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, brokerOverhead, agentsStreaming };
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
     durationS: (performance.now() - started) / 1000,

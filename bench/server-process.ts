@@ -99,11 +99,20 @@ function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
+export interface StartServerOptions {
+  /**
+   * Extra environment for the server, applied over the defaults below (which blank OPENAI_*
+   * so agents run the offline planner). A scenario that wants the LLM brain sets
+   * OPENAI_BASE_URL, OPENAI_API_KEY, ATRIUM_MODEL, ATRIUM_LLM_CONFIG and ATRIUM_AGENTS here.
+   */
+  env?: Record<string, string>;
+}
+
 /**
  * Starts the real server (`node --import tsx server/src/main.ts`) on a free loopback port with
  * a throw-away database, and resolves once /readyz answers 200.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const port = await freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-bench-"));
   const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
@@ -120,6 +129,7 @@ export async function startServer(): Promise<RunningServer> {
       ATRIUM_CLIENT_DIR: path.join(tmp, "no-client"),
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
