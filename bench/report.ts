@@ -19,7 +19,7 @@ import { round } from "./stats";
 export const TICK_P99_GOAL_MS = 5;
 /** Downstream per desktop client (bytes/s; 1 KB = 1000 bytes). */
 export const DOWNSTREAM_GOAL_BYTES_PER_S = 6_000;
-/** The budget's room holds this many agents besides the people; agents arrive in a later issue. */
+/** The budget's room holds this many agents besides the people. */
 export const BUDGET_AGENTS = 50;
 /** The client count the capacity budget is written for. */
 export const BUDGET_CLIENTS = 200;
@@ -132,10 +132,10 @@ export function buildRows(scenarios: BenchResults["scenarios"]): Row[] {
   }
 
   for (const { clients, outcome } of scenarios.roomCapacity) {
-    const scenario = `Room capacity, ${clients} clients + 0 agents`;
+    const scenario = `Room capacity, ${clients} clients + the default roster`;
     const note =
       clients === BUDGET_CLIENTS
-        ? `The budget is ${BUDGET_CLIENTS} clients plus ${BUDGET_AGENTS} agents; agents arrive in a later issue, so today this row has 0 agents.`
+        ? `The budget is ${BUDGET_CLIENTS} clients plus ${BUDGET_AGENTS} agents; this row runs the default roster (5 offline-planner agents). See "50 agents streaming at once" for a full agent load.`
         : undefined;
     if (!outcome.ok) {
       rows.push(errorRow(scenario, "server tick p99", `≤ ${TICK_P99_GOAL_MS} ms`, outcome.error));
@@ -247,8 +247,8 @@ inflates them, so the load average at the start of the run is recorded below.
   - *joined; errors* — every client must join, and none may receive an \`error\` message (for
     example a move refused by the server's speed check), warm-up included.
 
-  The budget is written for 200 clients plus 50 agents on one core; agents arrive in a later
-  issue, so today's rows have 0 agents.
+  The budget is written for 200 clients plus 50 agents on one core; these rows run the default
+  roster (5 offline-planner agents), and the "50 agents streaming" row loads the agents alone.
 - **LLM broker** — time to first token (request sent → first content delta) through
   \`LlmBroker.stream()\` versus the same \`openai\` SDK client called directly, against one fake
   OpenAI-compatible server (\`e2e/fake-openai.ts\`, real HTTP and SSE on loopback, in the bench's

@@ -1,6 +1,7 @@
 import { Callbacks, Client, Protocol, type Room } from "@colyseus/sdk";
 import { CLIENT_SEND_INTERVAL_MS, DEFAULT_WORKSPACE, WORKSPACE_ROOM } from "../shared/constants";
 import { ClientMessage, ServerMessage, type ErrorPayload } from "../shared/protocol/messages";
+import { AgentServerMessage } from "../shared/protocol/agent-messages";
 import type { JoinOptions, MovePayload } from "../shared/protocol/schemas";
 import type { Person, WorkspaceState } from "../shared/state";
 import { CircleWalk } from "./walk-path";
@@ -90,6 +91,8 @@ export class SimClient {
       deliver?.(event);
     };
     room.onMessage(ServerMessage.World, () => {});
+    // Agents' messages are counted in the bytes above but not needed by a walking client.
+    for (const type of [ServerMessage.HandOff, ServerMessage.Question, ServerMessage.QuestionClosed, AgentServerMessage.Speech]) room.onMessage(type, () => {});
     room.onMessage(ServerMessage.Error, (error: ErrorPayload) => {
       if (sim) sim.recordError(error);
       else early.errors.push(error);

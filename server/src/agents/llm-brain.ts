@@ -1,6 +1,6 @@
 import type { Roster } from "../../../shared/agents";
 import type { World } from "../../../shared/world";
-import { LlmError, type LlmBroker, type LlmMessage } from "../llm";
+import { LlmError, type LlmBroker, type LlmMessage, type LlmTool } from "../llm";
 import type { Store } from "../store/store";
 import { buildPrompt } from "./prompt";
 import { toolsForLlm } from "./tools";
@@ -32,6 +32,8 @@ export function reasonFor(err: LlmError): string {
 export class LlmBrain implements Brain {
   readonly kind = "llm" as const;
   private readonly seeded = new Set<string>();
+  /** Each agent's tools as the model sees them: built once, not on every call. */
+  private readonly toolCache = new Map<string, LlmTool[]>();
 
   constructor(private readonly deps: LlmBrainDeps) {}
 
@@ -64,7 +66,11 @@ export class LlmBrain implements Brain {
       return;
     }
     const messages: LlmMessage[] = buildPrompt(me, event, { world, roster, store, workspace: body.workspace, taskId: body.taskId });
-    const tools = toolsForLlm(me.tools, { districtIds: world.districts.map((d) => d.id), agentIds: roster.agents.map((a) => a.id) });
+    let tools = this.toolCache.get(me.id);
+    if (!tools) {
+      tools = toolsForLlm(me.tools, { districtIds: world.districts.map((d) => d.id), agentIds: roster.agents.map((a) => a.id) });
+      this.toolCache.set(me.id, tools);
+    }
 
     for (let turn = 0; turn < MAX_TURNS_PER_EVENT; turn++) {
       body.setState("thinking");

@@ -87,4 +87,7 @@ export const migrations: readonly string[] = [
    );
    CREATE INDEX llm_calls_workspace_agent ON llm_calls (workspace, agent_id);
    CREATE INDEX llm_calls_at ON llm_calls (at);`,
+  // 3: look up an agent's own conversation (prompts read it on every model call) by index.
+  `CREATE INDEX messages_from ON messages (workspace, from_id, at);
+   CREATE INDEX messages_to ON messages (workspace, to_id, at);`,
 ];

@@ -65,8 +65,15 @@ export class WorkStore {
       artifactsOfTask: p("SELECT * FROM artifacts WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?"),
       insertMessage: p("INSERT INTO messages (workspace, at, from_id, from_kind, to_id, text) VALUES (?, ?, ?, ?, ?, ?)"),
       recentMessages: p(`SELECT * FROM (SELECT * FROM messages WHERE workspace = @workspace
-                           AND (@involving IS NULL OR from_id = @involving OR to_id = @involving)
                          ORDER BY at DESC, id DESC LIMIT @limit) ORDER BY at, id`),
+      // Two index lookups (from, to), each already limited, merged: fast however long the log.
+      recentMessagesInvolving: p(`SELECT * FROM (
+                           SELECT * FROM (SELECT * FROM messages WHERE workspace = @workspace AND from_id = @involving
+                                          ORDER BY at DESC, id DESC LIMIT @limit)
+                           UNION
+                           SELECT * FROM (SELECT * FROM messages WHERE workspace = @workspace AND to_id = @involving
+                                          ORDER BY at DESC, id DESC LIMIT @limit)
+                           ORDER BY at DESC, id DESC LIMIT @limit) ORDER BY at, id`),
       insertLlmCall: p(`INSERT INTO llm_calls (at, workspace, agent_id, model, request, response, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, outcome, error)
                         VALUES (@at, @workspace, @agent_id, @model, @request, @response, @prompt_tokens, @completion_tokens, @cost_usd, @latency_ms, @ttft_ms, @outcome, @error)`),
       llmCalls: p("SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?"),
@@ -235,7 +242,11 @@ export class WorkStore {
    * `involving`, only those that id said or that were addressed to it.
    */
   recentMessages(workspace: string, limit = MESSAGE_LIST_LIMIT, involving?: string): Message[] {
-    const rows = this.s.recentMessages.all({ workspace, involving: involving ?? null, limit: checkLimit(limit) }) as Row[];
+    const rows = (
+      involving === undefined
+        ? this.s.recentMessages.all({ workspace, limit: checkLimit(limit) })
+        : this.s.recentMessagesInvolving.all({ workspace, involving, limit: checkLimit(limit) })
+    ) as Row[];
     return rows.map(toMessage);
   }
 
