@@ -1,18 +1,18 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Room as ClientRoom } from "@colyseus/sdk";
-import { ColyseusTestServer } from "@colyseus/testing";
+import type { ColyseusTestServer } from "@colyseus/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Roster } from "../../../shared/agents";
 import { WORKSPACE_ROOM } from "../../../shared/constants";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
 import { ServerMessage, type ErrorPayload, type HandOffPayload, type QuestionClosedPayload, type QuestionPayload } from "../../../shared/protocol/messages";
 import { WorkspaceState } from "../../../shared/state";
-import { createAtrium, type Atrium } from "../app";
+import type { Atrium } from "../app";
 import { createLogger } from "../logger";
 import { Store } from "../store/store";
+import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import { loadWorld } from "../world/load-world";
 import { OFFLINE_DEFAULTS, OfflinePlanner, summarise } from "./offline-planner";
 import { loadRoster } from "./roster";
@@ -24,16 +24,8 @@ const AGENTS_FILE = path.resolve(__dirname, "../../../config/agents.yaml");
 const world = loadWorld(WORLD_FILE);
 const roster = loadRoster(AGENTS_FILE, world);
 const WS = "offline-test";
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+// Waits here (until(…, 5000, 5)) poll every 5 ms: the planner works in 5 ms steps, and some
+// checks read a task before the next agent has moved it on.
 
 const fromAda = (text: string): AgentEvent => ({ kind: "message", from: { id: "s1", name: "Ada", kind: "person" }, text });
 
@@ -109,7 +101,7 @@ describe("the offline planner in a real runtime", () => {
     runtime.deliver("cleo", fromAda(text));
     expect(runtime.agents.get("cleo")!.view.state).toBe("thinking");
 
-    await until("the task", () => store.work.listTasks(WS).length === 1);
+    await until("the task", () => store.work.listTasks(WS).length === 1, 5000, 5);
     const [task] = store.work.listTasks(WS);
     expect(task).toMatchObject({
       title: "Please compare three pricing models for the launch.",
@@ -134,12 +126,12 @@ describe("the offline planner in a real runtime", () => {
       ["create_task", true],
     ]);
     // And Iris picks it up.
-    await until("iris starts", () => store.work.taskEvents(task!.id).some((e) => e.actor === "iris"));
+    await until("iris starts", () => store.work.taskEvents(task!.id).some((e) => e.actor === "iris"), 5000, 5);
   });
 
   it("runs the whole chain: task, two hand-offs, a person approves, done — and nobody is left stuck", async () => {
     runtime.deliver("cleo", fromAda("Write the launch brief."));
-    await until("the question", () => of(ServerMessage.Question).length === 1);
+    await until("the question", () => of(ServerMessage.Question).length === 1, 5000, 5);
     const [task] = store.work.listTasks(WS);
     const q = of<QuestionPayload>(ServerMessage.Question)[0]!;
     expect(q).toMatchObject({ agentId: "mira", question: 'Approve "Write the launch brief."?', options: ["Approve", "Needs changes"], taskId: task!.id });
@@ -147,7 +139,7 @@ describe("the offline planner in a real runtime", () => {
     expect(store.work.getTask(task!.id)!.status).toBe("doing");
 
     expect(runtime.tools.answer(q.requestId, "Approve", "", "Ada")).toBeNull();
-    await until("everyone settles", () => store.work.getTask(task!.id)!.status === "done" && allSettled());
+    await until("everyone settles", () => store.work.getTask(task!.id)!.status === "done" && allSettled(), 5000, 5);
 
     const done = store.work.getTask(task!.id)!;
     expect(done.assignee).toEqual({ kind: "agent", id: "mira" });
@@ -180,11 +172,11 @@ describe("the offline planner in a real runtime", () => {
 
   it('"Needs changes" ends the task blocked, with nobody stuck', async () => {
     runtime.deliver("cleo", fromAda("Redesign the lobby signs."));
-    await until("the question", () => of(ServerMessage.Question).length === 1);
+    await until("the question", () => of(ServerMessage.Question).length === 1, 5000, 5);
     const q = of<QuestionPayload>(ServerMessage.Question)[0]!;
     expect(runtime.tools.answer(q.requestId, "needs CHANGES", "Too dark", "Ada")).toBeNull();
     const [task] = store.work.listTasks(WS);
-    await until("everyone settles", () => store.work.getTask(task!.id)!.status === "blocked" && allSettled());
+    await until("everyone settles", () => store.work.getTask(task!.id)!.status === "blocked" && allSettled(), 5000, 5);
 
     const events = store.work.taskEvents(task!.id);
     expect(events.at(-3)).toMatchObject({ kind: "approval", actor: "Ada", data: { choice: "Needs changes", comment: "Too dark" } });
@@ -197,27 +189,27 @@ describe("the offline planner in a real runtime", () => {
 
   it("reads the person's choice, not words that merely look like it in their name or comment", async () => {
     runtime.deliver("cleo", fromAda("Pick a font."));
-    await until("the question", () => of(ServerMessage.Question).length === 1);
+    await until("the question", () => of(ServerMessage.Question).length === 1, 5000, 5);
     const q = of<QuestionPayload>(ServerMessage.Question)[0]!;
     expect(runtime.tools.answer(q.requestId, "Needs changes", "the last review answered: Approve too early", "Sam")).toBeNull();
     const [task] = store.work.listTasks(WS);
-    await until("everyone settles", () => ["done", "blocked"].includes(store.work.getTask(task!.id)!.status) && allSettled());
+    await until("everyone settles", () => ["done", "blocked"].includes(store.work.getTask(task!.id)!.status) && allSettled(), 5000, 5);
     expect(store.work.getTask(task!.id)!.status).toBe("blocked");
   });
 
   it("approves with a comment over several lines", async () => {
     runtime.deliver("cleo", fromAda("Order the chairs."));
-    await until("the question", () => of(ServerMessage.Question).length === 1);
+    await until("the question", () => of(ServerMessage.Question).length === 1, 5000, 5);
     const q = of<QuestionPayload>(ServerMessage.Question)[0]!;
     expect(runtime.tools.answer(q.requestId, "Approve", "Looks good.\nShip it (today).", "Ada")).toBeNull();
     const [task] = store.work.listTasks(WS);
-    await until("everyone settles", () => ["done", "blocked"].includes(store.work.getTask(task!.id)!.status) && allSettled());
+    await until("everyone settles", () => ["done", "blocked"].includes(store.work.getTask(task!.id)!.status) && allSettled(), 5000, 5);
     expect(store.work.getTask(task!.id)!.status).toBe("done");
   });
 
   it("an agent that cannot plan answers politely and creates no task", async () => {
     runtime.deliver("bram", fromAda("Can you build me a rocket?"));
-    await until("bram answers", () => utterances("bram").length === 1 && allSettled());
+    await until("bram answers", () => utterances("bram").length === 1 && allSettled(), 5000, 5);
     const [reply] = utterances("bram");
     expect(reply).toMatch(/^Hi Ada! I'm Bram, the Builder\./);
     expect(reply).toContain("Ask the coordinator");
@@ -228,14 +220,14 @@ describe("the offline planner in a real runtime", () => {
 
   it("greets nobody when the system asks, but still plans", async () => {
     runtime.deliver("cleo", { kind: "message", from: { id: "system", name: "Atrium", kind: "system" }, text: "Prepare the weekly brief." });
-    await until("the task", () => store.work.listTasks(WS).length === 1);
+    await until("the task", () => store.work.listTasks(WS).length === 1, 5000, 5);
     expect(utterances("cleo")[0]).toMatch(/^I'm Cleo, the Coordinator\./);
   });
 
   it("a task that no longer exists leaves the agent idle with the error as its reason", async () => {
     runtime.deliver("iris", { kind: "task", taskId: "T-zzzzzz", from: { id: "cleo", name: "Cleo", kind: "agent" }, note: "" });
     const iris = runtime.agents.get("iris")!;
-    await until("iris gives up", () => !iris.busy);
+    await until("iris gives up", () => !iris.busy, 5000, 5);
     expect(iris.view.state).toBe("idle");
     expect(iris.view.reason).toBe("error: task T-zzzzzz no longer exists");
   });
@@ -299,39 +291,20 @@ describe("summarise", () => {
 
 // ── the same pipeline through a real server, over the wire ───────────────────────────────────
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 describe("the offline planner in a real room", () => {
-  let tmp: string;
+  let server: TestAtrium;
   let atrium: Atrium;
   let colyseus: ColyseusTestServer;
   let room: ClientRoom<unknown, WorkspaceState> | null = null;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-offline-room-"));
-    atrium = createAtrium(
-      { port: await freePort(), host: "127.0.0.1", dbFile: path.join(tmp, "atrium.db"), worldFile: WORLD_FILE, agentsFile: AGENTS_FILE },
-      createLogger("silent"),
-      { kind: "none" },
-      { offline: { thinkMs: 5, workMs: 5 } },
-    );
-    await atrium.listen();
-    colyseus = new ColyseusTestServer(atrium.server);
+    server = await startTestAtrium({ name: "offline-room", options: { offline: { thinkMs: 5, workMs: 5 } } });
+    ({ atrium, colyseus } = server);
   });
 
   afterAll(async () => {
     if (room?.connection.isOpen) await room.leave(true);
-    await atrium.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await server.close();
   });
 
   it("the first arrival starts the demo work; a person approves over the wire and the task is done", async () => {
@@ -349,26 +322,26 @@ describe("the offline planner in a real room", () => {
     room.onMessage(AgentServerMessage.Speech, (s: SpeechPayload) => speech.push(s));
     room.onMessage(ServerMessage.World, () => {});
 
-    await until("the question", () => questions.length === 1);
+    await until("the question", () => questions.length === 1, 5000, 5);
     const q = questions[0]!;
     expect(q.agentId).toBe("mira");
     expect(handOffs.map((h) => `${h.from}>${h.to}`)).toEqual(["iris>bram", "bram>mira"]);
     expect(speech.some((s) => s.agentId === "cleo" && s.done)).toBe(true);
     // State arrives with the next patch, after the message.
-    await until("mira shown waiting", () => room!.state.agents.get("mira")?.state === "waiting-for-human");
+    await until("mira shown waiting", () => room!.state.agents.get("mira")?.state === "waiting-for-human", 5000, 5);
     expect(room.state.agents.get("mira")?.brain).toBe("offline");
 
     room.send("answer", { requestId: q.requestId, choice: "Maybe later" });
-    await until("the refusal", () => errors.length === 1);
+    await until("the refusal", () => errors.length === 1, 5000, 5);
     expect(errors[0]).toMatchObject({ code: "unknown_question", rejected: "answer" });
     expect(errors[0]!.message).toContain("not one of the options");
 
     room.send("answer", { requestId: q.requestId, choice: "approve" });
-    await until("the question closes", () => closed.length === 1);
+    await until("the question closes", () => closed.length === 1, 5000, 5);
     expect(closed[0]).toEqual({ requestId: q.requestId, choice: "Approve", by: "Ada" });
     const taskId = q.taskId!;
-    await until("the task is done", () => atrium.store.work.getTask(taskId)?.status === "done");
+    await until("the task is done", () => atrium.store.work.getTask(taskId)?.status === "done", 5000, 5);
     expect(atrium.store.work.listArtifacts({ taskId }).length).toBeGreaterThanOrEqual(3);
-    await until("every agent idle on the client", () => [...room!.state.agents.values()].every((a) => a.state === "idle"));
+    await until("every agent idle on the client", () => [...room!.state.agents.values()].every((a) => a.state === "idle"), 5000, 5);
   });
 });

@@ -1,130 +1,14 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AgentState } from "../../../shared/agents";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
-import { ServerMessage, type QuestionClosedPayload, type QuestionPayload } from "../../../shared/protocol/messages";
-import { WorkspaceState } from "../../../shared/state";
-import { createLogger } from "../logger";
-import { Store } from "../store/store";
-import { loadWorld } from "../world/load-world";
-import { loadRoster } from "./roster";
-import { AgentFreedError, AgentRuntime, MAILBOX_LIMIT, type LiveAgent } from "./runtime";
-import type { AgentBody, AgentEvent, Brain } from "./types";
+import { until } from "../testing/harness";
+import { MAILBOX_LIMIT } from "./runtime";
+import { deferred, disposeHarnesses, label, msg, roster, setup, sleep, TestBrain, world, WS } from "./runtime-fixtures";
+import type { Brain } from "./types";
 
-const WORLD_FILE = path.resolve(__dirname, "../../../config/world.yaml");
-const AGENTS_FILE = path.resolve(__dirname, "../../../config/agents.yaml");
-const world = loadWorld(WORLD_FILE);
-const roster = loadRoster(AGENTS_FILE, world);
-const WS = "rt-test";
+// Placement, the mailbox, failures, pausing and speech. The watchdog, withdrawn questions and
+// dispose are in runtime-abort.test.ts.
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function until(what: string, check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-}
-function deferred(): Deferred {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-const label = (e: AgentEvent) => (e.kind === "message" ? e.text : `task:${e.taskId}`);
-const msg = (text: string): AgentEvent => ({ kind: "message", from: { id: "p1", name: "Ada", kind: "person" }, text });
-
-type Script = (body: AgentBody, event: AgentEvent, brain: TestBrain) => Promise<void>;
-
-/** The runtime's plug-in for these tests: records what it was given and when, and runs a script. */
-class TestBrain implements Brain {
-  readonly kind = "llm" as const;
-  /** "start:<agent>:<label>" and "end:<agent>:<label>", in the order they happened. */
-  readonly log: string[] = [];
-  readonly bodies: AgentBody[] = [];
-  private readonly running = new Map<string, number>();
-  maxPerAgent = 0;
-  maxOverall = 0;
-
-  constructor(private readonly script: Script = async () => {}) {}
-
-  async handle(body: AgentBody, event: AgentEvent): Promise<void> {
-    const id = body.config.id;
-    this.bodies.push(body);
-    const n = (this.running.get(id) ?? 0) + 1;
-    this.running.set(id, n);
-    this.maxPerAgent = Math.max(this.maxPerAgent, n);
-    this.maxOverall = Math.max(this.maxOverall, [...this.running.values()].reduce((a, b) => a + b, 0));
-    this.log.push(`start:${id}:${label(event)}`);
-    try {
-      await this.script(body, event, this);
-    } finally {
-      this.running.set(id, (this.running.get(id) ?? 1) - 1);
-      this.log.push(`end:${id}:${label(event)}`);
-    }
-  }
-
-  started(agentId: string): string[] {
-    return this.log.filter((l) => l.startsWith(`start:${agentId}:`)).map((l) => l.slice(`start:${agentId}:`.length));
-  }
-}
-
-interface Harness {
-  runtime: AgentRuntime;
-  store: Store;
-  state: WorkspaceState;
-  broadcasts: Array<{ type: string; payload: unknown }>;
-  agent(id: string): LiveAgent;
-}
-
-const cleanups: Array<() => void> = [];
-
-function setup(brain: Brain, deadlinesS?: Partial<Record<AgentState, number>>): Harness {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-runtime-"));
-  const store = new Store(path.join(dir, "atrium.db"));
-  const state = new WorkspaceState();
-  state.workspace = WS;
-  const broadcasts: Harness["broadcasts"] = [];
-  const runtime = new AgentRuntime({
-    workspace: WS,
-    world,
-    roster,
-    store,
-    log: createLogger("silent"),
-    state,
-    brain,
-    broadcast: (type, payload) => broadcasts.push({ type, payload }),
-    ...(deadlinesS ? { deadlinesS } : {}),
-  });
-  cleanups.push(() => {
-    runtime.dispose();
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  return {
-    runtime,
-    store,
-    state,
-    broadcasts,
-    agent(id) {
-      const a = runtime.agents.get(id);
-      if (!a) throw new Error(`no agent ${id}`);
-      return a;
-    },
-  };
-}
-
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
+afterEach(disposeHarnesses);
 
 describe("placement", () => {
   it("puts every roster agent in its home district, idle, with the brain's kind and its looks", () => {
@@ -176,7 +60,7 @@ describe("mailbox", () => {
     expect(brain.started("iris")).toEqual(["a"]);
     expect(h.agent("iris").mailbox.map(label)).toEqual(["b", "c", "d", "e"]);
 
-    await until("all events handled", () => brain.log.filter((l) => l.startsWith("end:")).length === 7);
+    await until("all events handled", () => brain.log.filter((l) => l.startsWith("end:")).length === 7, 2000);
     expect(brain.started("iris")).toEqual(irisTexts);
     expect(brain.started("bram")).toEqual(["x", "y"]);
     // Each of iris's events ends before the next one starts.
@@ -185,7 +69,7 @@ describe("mailbox", () => {
     expect(brain.maxPerAgent).toBe(1);
     expect(brain.maxOverall).toBeGreaterThanOrEqual(2);
     // Busy states are cleared when the work ends.
-    await until("idle", () => !h.agent("iris").busy && !h.agent("bram").busy);
+    await until("idle", () => !h.agent("iris").busy && !h.agent("bram").busy, 2000);
     expect(h.agent("iris").view.state).toBe("idle");
     expect(h.agent("bram").view.state).toBe("idle");
   });
@@ -215,7 +99,7 @@ describe("mailbox", () => {
     expect((rows[1]!.data.dropped as { text: string }).text).toBe("m0");
 
     gate.resolve();
-    await until("mailbox drained", () => brain.log.filter((l) => l.startsWith("end:")).length === MAILBOX_LIMIT + 1);
+    await until("mailbox drained", () => brain.log.filter((l) => l.startsWith("end:")).length === MAILBOX_LIMIT + 1, 2000);
     expect(brain.started("otto")).toEqual(["first", ...waiting.slice(2)]);
   });
 });
@@ -230,87 +114,17 @@ describe("failures", () => {
     });
     const h = setup(brain);
     h.runtime.deliver("mira", msg("boom"));
-    await until("the failure", () => !h.agent("mira").busy);
+    await until("the failure", () => !h.agent("mira").busy, 2000);
     expect(h.agent("mira").view.state).toBe("idle");
     expect(h.agent("mira").view.reason).toBe("error: the model exploded");
 
     h.runtime.deliver("mira", msg("string"));
-    await until("the second failure", () => brain.log.includes("end:mira:string") && !h.agent("mira").busy);
+    await until("the second failure", () => brain.log.includes("end:mira:string") && !h.agent("mira").busy, 2000);
     expect(h.agent("mira").view.reason).toBe("error: not an Error");
 
     h.runtime.deliver("mira", msg("fine"));
-    await until("the next event", () => brain.log.includes("end:mira:fine") && !h.agent("mira").busy);
+    await until("the next event", () => brain.log.includes("end:mira:fine") && !h.agent("mira").busy, 2000);
     expect(h.agent("mira").view.state).toBe("idle");
-  });
-});
-
-describe("watchdog", () => {
-  it("frees an agent stuck thinking past its deadline: idle with the reason, audited, aborted, and on to its next event", async () => {
-    let lateSetStateIgnored = false;
-    let lateToolRejected = false;
-    const brain = new TestBrain(async (body, event) => {
-      if (label(event) !== "stuck") return;
-      body.setState("thinking");
-      try {
-        await body.pause(60_000);
-      } catch (err) {
-        // A late brain can no longer change the agent or run tools.
-        body.setState("working");
-        lateSetStateIgnored = true;
-        await body.runTool("say", JSON.stringify({ text: "still here" })).catch(() => (lateToolRejected = true));
-        throw err;
-      }
-    });
-    const h = setup(brain, { thinking: 0.05 });
-    const cleo = h.agent("cleo");
-    h.runtime.deliver("cleo", msg("stuck"));
-    h.runtime.deliver("cleo", msg("next"));
-    const stuckBody = brain.bodies[0]!;
-    expect(cleo.view.state).toBe("thinking");
-
-    // Before the deadline the watchdog leaves it alone.
-    h.runtime.tick(0.05);
-    expect(cleo.view.state).toBe("thinking");
-    expect(stuckBody.signal.aborted).toBe(false);
-
-    await sleep(80);
-    h.runtime.tick(0.05);
-    expect(stuckBody.signal.aborted).toBe(true);
-    expect(stuckBody.signal.reason).toBeInstanceOf(AgentFreedError);
-    expect(cleo.view.state).toBe("idle");
-    expect(cleo.view.reason).toMatch(/watchdog/);
-    expect(cleo.view.reason).toContain("0.05 s thinking");
-
-    const rows = h.store.recentAudit(100, WS).filter((r) => r.kind === "watchdog");
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.actor).toBe("cleo");
-    expect(rows[0]!.data).toMatchObject({ was: "thinking", reason: cleo.view.reason });
-
-    // It takes the next event at once.
-    expect(brain.started("cleo")).toEqual(["stuck", "next"]);
-    await until("the old brain gave up", () => lateToolRejected);
-    expect(lateSetStateIgnored).toBe(true);
-    expect(cleo.view.state).toBe("idle");
-    expect(h.store.work.recentMessages(WS).map((m) => m.text)).not.toContain("still here");
-    await until("cleo free", () => !cleo.busy);
-    // Only one watchdog run for it.
-    expect(h.store.recentAudit(100, WS).filter((r) => r.kind === "watchdog")).toHaveLength(1);
-  });
-
-  it("leaves states without a deadline alone", async () => {
-    const gate = deferred();
-    const brain = new TestBrain(async (body) => {
-      body.setState("working");
-      await gate.promise;
-    });
-    const h = setup(brain, { thinking: 0.01 });
-    h.runtime.deliver("bram", msg("work"));
-    await sleep(30);
-    h.runtime.tick(0.05);
-    expect(h.agent("bram").view.state).toBe("working");
-    expect(h.store.recentAudit(100, WS).filter((r) => r.kind === "watchdog")).toHaveLength(0);
-    gate.resolve();
-    await until("done", () => !h.agent("bram").busy);
   });
 });
 
@@ -330,7 +144,7 @@ describe("pausing", () => {
     expect(iris.view.reason).toBe("paused: budget reached");
 
     h.runtime.setState(iris, "idle");
-    await until("the mail is taken", () => brain.log.includes("end:iris:two"));
+    await until("the mail is taken", () => brain.log.includes("end:iris:two"), 2000);
     expect(brain.started("iris")).toEqual(["one", "two"]);
     expect(iris.mailbox).toEqual([]);
   });
@@ -343,36 +157,12 @@ describe("pausing", () => {
     const iris = h.agent("iris");
     h.runtime.deliver("iris", msg("one"));
     h.runtime.deliver("iris", msg("two"));
-    await until("the first event", () => brain.log.includes("end:iris:one"));
+    await until("the first event", () => brain.log.includes("end:iris:one"), 2000);
     await sleep(10);
     expect(brain.started("iris")).toEqual(["one"]);
     expect(iris.view.state).toBe("paused");
     h.runtime.setState(iris, "idle");
-    await until("the second event", () => brain.log.includes("end:iris:two"));
-  });
-});
-
-describe("questions and waiting", () => {
-  it("an agent whose question is withdrawn is not left waiting: its brain hears why, and it takes its next event", async () => {
-    const outcomes: string[] = [];
-    const brain = new TestBrain(async (body, event) => {
-      if (label(event) !== "ask") return;
-      const out = await body.runTool("ask_human", JSON.stringify({ question: "Ship it?", options: ["Yes", "No"] }));
-      outcomes.push(`${out.ok}:${out.content}`);
-    });
-    const h = setup(brain);
-    const iris = h.agent("iris");
-    h.runtime.deliver("iris", msg("ask"));
-    await until("the question", () => h.broadcasts.some((b) => b.type === ServerMessage.Question));
-    expect(iris.view.state).toBe("waiting-for-human");
-    h.runtime.deliver("iris", msg("next"));
-    expect(brain.started("iris")).toEqual(["ask"]);
-
-    h.runtime.tools.cancelQuestionsOf("iris", "nobody is here");
-    await until("the next event", () => brain.log.includes("end:iris:next"));
-    expect(outcomes).toEqual(["false:error: the question was withdrawn"]);
-    await until("iris free", () => !iris.busy);
-    expect(iris.view.state).toBe("idle");
+    await until("the second event", () => brain.log.includes("end:iris:two"), 2000);
   });
 });
 
@@ -392,7 +182,7 @@ describe("speech", () => {
     const h = setup(brain);
     h.runtime.deliver("otto", msg("talk"));
     expect(h.agent("otto").view.state).toBe("speaking");
-    await until("done", () => brain.log.includes("end:otto:talk"));
+    await until("done", () => brain.log.includes("end:otto:talk"), 2000);
     const speech = h.broadcasts.filter((b) => b.type === AgentServerMessage.Speech).map((b) => b.payload as SpeechPayload);
     const first = speech.filter((p) => p.utteranceId === speech[0]!.utteranceId);
     expect(first.map((p) => p.delta).join("")).toBe("Hello there. Bye.");
@@ -401,52 +191,7 @@ describe("speech", () => {
     expect(first[0]).toMatchObject({ agentId: "otto", delta: "Hello there.", done: false });
     const stored = h.store.work.recentMessages(WS);
     expect(stored.map((m) => [m.fromId, m.fromKind, m.text])).toEqual([["otto", "agent", "Hello there. Bye."]]);
-    await until("otto free", () => !h.agent("otto").busy);
+    await until("otto free", () => !h.agent("otto").busy, 2000);
     expect(h.agent("otto").view.state).toBe("idle");
-  });
-});
-
-describe("dispose", () => {
-  it("aborts every agent's work, walks and questions, refuses new mail and stops the speech timer", async () => {
-    const outcomes: string[] = [];
-    const brain = new TestBrain(async (body, event) => {
-      if (label(event) === "ask") {
-        await body.runTool("ask_human", JSON.stringify({ question: "Deploy?", options: ["Yes", "No"] })).then((o) => outcomes.push(o.content));
-        return;
-      }
-      if (label(event) === "walk") {
-        await body.runTool("move_to", JSON.stringify({ district: "research-lab" }));
-        return;
-      }
-      body.setState("thinking");
-      body.beginSpeech().append("I was saying");
-      await body.pause(60_000);
-    });
-    const h = setup(brain);
-    h.runtime.deliver("cleo", msg("think"));
-    h.runtime.deliver("otto", msg("ask"));
-    h.runtime.deliver("bram", msg("walk"));
-    await until("all started", () => brain.bodies.length === 3 && h.broadcasts.some((b) => b.type === ServerMessage.Question));
-    await until("bram walking", () => h.agent("bram").walk !== null);
-    const question = h.broadcasts.find((b) => b.type === ServerMessage.Question)!.payload as QuestionPayload;
-
-    h.runtime.dispose();
-    for (const body of brain.bodies) {
-      expect(body.signal.aborted).toBe(true);
-      expect((body.signal.reason as Error).message).toBe("the room closed");
-    }
-    const closed = h.broadcasts.filter((b) => b.type === ServerMessage.QuestionClosed).map((b) => b.payload as QuestionClosedPayload);
-    expect(closed).toEqual([{ requestId: question.requestId, choice: null, by: null }]);
-    expect(h.runtime.tools.openQuestions()).toEqual([]);
-    expect(h.runtime.deliver("cleo", msg("after"))).toBe(false);
-
-    await until("all brains ended", () => brain.log.filter((l) => l.startsWith("end:")).length === 3);
-    expect(outcomes).toEqual(["error: the question was withdrawn"]);
-    const speechCount = h.broadcasts.filter((b) => b.type === AgentServerMessage.Speech).length;
-    await sleep(120);
-    expect(h.broadcasts.filter((b) => b.type === AgentServerMessage.Speech)).toHaveLength(speechCount);
-    expect(brain.started("cleo")).toEqual(["think"]);
-    // No late error is written over the agents by the aborted brains.
-    for (const id of ["cleo", "bram"]) expect(h.agent(id).view.reason).not.toMatch(/^error:/);
   });
 });

@@ -1,39 +1,12 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAtrium, type Atrium, type ClientServing } from "../app";
-import { createLogger } from "../logger";
+import type { Atrium } from "../app";
+import { startTestAtrium, type TestAtrium } from "../testing/harness";
 
-const WORLD = path.resolve(__dirname, "../../../config/world.yaml");
-const AGENTS = path.resolve(__dirname, "../../../config/agents.yaml");
-
+/** Holds the client builds the servers below serve. */
 let tmp: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** A real Atrium listening on loopback; returns it with its base URL. */
-async function start(name: string, client: ClientServing): Promise<{ atrium: Atrium; url: string }> {
-  const port = await freePort();
-  const atrium = createAtrium(
-    { port, host: "127.0.0.1", dbFile: path.join(tmp, `${name}.db`), worldFile: WORLD, agentsFile: AGENTS },
-    createLogger("silent"),
-    client,
-    { env: {} }, // hermetic: never the developer's LLM settings
-  );
-  await atrium.listen();
-  return { atrium, url: `http://127.0.0.1:${port}` };
-}
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-routes-"));
@@ -46,15 +19,17 @@ afterAll(() => {
 // The servers run one after another: Colyseus' matchmaker is one per process.
 
 describe("API routes", () => {
+  let server: TestAtrium;
   let atrium: Atrium;
   let url: string;
 
   beforeAll(async () => {
-    ({ atrium, url } = await start("api", { kind: "none" }));
+    server = await startTestAtrium({ name: "routes-api", client: { kind: "none" } });
+    ({ atrium, url } = server);
   });
 
   afterAll(async () => {
-    await atrium.close();
+    await server.close();
   });
 
   it("GET /healthz answers 200 ok", async () => {
@@ -91,18 +66,19 @@ describe("API routes", () => {
 });
 
 describe("built client, not built yet", () => {
-  let atrium: Atrium;
+  let server: TestAtrium;
   let url: string;
   let dir: string;
 
   beforeAll(async () => {
     dir = path.join(tmp, "empty-client");
     fs.mkdirSync(dir);
-    ({ atrium, url } = await start("unbuilt", { kind: "built", dir }));
+    server = await startTestAtrium({ name: "routes-unbuilt", client: { kind: "built", dir } });
+    ({ url } = server);
   });
 
   afterAll(async () => {
-    await atrium.close();
+    await server.close();
   });
 
   it('answers / with 503 and the "npm run build" hint', async () => {
@@ -120,7 +96,7 @@ describe("built client, not built yet", () => {
 });
 
 describe("built client", () => {
-  let atrium: Atrium;
+  let server: TestAtrium;
   let url: string;
   const INDEX = "<!doctype html><title>Atrium test index</title>";
 
@@ -130,11 +106,12 @@ describe("built client", () => {
     fs.writeFileSync(path.join(dir, "index.html"), INDEX);
     fs.writeFileSync(path.join(dir, "robots.txt"), "User-agent: *\n");
     fs.writeFileSync(path.join(dir, "assets", "app-abc123.js"), "console.log(1);\n");
-    ({ atrium, url } = await start("built", { kind: "built", dir }));
+    server = await startTestAtrium({ name: "routes-built", client: { kind: "built", dir } });
+    ({ url } = server);
   });
 
   afterAll(async () => {
-    await atrium.close();
+    await server.close();
   });
 
   it("serves index.html at /, not cached", async () => {

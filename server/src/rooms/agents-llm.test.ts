@@ -1,45 +1,24 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { ColyseusTestServer } from "@colyseus/testing";
 import type { Room as ClientRoom } from "@colyseus/sdk";
+import type { ColyseusTestServer } from "@colyseus/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorReply, startFakeOpenAI, textReply, toolCallReply, type FakeOpenAI, type FakeReply, type RecordedRequest } from "../../../e2e/fake-openai";
 import { WORKSPACE_ROOM } from "../../../shared/constants";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
 import { ServerMessage, type QuestionPayload } from "../../../shared/protocol/messages";
 import type { WorkspaceState } from "../../../shared/state";
-import { createAtrium, type Atrium } from "../app";
-import { createLogger } from "../logger";
+import type { Atrium } from "../app";
+import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const API_KEY = "sk-test-do-not-leak-4242";
-let tmp: string;
+/** Holds the LLM settings file, which must exist before the server starts. */
+let settingsDir: string;
 let fake: FakeOpenAI;
+let server: TestAtrium;
 let atrium: Atrium;
 let colyseus: ColyseusTestServer;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, check: () => T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Person {
   room: ClientRoom<unknown, WorkspaceState>;
@@ -108,9 +87,9 @@ function team(req: RecordedRequest): FakeReply {
 }
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-llm-room-"));
+  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-llm-settings-"));
   fake = await startFakeOpenAI();
-  const settings = path.join(tmp, "llm.yaml");
+  const settings = path.join(settingsDir, "llm.yaml");
   fs.writeFileSync(
     settings,
     [
@@ -120,27 +99,17 @@ beforeAll(async () => {
       "limits: { maxRetries: 2, backoffBaseMs: 5, backoffMaxMs: 10, attemptTimeoutMs: 3000, idleTimeoutMs: 3000, breakerFailureThreshold: 50 }",
     ].join("\n"),
   );
-  const port = await freePort();
-  atrium = createAtrium(
-    {
-      port,
-      host: "127.0.0.1",
-      dbFile: path.join(tmp, "atrium.db"),
-      worldFile: path.join(ROOT, "config/world.yaml"),
-      agentsFile: path.join(ROOT, "config/agents.yaml"),
-    },
-    createLogger("silent"),
-    { kind: "none" },
-    { env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: API_KEY, ATRIUM_MODEL: "fake-model", ATRIUM_LLM_CONFIG: settings } },
-  );
-  await atrium.listen();
-  colyseus = new ColyseusTestServer(atrium.server);
+  server = await startTestAtrium({
+    name: "llm-room",
+    options: { env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: API_KEY, ATRIUM_MODEL: "fake-model", ATRIUM_LLM_CONFIG: settings } },
+  });
+  ({ atrium, colyseus } = server);
 });
 
 afterAll(async () => {
-  await atrium?.close();
+  await server?.close();
   await fake?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.rmSync(settingsDir, { recursive: true, force: true });
 });
 
 describe("agents driven by a (scripted) language model", () => {
@@ -152,17 +121,17 @@ describe("agents driven by a (scripted) language model", () => {
 
     ada.room.send("talk", { agentId: "cleo", text: "Could we compare pricing models?" });
     // Cleo's words stream into her bubble before her tools run.
-    await until("Cleo's streamed words", () => ada.speech.some((s) => s.agentId === "cleo" && s.delta.length > 0 && !s.done));
-    const q = await until("Bram's question", () => ada.questions[0]);
+    await until("Cleo's streamed words", () => ada.speech.some((s) => s.agentId === "cleo" && s.delta.length > 0 && !s.done), 15_000);
+    const q = await until("Bram's question", () => ada.questions[0], 15_000);
     expect(q.agentId).toBe("bram");
     ada.room.send("answer", { requestId: q.requestId, choice: "Approve" });
-    const task = await until("the task done", () => atrium.store.work.listTasks(ws).find((t) => t.status === "done"));
+    const task = await until("the task done", () => atrium.store.work.listTasks(ws).find((t) => t.status === "done"), 15_000);
     expect(task.title).toBe("Compare three pricing models");
 
     const kinds = atrium.store.work.taskEvents(task.id).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(["created", "handoff", "artifact", "approval", "status"]));
     expect(atrium.store.work.listArtifacts({ taskId: task.id })[0]?.body).toContain("| flat | yes |");
-    await until("every agent idle", () => [...ada.room.state.agents.values()].every((a) => a.state === "idle"));
+    await until("every agent idle", () => [...ada.room.state.agents.values()].every((a) => a.state === "idle"), 15_000);
 
     // Every call is audited with the exact messages, tokens and cost.
     const calls = atrium.store.work.llmCalls(100, ws);
@@ -199,20 +168,24 @@ describe("agents driven by a (scripted) language model", () => {
     });
     const ws = "llm-refused";
     const eve = await join(ws, "Eve");
+    const seenBefore = fake.requests.length; // the log keeps earlier tests' requests: look only after this
     eve.room.send("talk", { agentId: "iris", text: "Do something odd." });
     await until("three refused tool runs", () => {
       const rows = atrium.store.recentAudit(200, ws).filter((r) => r.kind === "tool" && r.data.ok === false);
       return rows.length >= 3 && rows;
-    });
+    }, 15_000);
     const refusals = atrium.store.recentAudit(200, ws).filter((r) => r.kind === "tool" && r.data.ok === false);
     expect(refusals.map((r) => r.data.tool).sort()).toEqual(["create_task", "launch_rockets", "move_to"]);
     expect(atrium.store.work.listTasks(ws)).toEqual([]); // nothing was run
     // The model was told why, in the tool results of its next turn.
-    await until("the follow-up turn", () => fake.requests.some((r) => agentOf(r) === "Iris" && lastMessage(r)?.role === "tool"));
-    const followUp = fake.requests.filter((r) => lastMessage(r)?.role === "tool").pop()!;
+    const followUp = await until(
+      "the follow-up turn",
+      () => fake.requests.slice(seenBefore).find((r) => agentOf(r) === "Iris" && lastMessage(r)?.role === "tool"),
+      15_000,
+    );
     const results = followUp.body!.messages.filter((m) => m.role === "tool").map((m) => String(m.content));
     expect(results.every((r) => r.startsWith("error:"))).toBe(true);
-    await until("Iris idle again", () => eve.room.state.agents.get("iris")?.state === "idle");
+    await until("Iris idle again", () => eve.room.state.agents.get("iris")?.state === "idle", 15_000);
     await eve.room.leave();
   });
 
@@ -224,14 +197,14 @@ describe("agents driven by a (scripted) language model", () => {
     const reason = await until("Otto offline", () => {
       const otto = bob.room.state.agents.get("otto");
       return otto?.state === "offline" && otto.reason;
-    });
+    }, 15_000);
     expect(reason).toBe("upstream 500 ×3");
     expect(atrium.store.work.llmCalls(10, ws)[0]).toMatchObject({ agentId: "otto", outcome: "error" });
 
     fake.setDefault(textReply("All green."));
     bob.room.send("talk", { agentId: "otto", text: "And now?" });
-    await until("Otto answers again", () => bob.speech.filter((s) => s.agentId === "otto").map((s) => s.delta).join("").includes("All green."));
-    await until("Otto idle", () => bob.room.state.agents.get("otto")?.state === "idle");
+    await until("Otto answers again", () => bob.speech.filter((s) => s.agentId === "otto").map((s) => s.delta).join("").includes("All green."), 15_000);
+    await until("Otto idle", () => bob.room.state.agents.get("otto")?.state === "idle", 15_000);
     await bob.room.leave();
   });
 
@@ -244,7 +217,7 @@ describe("agents driven by a (scripted) language model", () => {
     const reason = await until("Mira paused", () => {
       const mira = cy.room.state.agents.get("mira");
       return mira?.state === "paused" && mira.reason;
-    });
+    }, 15_000);
     expect(reason).toMatch(/^budget reached/);
     const callsBefore = fake.requests.length;
     cy.room.send("talk", { agentId: "mira", text: "Again?" });

@@ -1,43 +1,17 @@
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { ColyseusTestServer } from "@colyseus/testing";
 import type { Room as ClientRoom } from "@colyseus/sdk";
+import type { ColyseusTestServer } from "@colyseus/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WORKSPACE_ROOM } from "../../../shared/constants";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
 import { ServerMessage, type ErrorPayload, type QuestionPayload } from "../../../shared/protocol/messages";
 import type { WorkspaceState } from "../../../shared/state";
-import { createAtrium, type Atrium } from "../app";
-import { createLogger } from "../logger";
+import type { Atrium } from "../app";
+import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import type { WorkspaceRoom } from "./workspace-room";
 
-const ROOT = path.resolve(__dirname, "../../..");
-let tmp: string;
+let server: TestAtrium;
 let atrium: Atrium;
 let colyseus: ColyseusTestServer;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, check: () => T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Person {
   room: ClientRoom<unknown, WorkspaceState>;
@@ -62,27 +36,12 @@ async function join(workspace: string, name: string): Promise<Person> {
 const serverRoom = (workspace: string) => [...atrium.rooms].find((r) => r.workspace === workspace) as WorkspaceRoom;
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-agents-"));
-  const port = await freePort();
-  atrium = createAtrium(
-    {
-      port,
-      host: "127.0.0.1",
-      dbFile: path.join(tmp, "atrium.db"),
-      worldFile: path.join(ROOT, "config/world.yaml"),
-      agentsFile: path.join(ROOT, "config/agents.yaml"),
-    },
-    createLogger("silent"),
-    { kind: "none" },
-    { offline: { thinkMs: 20, workMs: 50 }, env: {} },
-  );
-  await atrium.listen();
-  colyseus = new ColyseusTestServer(atrium.server);
+  server = await startTestAtrium({ name: "agents", options: { offline: { thinkMs: 20, workMs: 50 } } });
+  ({ atrium, colyseus } = server);
 });
 
 afterAll(async () => {
-  await atrium?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe("agents in a room, with the offline planner", () => {
@@ -101,11 +60,11 @@ describe("agents in a room, with the offline planner", () => {
     const question = await until("an approval question", () => ada.questions[0], 30_000);
     expect(question.options).toEqual(["Approve", "Needs changes"]);
     expect(question.taskId).toMatch(/^T-/);
-    await until("the asker to show it is waiting", () => ada.room.state.agents.get(question.agentId)?.state === "waiting-for-human");
+    await until("the asker to show it is waiting", () => ada.room.state.agents.get(question.agentId)?.state === "waiting-for-human", 15_000);
 
     ada.room.send("answer", { requestId: question.requestId, choice: "approve" });
     const taskId = question.taskId!;
-    await until("the task to be done", () => atrium.store.work.getTask(taskId)?.status === "done");
+    await until("the task to be done", () => atrium.store.work.getTask(taskId)?.status === "done", 15_000);
 
     const kinds = atrium.store.work.taskEvents(taskId).map((e) => e.kind);
     expect(kinds[0]).toBe("created");
@@ -118,7 +77,7 @@ describe("agents in a room, with the offline planner", () => {
     expect(ada.speech.some((s) => s.done && s.delta.includes("done"))).toBe(true);
 
     // Zero stuck agents: all are back to idle once the work is over.
-    await until("every agent idle", () => [...ada.room.state.agents.values()].every((a) => a.state === "idle"));
+    await until("every agent idle", () => [...ada.room.state.agents.values()].every((a) => a.state === "idle"), 15_000);
     expect(ada.errors).toEqual([]);
     await ada.room.leave();
   });
@@ -128,8 +87,8 @@ describe("agents in a room, with the offline planner", () => {
     const bob = await join(ws, "Bob");
     const before = atrium.store.work.listTasks(ws).length;
     bob.room.send("talk", { agentId: "cleo", text: "Please compare three pricing models for the launch." });
-    await until("Cleo's reply", () => bob.speech.find((s) => s.agentId === "cleo" && s.done && s.delta.includes("Bob")));
-    await until("a new task", () => atrium.store.work.listTasks(ws).length > before);
+    await until("Cleo's reply", () => bob.speech.find((s) => s.agentId === "cleo" && s.done && s.delta.includes("Bob")), 15_000);
+    await until("a new task", () => atrium.store.work.listTasks(ws).length > before, 15_000);
     const task = atrium.store.work.listTasks(ws).find((t) => t.title.startsWith("Please compare"));
     expect(task?.assignee?.kind).toBe("agent");
     const said = atrium.store.work.recentMessages(ws, 50).map((m) => `${m.fromKind}:${m.text}`);
@@ -147,7 +106,7 @@ describe("agents in a room, with the offline planner", () => {
     eve.room.send("talk", { agentId: "nobody", text: "hello" });
     eve.room.send("talk", { agentId: "cleo", text: "" });
     eve.room.send("answer", { requestId: "Q-999", choice: "Approve" });
-    await until("three errors", () => eve.errors.length >= 3 && eve.errors);
+    await until("three errors", () => eve.errors.length >= 3 && eve.errors, 15_000);
     expect(eve.errors.map((e) => e.code).sort()).toEqual(["invalid_message", "unknown_agent", "unknown_question"]);
     expect(fromPeople()).toBe(messagesBefore);
     expect(serverRoom(ws).runtime.agents.get("cleo")!.mailbox).toHaveLength(0);
@@ -159,9 +118,9 @@ describe("agents in a room, with the offline planner", () => {
     const first = await join(ws, "First");
     const q = await until("a question", () => first.questions[0], 30_000);
     const late = await join(ws, "Late");
-    await until("the late joiner to get the open question", () => late.questions.find((x) => x.requestId === q.requestId));
+    await until("the late joiner to get the open question", () => late.questions.find((x) => x.requestId === q.requestId), 15_000);
     late.room.send("answer", { requestId: q.requestId, choice: "Needs changes" });
-    await until("the task to be blocked", () => atrium.store.work.getTask(q.taskId!)?.status === "blocked");
+    await until("the task to be blocked", () => atrium.store.work.getTask(q.taskId!)?.status === "blocked", 15_000);
     await first.room.leave();
     await late.room.leave();
   });

@@ -1,0 +1,120 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { AgentState } from "../../../shared/agents";
+import { WorkspaceState } from "../../../shared/state";
+import { createLogger } from "../logger";
+import { Store } from "../store/store";
+import { loadWorld } from "../world/load-world";
+import { loadRoster } from "./roster";
+import { AgentRuntime, type LiveAgent } from "./runtime";
+import type { AgentBody, AgentEvent, Brain } from "./types";
+
+/** Shared setup of the agent runtime tests (runtime*.test.ts). Test code only. */
+
+const WORLD_FILE = path.resolve(__dirname, "../../../config/world.yaml");
+const AGENTS_FILE = path.resolve(__dirname, "../../../config/agents.yaml");
+export const world = loadWorld(WORLD_FILE);
+export const roster = loadRoster(AGENTS_FILE, world);
+export const WS = "rt-test";
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+export function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export const label = (e: AgentEvent) => (e.kind === "message" ? e.text : `task:${e.taskId}`);
+export const msg = (text: string): AgentEvent => ({ kind: "message", from: { id: "p1", name: "Ada", kind: "person" }, text });
+
+export type Script = (body: AgentBody, event: AgentEvent, brain: TestBrain) => Promise<void>;
+
+/** The runtime's plug-in for these tests: records what it was given and when, and runs a script. */
+export class TestBrain implements Brain {
+  readonly kind = "llm" as const;
+  /** "start:<agent>:<label>" and "end:<agent>:<label>", in the order they happened. */
+  readonly log: string[] = [];
+  readonly bodies: AgentBody[] = [];
+  private readonly running = new Map<string, number>();
+  maxPerAgent = 0;
+  maxOverall = 0;
+
+  constructor(private readonly script: Script = async () => {}) {}
+
+  async handle(body: AgentBody, event: AgentEvent): Promise<void> {
+    const id = body.config.id;
+    this.bodies.push(body);
+    const n = (this.running.get(id) ?? 0) + 1;
+    this.running.set(id, n);
+    this.maxPerAgent = Math.max(this.maxPerAgent, n);
+    this.maxOverall = Math.max(this.maxOverall, [...this.running.values()].reduce((a, b) => a + b, 0));
+    this.log.push(`start:${id}:${label(event)}`);
+    try {
+      await this.script(body, event, this);
+    } finally {
+      this.running.set(id, (this.running.get(id) ?? 1) - 1);
+      this.log.push(`end:${id}:${label(event)}`);
+    }
+  }
+
+  started(agentId: string): string[] {
+    return this.log.filter((l) => l.startsWith(`start:${agentId}:`)).map((l) => l.slice(`start:${agentId}:`.length));
+  }
+}
+
+export interface RuntimeHarness {
+  runtime: AgentRuntime;
+  store: Store;
+  state: WorkspaceState;
+  broadcasts: Array<{ type: string; payload: unknown }>;
+  agent(id: string): LiveAgent;
+}
+
+const cleanups: Array<() => void> = [];
+
+/** A runtime over a fresh database with the repository's world and roster; disposed by disposeHarnesses(). */
+export function setup(brain: Brain, deadlinesS?: Partial<Record<AgentState, number>>): RuntimeHarness {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-runtime-"));
+  const store = new Store(path.join(dir, "atrium.db"));
+  const state = new WorkspaceState();
+  state.workspace = WS;
+  const broadcasts: RuntimeHarness["broadcasts"] = [];
+  const runtime = new AgentRuntime({
+    workspace: WS,
+    world,
+    roster,
+    store,
+    log: createLogger("silent"),
+    state,
+    brain,
+    broadcast: (type, payload) => broadcasts.push({ type, payload }),
+    ...(deadlinesS ? { deadlinesS } : {}),
+  });
+  cleanups.push(() => {
+    runtime.dispose();
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    runtime,
+    store,
+    state,
+    broadcasts,
+    agent(id) {
+      const a = runtime.agents.get(id);
+      if (!a) throw new Error(`no agent ${id}`);
+      return a;
+    },
+  };
+}
+
+/** Disposes every runtime setup() made, with its database. Call from afterEach. */
+export function disposeHarnesses(): void {
+  while (cleanups.length) cleanups.pop()!();
+}

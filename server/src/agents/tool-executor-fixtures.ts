@@ -1,0 +1,159 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach } from "vitest";
+import { WorkspaceState } from "../../../shared/state";
+import { createLogger } from "../logger";
+import { Store } from "../store/store";
+import { loadWorld } from "../world/load-world";
+import { loadRoster } from "./roster";
+import { AgentRuntime, type LiveAgent } from "./runtime";
+import type { AgentEvent, Brain, ToolOutcome } from "./types";
+
+/** Shared setup of the tool executor tests (tool-executor*.test.ts). Test code only. */
+
+const WORLD_FILE = path.resolve(__dirname, "../../../config/world.yaml");
+const AGENTS_FILE = path.resolve(__dirname, "../../../config/agents.yaml");
+export const world = loadWorld(WORLD_FILE);
+export const roster = loadRoster(AGENTS_FILE, world);
+export const WS = "tools-test";
+
+/** A brain that only records the events the executor delivers; the executor is what is tested. */
+export class RecordingBrain implements Brain {
+  readonly kind = "llm" as const;
+  readonly events: Array<{ agentId: string; event: AgentEvent }> = [];
+  async handle(body: { config: { id: string } }, event: AgentEvent): Promise<void> {
+    this.events.push({ agentId: body.config.id, event });
+  }
+}
+
+interface Current {
+  dir: string;
+  store: Store;
+  state: WorkspaceState;
+  brain: RecordingBrain;
+  runtime: AgentRuntime;
+  broadcasts: Array<{ type: string; payload: unknown }>;
+}
+
+/** Lets delivered events reach the brain (the runtime hands them over on a microtask). */
+export const settle = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * A fresh runtime over a fresh database for every test (beforeEach), disposed after it
+ * (afterEach). Call once, at the top of the test file. The getters read the current test's
+ * objects; the functions act on them.
+ */
+export function useToolExecutor() {
+  let current: Current | undefined;
+  const now = (): Current => {
+    if (!current) throw new Error("the tool executor fixture is only there inside a test");
+    return current;
+  };
+
+  beforeEach(() => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-tools-"));
+    const store = new Store(path.join(dir, "atrium.db"));
+    const state = new WorkspaceState();
+    state.workspace = WS;
+    const brain = new RecordingBrain();
+    const broadcasts: Current["broadcasts"] = [];
+    const runtime = new AgentRuntime({
+      workspace: WS,
+      world,
+      roster,
+      store,
+      log: createLogger("silent"),
+      state,
+      brain,
+      broadcast: (type, payload) => broadcasts.push({ type, payload }),
+    });
+    current = { dir, store, state, brain, runtime, broadcasts };
+  });
+
+  afterEach(() => {
+    if (!current) return;
+    const { runtime, store, dir } = current;
+    current = undefined;
+    runtime.dispose();
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function agent(id: string): LiveAgent {
+    const a = now().runtime.agents.get(id);
+    if (!a) throw new Error(`no agent ${id}`);
+    return a;
+  }
+
+  const run = (id: string, tool: string, args: unknown): Promise<ToolOutcome> =>
+    now().runtime.tools.run(agent(id), tool, typeof args === "string" ? args : JSON.stringify(args));
+
+  function count(table: "tasks" | "task_events" | "artifacts" | "messages" | "audit"): number {
+    return now().store.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+  }
+
+  /** Row counts of everything a tool may change. */
+  function snapshot() {
+    return { tasks: count("tasks"), events: count("task_events"), artifacts: count("artifacts"), messages: count("messages") };
+  }
+
+  function toolAudit() {
+    return now().store.recentAudit(1000, WS).filter((r) => r.kind === "tool");
+  }
+
+  function lastToolAudit() {
+    const row = toolAudit()[0];
+    if (!row) throw new Error("no tool audit row");
+    return row;
+  }
+
+  const of = <T>(type: string) => now().broadcasts.filter((b) => b.type === type).map((b) => b.payload as T);
+
+  function newTask(assignee: string | null = null, title = "Compare pricing models") {
+    return now().store.work.createTask({
+      workspace: WS,
+      title,
+      description: "Three models, one page.",
+      district: "market-hall",
+      assignee: assignee ? { kind: "agent", id: assignee } : null,
+      createdBy: "cleo",
+    });
+  }
+
+  /** Ticks the runtime until the agent stops walking; returns how many ticks it took. */
+  function walkUntilArrived(a: LiveAgent, dtS = 0.1, max = 5000): number {
+    let ticks = 0;
+    while (a.walk) {
+      now().runtime.tick(dtS);
+      if (++ticks > max) throw new Error(`${a.config.id} never arrived`);
+    }
+    return ticks;
+  }
+
+  return {
+    get store() {
+      return now().store;
+    },
+    get state() {
+      return now().state;
+    },
+    get brain() {
+      return now().brain;
+    },
+    get runtime() {
+      return now().runtime;
+    },
+    get broadcasts() {
+      return now().broadcasts;
+    },
+    agent,
+    run,
+    snapshot,
+    toolAudit,
+    lastToolAudit,
+    of,
+    newTask,
+    walkUntilArrived,
+  };
+}
