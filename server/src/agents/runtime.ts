@@ -21,6 +21,14 @@ export const WATCHDOG_DEADLINES_S: Partial<Record<AgentState, number>> = {
 };
 /** Events kept waiting in one mailbox; older ones are dropped (and audited) past this. */
 export const MAILBOX_LIMIT = 20;
+/**
+ * Brains started within one start window (ms, one simulation tick); more wait for the next.
+ * Starting a turn (prompt, first request) costs about half a millisecond, so a burst of mail to
+ * fifty agents would stall one tick for 25 ms; spread, it costs at most ~4 ms per tick and every
+ * agent still starts within a few hundred milliseconds.
+ */
+export const MAX_BRAIN_STARTS_PER_WINDOW = 8;
+export const START_WINDOW_MS = 50;
 /** Agents of one district stand this far apart around its centre (m). */
 const HOME_SPREAD = 3;
 
@@ -70,6 +78,11 @@ export class AgentRuntime {
   readonly speech: SpeechCoalescer;
   readonly tools: ToolExecutor;
   private disposed = false;
+  private windowStart = 0;
+  private startsInWindow = 0;
+  /** Agents with mail that wait for the next start window, oldest first. */
+  private readonly waiting: LiveAgent[] = [];
+  private waitTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly deps: RuntimeDeps) {
     this.speech = new SpeechCoalescer((type, payload) => deps.broadcast(type, payload));
@@ -116,6 +129,7 @@ export class AgentRuntime {
 
   /** Advances walking agents and runs the watchdog. Called from the room's simulation tick. */
   tick(dtS: number): void {
+    this.startWaiting();
     const now = performance.now();
     for (const agent of this.agents.values()) {
       const w = agent.walk;
@@ -159,10 +173,32 @@ export class AgentRuntime {
   }
 
   /** Starts the next event when the agent is free to take it. */
+  /** Starts agents that waited for a start window (from the tick, or a timer when no tick runs). */
+  private startWaiting(): void {
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
+    // Each tick (or the fallback timer) opens a new start window.
+    this.windowStart = performance.now();
+    this.startsInWindow = 0;
+    for (const agent of this.waiting.splice(0)) this.pump(agent);
+  }
+
   private pump(agent: LiveAgent): void {
     if (agent.busy || this.disposed) return;
     const state = agent.view.state;
     if (state === "paused" || state === "waiting-for-human") return;
+    if (agent.mailbox.length === 0) return;
+    const now = performance.now();
+    if (now - this.windowStart >= START_WINDOW_MS) {
+      this.windowStart = now;
+      this.startsInWindow = 0;
+    }
+    if (this.startsInWindow >= MAX_BRAIN_STARTS_PER_WINDOW) {
+      if (!this.waiting.includes(agent)) this.waiting.push(agent);
+      this.waitTimer ??= setTimeout(() => this.startWaiting(), START_WINDOW_MS);
+      return;
+    }
+    this.startsInWindow++;
     const event = agent.mailbox.shift();
     if (!event) return;
     if (event.kind === "task") agent.view.taskId = event.taskId; // what it works on now
@@ -264,6 +300,8 @@ export class AgentRuntime {
 
   dispose(): void {
     this.disposed = true;
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waiting.length = 0;
     for (const agent of this.agents.values()) {
       agent.epoch++;
       agent.abort.abort(new AgentFreedError("the room closed"));

@@ -1,0 +1,61 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { AgentConfig, Roster } from "../../../shared/agents";
+import { WorkspaceState } from "../../../shared/state";
+import { createLogger } from "../logger";
+import { Store } from "../store/store";
+import { deferred, msg, sleep, TestBrain, world } from "./runtime-fixtures";
+import { AgentRuntime, MAX_BRAIN_STARTS_PER_WINDOW, START_WINDOW_MS } from "./runtime";
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+/** A runtime with `count` agents whose brains block until released. */
+function burst(count: number) {
+  const agents: AgentConfig[] = Array.from({ length: count }, (_, i) => ({
+    id: `a-${i}`,
+    name: `A${i}`,
+    role: "Helper",
+    persona: "A generated helper agent for the burst test, which only needs to be started.",
+    home: world.districts[i % world.districts.length]!.id,
+    tools: ["say"],
+    appearance: { colour: "#888888", shape: "capsule" },
+    budget: { usd: 1 },
+  }));
+  const roster: Roster = { agents };
+  const release = deferred();
+  const brain = new TestBrain(() => release.promise);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-burst-"));
+  const store = new Store(path.join(dir, "atrium.db"));
+  const runtime = new AgentRuntime({ workspace: "burst", world, roster, store, log: createLogger("silent"), state: new WorkspaceState(), brain, broadcast: () => {} });
+  cleanups.push(() => {
+    release.resolve();
+    runtime.dispose();
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const started = () => brain.log.filter((l) => l.startsWith("start:")).length;
+  return { runtime, agents, started };
+}
+
+describe("a burst of mail to many agents", () => {
+  it("starts at most MAX_BRAIN_STARTS_PER_WINDOW brains per tick and the rest on the next ticks", () => {
+    const { runtime, agents, started } = burst(20);
+    for (const a of agents) runtime.deliver(a.id, msg("all at once"));
+    expect(started()).toBe(MAX_BRAIN_STARTS_PER_WINDOW);
+    runtime.tick(START_WINDOW_MS / 1000);
+    expect(started()).toBe(2 * MAX_BRAIN_STARTS_PER_WINDOW);
+    runtime.tick(START_WINDOW_MS / 1000);
+    expect(started()).toBe(20);
+  });
+
+  it("starts the waiting ones by itself when no tick drives it", async () => {
+    const { runtime, agents, started } = burst(20);
+    for (const a of agents) runtime.deliver(a.id, msg("all at once"));
+    expect(started()).toBe(MAX_BRAIN_STARTS_PER_WINDOW);
+    await sleep(START_WINDOW_MS * 4);
+    expect(started()).toBe(20);
+  });
+});
