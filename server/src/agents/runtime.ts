@@ -172,7 +172,6 @@ export class AgentRuntime {
     if (was !== state && (was === "paused" || was === "waiting-for-human")) this.pump(agent);
   }
 
-  /** Starts the next event when the agent is free to take it. */
   /** Starts agents that waited for a start window (from the tick, or a timer when no tick runs). */
   private startWaiting(): void {
     if (this.waitTimer) clearTimeout(this.waitTimer);
@@ -183,6 +182,7 @@ export class AgentRuntime {
     for (const agent of this.waiting.splice(0)) this.pump(agent);
   }
 
+  /** Starts the next event when the agent is free to take it and the start window has room. */
   private pump(agent: LiveAgent): void {
     if (agent.busy || this.disposed) return;
     const state = agent.view.state;
@@ -199,8 +199,7 @@ export class AgentRuntime {
       return;
     }
     this.startsInWindow++;
-    const event = agent.mailbox.shift();
-    if (!event) return;
+    const event = agent.mailbox.shift()!;
     if (event.kind === "task") agent.view.taskId = event.taskId; // what it works on now
     agent.busy = true;
     const epoch = agent.epoch;
