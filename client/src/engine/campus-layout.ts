@@ -1,3 +1,4 @@
+import { seededRandom } from "../../../shared/random";
 import type { District, World } from "../../../shared/world";
 
 /**
@@ -33,18 +34,6 @@ export const TREE_BORDER = 30;
 /** Open lawn kept around the plaza and beside the paths, so trees don't crowd the camera (m). */
 const PLAZA_CLEARANCE = 8;
 const PATH_CLEARANCE = 3;
-
-/** A small deterministic PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Unit vector from a district towards the plaza centre. */
 function towardsCentre(d: District): [number, number] {

@@ -1,8 +1,9 @@
 import { Billboard, Text } from "@react-three/drei";
-import { useEffect, useLayoutEffect, useReducer, useRef } from "react";
+import { useEffect, useReducer } from "react";
 import type { Group } from "three";
 import { FONT_BOLD, FONT_REGULAR } from "../engine/assets";
 import { useApp } from "../engine/store";
+import { useAnchor } from "./useAnchor";
 
 /** How long a finished utterance stays in the bubble (ms). */
 export const SPEECH_LINGER_MS = 8000;
@@ -18,7 +19,7 @@ export function stateLine(state: string, reason: string): string {
  * reply streams. Agents positions it each frame.
  */
 export function AgentLabel({ id, anchors }: { id: string; anchors: Map<string, Group> }) {
-  const ref = useRef<Group>(null);
+  const ref = useAnchor(id, anchors);
   const agent = useApp((s) => s.agents[id]);
   const speech = useApp((s) => s.speech[id]);
   // A finished utterance fades after a while: re-render once its time is up.
@@ -28,14 +29,6 @@ export function AgentLabel({ id, anchors }: { id: string; anchors: Map<string, G
     const t = setTimeout(expire, SPEECH_LINGER_MS + 50 - (performance.now() - speech.at));
     return () => clearTimeout(t);
   }, [speech]);
-  useLayoutEffect(() => {
-    const group = ref.current;
-    if (!group) return;
-    anchors.set(id, group);
-    return () => {
-      anchors.delete(id);
-    };
-  }, [id, anchors]);
   if (!agent) return null;
   const showSpeech = speech && (!speech.done || performance.now() - speech.at < SPEECH_LINGER_MS) && speech.text.trim() !== "";
   const offline = agent.brain === "offline" ? " · offline planner" : "";

@@ -1,23 +1,15 @@
 import { Billboard, Text } from "@react-three/drei";
-import { useLayoutEffect, useRef } from "react";
 import type { Group } from "three";
 import { FONT_BOLD } from "../engine/assets";
 import { useApp } from "../engine/store";
+import { useAnchor } from "./useAnchor";
 
 /** A person's name over their head, always facing the camera. People positions it each frame. */
 export function NameLabel({ id, anchors }: { id: string; anchors: Map<string, Group> }) {
-  const ref = useRef<Group>(null);
+  const ref = useAnchor(id, anchors);
   const name = useApp((s) => s.people[id]?.name ?? "");
   const connected = useApp((s) => s.people[id]?.connected ?? true);
   const isSelf = useApp((s) => s.selfId === id);
-  useLayoutEffect(() => {
-    const group = ref.current;
-    if (!group) return;
-    anchors.set(id, group);
-    return () => {
-      anchors.delete(id);
-    };
-  }, [id, anchors]);
   return (
     <group ref={ref} visible={false}>
       <Billboard>
