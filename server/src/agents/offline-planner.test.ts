@@ -1,6 +1,3 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import type { ColyseusTestServer } from "@colyseus/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -8,21 +5,15 @@ import type { Roster } from "../../../shared/agents";
 import { WORKSPACE_ROOM } from "../../../shared/constants";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
 import { ServerMessage, type ErrorPayload, type HandOffPayload, type QuestionClosedPayload, type QuestionPayload } from "../../../shared/protocol/messages";
-import { WorkspaceState } from "../../../shared/state";
+import type { WorkspaceState } from "../../../shared/state";
 import type { Atrium } from "../app";
-import { createLogger } from "../logger";
 import { Store } from "../store/store";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
-import { loadWorld } from "../world/load-world";
 import { OFFLINE_DEFAULTS, OfflinePlanner, summarise } from "./offline-planner";
-import { loadRoster } from "./roster";
-import { AgentRuntime } from "./runtime";
+import type { AgentRuntime } from "./runtime";
+import { disposeHarnesses, roster, setup } from "./runtime-fixtures";
 import type { AgentEvent } from "./types";
 
-const WORLD_FILE = path.resolve(__dirname, "../../../config/world.yaml");
-const AGENTS_FILE = path.resolve(__dirname, "../../../config/agents.yaml");
-const world = loadWorld(WORLD_FILE);
-const roster = loadRoster(AGENTS_FILE, world);
 const WS = "offline-test";
 // Waits here (until(…, 5000, 5)) poll every 5 ms: the planner works in 5 ms steps, and some
 // checks read a task before the next agent has moved it on.
@@ -34,7 +25,6 @@ const PASS = ["status", "notes", "artifact", "status", "notes", "handoff"];
 const LAST_PASS = ["status", "notes", "artifact"];
 
 describe("the offline planner in a real runtime", () => {
-  let dir: string;
   let store: Store;
   let state: WorkspaceState;
   let runtime: AgentRuntime;
@@ -42,30 +32,14 @@ describe("the offline planner in a real runtime", () => {
   let broadcasts: Array<{ type: string; payload: unknown }>;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-offline-"));
-    store = new Store(path.join(dir, "atrium.db"));
-    state = new WorkspaceState();
-    state.workspace = WS;
-    broadcasts = [];
-    runtime = new AgentRuntime({
-      workspace: WS,
-      world,
-      roster,
-      store,
-      log: createLogger("silent"),
-      state,
-      brain: new OfflinePlanner(roster, store, { thinkMs: 5, workMs: 5 }),
-      broadcast: (type, payload) => broadcasts.push({ type, payload }),
-    });
+    ({ store, state, runtime, broadcasts } = setup((s) => new OfflinePlanner(roster, s, { thinkMs: 5, workMs: 5 }), { workspace: WS }));
     // The room's simulation tick: walking and the watchdog.
     ticker = setInterval(() => runtime.tick(0.05), 5);
   });
 
   afterEach(() => {
     clearInterval(ticker);
-    runtime.dispose();
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    disposeHarnesses();
   });
 
   const of = <T>(type: string) => broadcasts.filter((b) => b.type === type).map((b) => b.payload as T);

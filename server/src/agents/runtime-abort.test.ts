@@ -27,7 +27,7 @@ describe("watchdog", () => {
         throw err;
       }
     });
-    const h = setup(brain, { thinking: 0.05 });
+    const h = setup(brain, { deadlinesS: { thinking: 0.05 } });
     const cleo = h.agent("cleo");
     h.runtime.deliver("cleo", msg("stuck"));
     h.runtime.deliver("cleo", msg("next"));
@@ -69,7 +69,7 @@ describe("watchdog", () => {
       body.setState("working");
       await gate.promise;
     });
-    const h = setup(brain, { thinking: 0.01 });
+    const h = setup(brain, { deadlinesS: { thinking: 0.01 } });
     h.runtime.deliver("bram", msg("work"));
     await sleep(30);
     h.runtime.tick(0.05);

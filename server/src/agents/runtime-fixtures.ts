@@ -78,21 +78,30 @@ export interface RuntimeHarness {
 
 const cleanups: Array<() => void> = [];
 
-/** A runtime over a fresh database with the repository's world and roster; disposed by disposeHarnesses(). */
-export function setup(brain: Brain, deadlinesS?: Partial<Record<AgentState, number>>): RuntimeHarness {
+export interface SetupOptions {
+  deadlinesS?: Partial<Record<AgentState, number>>;
+  /** Default WS. */
+  workspace?: string;
+}
+
+/**
+ * A runtime over a fresh database with the repository's world and roster; disposed by
+ * disposeHarnesses(). `brain` may be a function of the store, for brains that read it.
+ */
+export function setup(brain: Brain | ((store: Store) => Brain), { deadlinesS, workspace = WS }: SetupOptions = {}): RuntimeHarness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-runtime-"));
   const store = new Store(path.join(dir, "atrium.db"));
   const state = new WorkspaceState();
-  state.workspace = WS;
+  state.workspace = workspace;
   const broadcasts: RuntimeHarness["broadcasts"] = [];
   const runtime = new AgentRuntime({
-    workspace: WS,
+    workspace,
     world,
     roster,
     store,
     log: createLogger("silent"),
     state,
-    brain,
+    brain: typeof brain === "function" ? brain(store) : brain,
     broadcast: (type, payload) => broadcasts.push({ type, payload }),
     ...(deadlinesS ? { deadlinesS } : {}),
   });

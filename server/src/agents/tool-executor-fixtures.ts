@@ -1,21 +1,13 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach } from "vitest";
-import { WorkspaceState } from "../../../shared/state";
-import { createLogger } from "../logger";
-import { Store } from "../store/store";
-import { loadWorld } from "../world/load-world";
-import { loadRoster } from "./roster";
-import { AgentRuntime, type LiveAgent } from "./runtime";
+import type { WorkspaceState } from "../../../shared/state";
+import type { Store } from "../store/store";
+import type { AgentRuntime, LiveAgent } from "./runtime";
+import { disposeHarnesses, setup } from "./runtime-fixtures";
 import type { AgentEvent, Brain, ToolOutcome } from "./types";
 
 /** Shared setup of the tool executor tests (tool-executor*.test.ts). Test code only. */
 
-const WORLD_FILE = path.resolve(__dirname, "../../../config/world.yaml");
-const AGENTS_FILE = path.resolve(__dirname, "../../../config/agents.yaml");
-export const world = loadWorld(WORLD_FILE);
-export const roster = loadRoster(AGENTS_FILE, world);
+export { roster, world } from "./runtime-fixtures";
 export const WS = "tools-test";
 
 /** A brain that only records the events the executor delivers; the executor is what is tested. */
@@ -28,7 +20,6 @@ export class RecordingBrain implements Brain {
 }
 
 interface Current {
-  dir: string;
   store: Store;
   state: WorkspaceState;
   brain: RecordingBrain;
@@ -52,32 +43,14 @@ export function useToolExecutor() {
   };
 
   beforeEach(() => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-tools-"));
-    const store = new Store(path.join(dir, "atrium.db"));
-    const state = new WorkspaceState();
-    state.workspace = WS;
     const brain = new RecordingBrain();
-    const broadcasts: Current["broadcasts"] = [];
-    const runtime = new AgentRuntime({
-      workspace: WS,
-      world,
-      roster,
-      store,
-      log: createLogger("silent"),
-      state,
-      brain,
-      broadcast: (type, payload) => broadcasts.push({ type, payload }),
-    });
-    current = { dir, store, state, brain, runtime, broadcasts };
+    const { store, state, runtime, broadcasts } = setup(brain, { workspace: WS });
+    current = { store, state, brain, runtime, broadcasts };
   });
 
   afterEach(() => {
-    if (!current) return;
-    const { runtime, store, dir } = current;
     current = undefined;
-    runtime.dispose();
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    disposeHarnesses();
   });
 
   function agent(id: string): LiveAgent {
