@@ -41,3 +41,16 @@ export const DEFAULT_WORKSPACE = "main";
 
 /** Longest thing a person may say to an agent in one message (characters). */
 export const MAX_TALK_LENGTH = 2000;
+
+/** Done cards a task board keeps showing, newest first; older ones stay in the store and the API. */
+export const BOARD_DONE_CARDS = 6;
+
+/** Artifacts a district's wall shows, newest first. */
+export const WALL_ARTIFACTS = 6;
+
+/** Activity items sent to a client when it joins. */
+export const ACTIVITY_BACKLOG = 50;
+
+/** Longest task title and description a person may write (characters). */
+export const MAX_TASK_TITLE_LENGTH = 120;
+export const MAX_TASK_DESCRIPTION_LENGTH = 4000;

@@ -50,12 +50,63 @@ export const Agent = schema(
 );
 export type Agent = SchemaType<typeof Agent>;
 
+/**
+ * A card on a district's task board. The description and the event history stay on the server:
+ * the card's detail fetches them from GET /api/tasks/:id.
+ */
+export const TaskCard = schema(
+  {
+    id: t.string(),
+    title: t.string(),
+    /** todo | doing | review | done | blocked */
+    status: t.string(),
+    /** The board it hangs on (a district id). */
+    district: t.string(),
+    /** "agent" | "person" | "" when unassigned. */
+    assigneeKind: t.string(),
+    /** An agent id or a person's name; "" when unassigned. */
+    assignee: t.string(),
+    /** Epoch ms, for the card's age. */
+    createdAt: t.float64(),
+    updatedAt: t.float64(),
+    /** An agent escalated it and nobody has moved it since: shown in red. */
+    escalated: t.boolean(),
+    /** Artifacts attached to it. */
+    artifacts: t.uint16(),
+  },
+  "TaskCard",
+);
+export type TaskCard = SchemaType<typeof TaskCard>;
+
+/** An artifact on a district's wall. The body is fetched from GET /api/artifacts/:id. */
+export const ArtifactCard = schema(
+  {
+    id: t.string(),
+    title: t.string(),
+    /** markdown | chart */
+    kind: t.string(),
+    /** The task it belongs to, or "". */
+    taskId: t.string(),
+    /** The wall it hangs on (a district id). */
+    district: t.string(),
+    createdBy: t.string(),
+    /** Epoch ms. */
+    createdAt: t.float64(),
+  },
+  "ArtifactCard",
+);
+export type ArtifactCard = SchemaType<typeof ArtifactCard>;
+
 /** The patched state of one workspace room. The campus layout is not here: it goes once. */
 export const WorkspaceState = schema(
   {
     workspace: t.string(),
     people: t.map(Person),
     agents: t.map(Agent),
+    /** Every open task plus the most recent done ones per board (BOARD_DONE_CARDS). */
+    tasks: t.map(TaskCard),
+    /** The most recent artifacts per wall (WALL_ARTIFACTS). */
+    artifacts: t.map(ArtifactCard),
   },
   "WorkspaceState",
 );

@@ -13,6 +13,10 @@ export const ClientMessage = {
   Talk: "talk",
   /** Answer an agent's ask_human question. */
   Answer: "answer",
+  /** Create a task on a district's board, optionally assigned to an agent or a person. */
+  TaskCreate: "task-create",
+  /** Move a task to another column and/or (re)assign it. */
+  TaskUpdate: "task-update",
 } as const;
 export type ClientMessageType = (typeof ClientMessage)[keyof typeof ClientMessage];
 
@@ -34,7 +38,7 @@ export const personModes = ["desktop", "vr", "ar"] as const;
 export type PersonMode = (typeof personModes)[number];
 
 /** Why a message was refused. */
-export type ErrorCode = "invalid_message" | "unknown_message" | "too_fast" | "out_of_bounds" | "unknown_agent" | "unknown_question";
+export type ErrorCode = "invalid_message" | "unknown_message" | "too_fast" | "out_of_bounds" | "unknown_agent" | "unknown_question" | "unknown_task" | "unknown_district" | "not_allowed";
 
 export interface ErrorPayload {
   code: ErrorCode;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { MAX_NAME_LENGTH, MAX_TALK_LENGTH } from "../constants";
+import { MAX_NAME_LENGTH, MAX_TALK_LENGTH, MAX_TASK_DESCRIPTION_LENGTH, MAX_TASK_TITLE_LENGTH } from "../constants";
+import { TASK_STATUSES } from "../agents";
 import { ClientMessage, personModes } from "./messages";
 
 const finite = z.number().finite();
@@ -46,16 +47,47 @@ export const answerSchema = z.strictObject({
   comment: z.string().trim().max(500).optional(),
 });
 
+const slugId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
+
+/** Who a task is for: an agent (by id) or a person (by name). */
+export const assigneeSchema = z.strictObject({
+  kind: z.enum(["agent", "person"]),
+  id: z.string().trim().min(1).max(MAX_NAME_LENGTH),
+});
+
+export const taskCreateSchema = z.strictObject({
+  title: z.string().trim().min(1, "a task needs a title").max(MAX_TASK_TITLE_LENGTH, `title: at most ${MAX_TASK_TITLE_LENGTH} characters`),
+  description: z.string().trim().max(MAX_TASK_DESCRIPTION_LENGTH, `description: at most ${MAX_TASK_DESCRIPTION_LENGTH} characters`).optional(),
+  district: slugId.describe("the board's district id"),
+  assignee: assigneeSchema.nullable().optional(),
+});
+
+export const taskIdSchema = z.string().min(1).max(64);
+
+export const taskUpdateSchema = z
+  .strictObject({
+    taskId: taskIdSchema,
+    status: z.enum(TASK_STATUSES).optional(),
+    /** null unassigns. */
+    assignee: assigneeSchema.nullable().optional(),
+    note: z.string().trim().max(500).optional(),
+  })
+  .refine((u) => u.status !== undefined || u.assignee !== undefined, "say what changes: a status or an assignee");
+
 /** One schema per client message type, keyed by the wire name. */
 export const clientMessageSchemas = {
   [ClientMessage.Move]: moveSchema,
   [ClientMessage.Rename]: renameSchema,
   [ClientMessage.Talk]: talkSchema,
   [ClientMessage.Answer]: answerSchema,
+  [ClientMessage.TaskCreate]: taskCreateSchema,
+  [ClientMessage.TaskUpdate]: taskUpdateSchema,
 } as const;
 
 export type MovePayload = z.infer<typeof moveSchema>;
 export type RenamePayload = z.infer<typeof renameSchema>;
 export type TalkPayload = z.infer<typeof talkSchema>;
 export type AnswerPayload = z.infer<typeof answerSchema>;
+export type TaskCreatePayload = z.infer<typeof taskCreateSchema>;
+export type TaskUpdatePayload = z.infer<typeof taskUpdateSchema>;
 export type JoinOptions = z.input<typeof joinOptionsSchema>;
