@@ -73,6 +73,7 @@ describe("the offline planner in a real runtime", () => {
   it("the coordinator answers a message by saying so and putting a task on the board for the next agent", async () => {
     const text = "Please compare three pricing models for the launch. We need it by Friday.";
     runtime.deliver("cleo", fromAda(text));
+    runtime.tick(0);
     expect(runtime.agents.get("cleo")!.view.state).toBe("thinking");
 
     await until("the task", () => store.work.listTasks(WS).length === 1, 5000, 5);
@@ -200,6 +201,7 @@ describe("the offline planner in a real runtime", () => {
 
   it("a task that no longer exists leaves the agent idle with the error as its reason", async () => {
     runtime.deliver("iris", { kind: "task", taskId: "T-zzzzzz", from: { id: "cleo", name: "Cleo", kind: "agent" }, note: "" });
+    runtime.tick(0);
     const iris = runtime.agents.get("iris")!;
     await until("iris gives up", () => !iris.busy, 5000, 5);
     expect(iris.view.state).toBe("idle");

@@ -31,6 +31,7 @@ describe("watchdog", () => {
     const cleo = h.agent("cleo");
     h.runtime.deliver("cleo", msg("stuck"));
     h.runtime.deliver("cleo", msg("next"));
+    h.runtime.tick(0);
     const stuckBody = brain.bodies[0]!;
     expect(cleo.view.state).toBe("thinking");
 
@@ -52,7 +53,8 @@ describe("watchdog", () => {
     expect(rows[0]!.actor).toBe("cleo");
     expect(rows[0]!.data).toMatchObject({ was: "thinking", reason: cleo.view.reason });
 
-    // It takes the next event at once.
+    // It takes the next event on the next tick.
+    h.runtime.tick(0);
     expect(brain.started("cleo")).toEqual(["stuck", "next"]);
     await until("the old brain gave up", () => lateToolRejected, 2000);
     expect(lateSetStateIgnored).toBe(true);

@@ -7,7 +7,7 @@ import { WorkspaceState } from "../../../shared/state";
 import { createLogger } from "../logger";
 import { Store } from "../store/store";
 import { deferred, msg, sleep, TestBrain, world } from "./runtime-fixtures";
-import { AgentRuntime, MAX_BRAIN_STARTS_PER_WINDOW, START_WINDOW_MS } from "./runtime";
+import { AgentRuntime, MAX_BRAIN_STARTS_PER_TICK, START_FALLBACK_MS } from "./runtime";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -37,25 +37,27 @@ function burst(count: number) {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const started = () => brain.log.filter((l) => l.startsWith("start:")).length;
-  return { runtime, agents, started };
+  return { runtime, agents, started, brain };
 }
 
 describe("a burst of mail to many agents", () => {
-  it("starts at most MAX_BRAIN_STARTS_PER_WINDOW brains per tick and the rest on the next ticks", () => {
-    const { runtime, agents, started } = burst(20);
+  it("starts no brain inside deliver, then at most MAX_BRAIN_STARTS_PER_TICK per tick, oldest first", () => {
+    const { runtime, agents, started, brain } = burst(7);
     for (const a of agents) runtime.deliver(a.id, msg("all at once"));
-    expect(started()).toBe(MAX_BRAIN_STARTS_PER_WINDOW);
-    runtime.tick(START_WINDOW_MS / 1000);
-    expect(started()).toBe(2 * MAX_BRAIN_STARTS_PER_WINDOW);
-    runtime.tick(START_WINDOW_MS / 1000);
-    expect(started()).toBe(20);
+    expect(started()).toBe(0);
+    runtime.tick(0.05);
+    expect(started()).toBe(MAX_BRAIN_STARTS_PER_TICK);
+    runtime.tick(0.05);
+    expect(started()).toBe(2 * MAX_BRAIN_STARTS_PER_TICK);
+    for (let i = 0; i < 5; i++) runtime.tick(0.05);
+    expect(started()).toBe(7);
+    expect(brain.log.filter((l) => l.startsWith("start:"))).toEqual(agents.map((a) => `start:${a.id}:all at once`));
   });
 
   it("starts the waiting ones by itself when no tick drives it", async () => {
-    const { runtime, agents, started } = burst(20);
+    const { runtime, agents, started } = burst(6);
     for (const a of agents) runtime.deliver(a.id, msg("all at once"));
-    expect(started()).toBe(MAX_BRAIN_STARTS_PER_WINDOW);
-    await sleep(START_WINDOW_MS * 4);
-    expect(started()).toBe(20);
+    await sleep(START_FALLBACK_MS * (6 / MAX_BRAIN_STARTS_PER_TICK + 3));
+    expect(started()).toBe(6);
   });
 });

@@ -56,7 +56,8 @@ describe("mailbox", () => {
     const irisTexts = ["a", "b", "c", "d", "e"];
     for (const t of irisTexts) expect(h.runtime.deliver("iris", msg(t))).toBe(true);
     for (const t of ["x", "y"]) expect(h.runtime.deliver("bram", msg(t))).toBe(true);
-    // The first event starts at once; the rest wait in the mailbox.
+    h.runtime.tick(0);
+    // The first event starts on the next tick; the rest wait in the mailbox.
     expect(brain.started("iris")).toEqual(["a"]);
     expect(h.agent("iris").mailbox.map(label)).toEqual(["b", "c", "d", "e"]);
 
@@ -86,6 +87,7 @@ describe("mailbox", () => {
     });
     const h = setup(brain);
     h.runtime.deliver("otto", msg("first"));
+    h.runtime.tick(0);
     const waiting = Array.from({ length: MAILBOX_LIMIT + 2 }, (_, k) => `m${k}`);
     for (const t of waiting) h.runtime.deliver("otto", msg(t));
 
@@ -114,11 +116,13 @@ describe("failures", () => {
     });
     const h = setup(brain);
     h.runtime.deliver("mira", msg("boom"));
+    h.runtime.tick(0);
     await until("the failure", () => !h.agent("mira").busy, 2000);
     expect(h.agent("mira").view.state).toBe("idle");
     expect(h.agent("mira").view.reason).toBe("error: the model exploded");
 
     h.runtime.deliver("mira", msg("string"));
+    h.runtime.tick(0);
     await until("the second failure", () => brain.log.includes("end:mira:string") && !h.agent("mira").busy, 2000);
     expect(h.agent("mira").view.reason).toBe("error: not an Error");
 
@@ -181,6 +185,7 @@ describe("speech", () => {
     });
     const h = setup(brain);
     h.runtime.deliver("otto", msg("talk"));
+    h.runtime.tick(0);
     expect(h.agent("otto").view.state).toBe("speaking");
     await until("done", () => brain.log.includes("end:otto:talk"), 2000);
     const speech = h.broadcasts.filter((b) => b.type === AgentServerMessage.Speech).map((b) => b.payload as SpeechPayload);

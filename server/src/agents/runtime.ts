@@ -22,13 +22,14 @@ export const WATCHDOG_DEADLINES_S: Partial<Record<AgentState, number>> = {
 /** Events kept waiting in one mailbox; older ones are dropped (and audited) past this. */
 export const MAILBOX_LIMIT = 20;
 /**
- * Brains started within one start window (ms, one simulation tick); more wait for the next.
- * Starting a turn (prompt, first request) costs about half a millisecond, so a burst of mail to
- * fifty agents would stall one tick for 25 ms; spread, it costs at most ~4 ms per tick and every
- * agent still starts within a few hundred milliseconds.
+ * Brains started per simulation tick; more wait for the next ticks. Starting a turn (prompt,
+ * store reads, building and sending the request) costs 0.5–1.5 ms, so a burst of mail to fifty
+ * agents started at once would stall a tick for 25 ms or more. Two per tick keep a burst under
+ * ~3 ms a tick and still start fifty agents within 1.25 s.
  */
-export const MAX_BRAIN_STARTS_PER_WINDOW = 8;
-export const START_WINDOW_MS = 50;
+export const MAX_BRAIN_STARTS_PER_TICK = 2;
+/** With no simulation tick driving the runtime (tests, tools), a timer starts waiting agents this often (ms). */
+export const START_FALLBACK_MS = 50;
 /** Agents of one district stand this far apart around its centre (m). */
 const HOME_SPREAD = 3;
 
@@ -78,11 +79,11 @@ export class AgentRuntime {
   readonly speech: SpeechCoalescer;
   readonly tools: ToolExecutor;
   private disposed = false;
-  private windowStart = 0;
-  private startsInWindow = 0;
-  /** Agents with mail that wait for the next start window, oldest first. */
+  /** Agents with mail that wait for a start, oldest first. Brains start only in startWaiting(). */
   private readonly waiting: LiveAgent[] = [];
   private waitTimer: ReturnType<typeof setTimeout> | null = null;
+  /** performance.now() of the last tick; the fallback timer stays out of the way while ticks run. */
+  private lastTickAt = -Infinity;
 
   constructor(private readonly deps: RuntimeDeps) {
     this.speech = new SpeechCoalescer((type, payload) => deps.broadcast(type, payload));
@@ -129,6 +130,7 @@ export class AgentRuntime {
 
   /** Advances walking agents and runs the watchdog. Called from the room's simulation tick. */
   tick(dtS: number): void {
+    this.lastTickAt = performance.now();
     this.startWaiting();
     const now = performance.now();
     for (const agent of this.agents.values()) {
@@ -172,33 +174,47 @@ export class AgentRuntime {
     if (was !== state && (was === "paused" || was === "waiting-for-human")) this.pump(agent);
   }
 
-  /** Starts agents that waited for a start window (from the tick, or a timer when no tick runs). */
+  /**
+   * Starts up to MAX_BRAIN_STARTS_PER_TICK waiting agents, oldest first. Every brain starts here,
+   * inside the tick (so its cost is counted in the tick and bounded per tick), never inside the
+   * message handler that delivered the mail.
+   */
   private startWaiting(): void {
     if (this.waitTimer) clearTimeout(this.waitTimer);
     this.waitTimer = null;
-    // Each tick (or the fallback timer) opens a new start window.
-    this.windowStart = performance.now();
-    this.startsInWindow = 0;
-    for (const agent of this.waiting.splice(0)) this.pump(agent);
+    let started = 0;
+    while (started < MAX_BRAIN_STARTS_PER_TICK && this.waiting.length > 0) {
+      if (this.start(this.waiting.shift()!)) started++;
+    }
+    if (this.waiting.length > 0) this.armFallback();
   }
 
-  /** Starts the next event when the agent is free to take it and the start window has room. */
+  /** Without ticks (no room drives this runtime), a timer does the ticks' starting. */
+  private armFallback(): void {
+    if (this.waitTimer || this.disposed) return;
+    const armedAt = performance.now();
+    this.waitTimer = setTimeout(() => {
+      this.waitTimer = null;
+      if (this.lastTickAt < armedAt) this.startWaiting();
+    }, START_FALLBACK_MS);
+  }
+
+  /** Queues the agent for a start when it is free to take its next event. */
   private pump(agent: LiveAgent): void {
-    if (agent.busy || this.disposed) return;
+    if (!this.canStart(agent) || this.waiting.includes(agent)) return;
+    this.waiting.push(agent);
+    this.armFallback();
+  }
+
+  private canStart(agent: LiveAgent): boolean {
+    if (agent.busy || this.disposed || agent.mailbox.length === 0) return false;
     const state = agent.view.state;
-    if (state === "paused" || state === "waiting-for-human") return;
-    if (agent.mailbox.length === 0) return;
-    const now = performance.now();
-    if (now - this.windowStart >= START_WINDOW_MS) {
-      this.windowStart = now;
-      this.startsInWindow = 0;
-    }
-    if (this.startsInWindow >= MAX_BRAIN_STARTS_PER_WINDOW) {
-      if (!this.waiting.includes(agent)) this.waiting.push(agent);
-      this.waitTimer ??= setTimeout(() => this.startWaiting(), START_WINDOW_MS);
-      return;
-    }
-    this.startsInWindow++;
+    return state !== "paused" && state !== "waiting-for-human";
+  }
+
+  /** Hands the agent's next event to its brain. False when it can no longer take it. */
+  private start(agent: LiveAgent): boolean {
+    if (!this.canStart(agent)) return false;
     const event = agent.mailbox.shift()!;
     if (event.kind === "task") agent.view.taskId = event.taskId; // what it works on now
     agent.busy = true;
@@ -219,6 +235,7 @@ export class AgentRuntime {
         if (s === "thinking" || s === "speaking" || s === "working" || s === "walking" || s === "waiting-for-human") this.setState(agent, "idle");
         this.pump(agent);
       });
+    return true;
   }
 
   private bodyOf(agent: LiveAgent): AgentBody {

@@ -27,9 +27,6 @@ interface Current {
   broadcasts: Array<{ type: string; payload: unknown }>;
 }
 
-/** Lets delivered events reach the brain (the runtime hands them over on a microtask). */
-export const settle = () => new Promise<void>((r) => setImmediate(r));
-
 /**
  * A fresh runtime over a fresh database for every test (beforeEach), disposed after it
  * (afterEach). Call once, at the top of the test file. The getters read the current test's
@@ -94,6 +91,12 @@ export function useToolExecutor() {
     });
   }
 
+  /** Lets delivered events reach the brain: the next tick starts them, a macrotask runs them. */
+  async function settle(): Promise<void> {
+    now().runtime.tick(0);
+    await new Promise<void>((r) => setImmediate(r));
+  }
+
   /** Ticks the runtime until the agent stops walking; returns how many ticks it took. */
   function walkUntilArrived(a: LiveAgent, dtS = 0.1, max = 5000): number {
     let ticks = 0;
@@ -127,6 +130,7 @@ export function useToolExecutor() {
     lastToolAudit,
     of,
     newTask,
+    settle,
     walkUntilArrived,
   };
 }

@@ -3,13 +3,14 @@ import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol
 import { ServerMessage, type QuestionClosedPayload, type QuestionPayload } from "../../../shared/protocol/messages";
 import { Person } from "../../../shared/state";
 import { AGENT_ARRIVE_DISTANCE, AGENT_WALK_SPEED } from "./steering";
-import { settle, useToolExecutor, world, WS } from "./tool-executor-fixtures";
+import { useToolExecutor, world, WS } from "./tool-executor-fixtures";
 import type { ToolOutcome } from "./types";
 
 // The tools that act in the space and with people: move_to, ask_human, say and escalate.
 // Refused calls and the task tools are in tool-executor.test.ts.
 
 const fx = useToolExecutor();
+const { settle } = fx;
 const { agent, run, snapshot, lastToolAudit, of, newTask, walkUntilArrived } = fx;
 
 describe("move_to", () => {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { chartSchema } from "../../../shared/agents";
 import { ServerMessage, type HandOffPayload } from "../../../shared/protocol/messages";
-import { settle, useToolExecutor, WS } from "./tool-executor-fixtures";
+import { useToolExecutor, WS } from "./tool-executor-fixtures";
 
 // Refused calls, and the tools that work on tasks: create_task, update_task, hand_off and
 // write_artifact. move_to, ask_human, say and escalate are in tool-executor-people.test.ts.
 
 const fx = useToolExecutor();
+const { settle } = fx;
 const { agent, run, snapshot, toolAudit, lastToolAudit, of, newTask } = fx;
 
 describe("refused calls change nothing, say why, and are audited", () => {

@@ -109,7 +109,8 @@ describe("agents in a room, with the offline planner", () => {
     await until("three errors", () => eve.errors.length >= 3 && eve.errors, 15_000);
     expect(eve.errors.map((e) => e.code).sort()).toEqual(["invalid_message", "unknown_agent", "unknown_question"]);
     expect(fromPeople()).toBe(messagesBefore);
-    expect(serverRoom(ws).runtime.agents.get("cleo")!.mailbox).toHaveLength(0);
+    // The starter task may still wait in cleo's mailbox; nothing from Eve does.
+    expect(serverRoom(ws).runtime.agents.get("cleo")!.mailbox.filter((e) => e.kind === "message" && e.from.name === "Eve")).toEqual([]);
     await eve.room.leave();
   });
 
