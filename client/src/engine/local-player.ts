@@ -26,7 +26,8 @@ type MoveAction = Extract<Action, "forward" | "back" | "left" | "right" | "turnL
  */
 export class LocalPlayer {
   readonly pose: Pose = { x: 0, z: 0, yaw: 0, pitch: -0.15 };
-  readonly target = { x: 0, z: 0, active: false };
+  /** Click-to-walk (or fly-to) target; `run` walks there at run speed. */
+  readonly target = { x: 0, z: 0, active: false, run: false };
   private readonly held: Record<MoveAction, boolean> = {
     forward: false,
     back: false,
@@ -62,10 +63,11 @@ export class LocalPlayer {
     for (const k of Object.keys(this.held) as MoveAction[]) this.held[k] = false;
   }
 
-  walkTo(x: number, z: number): void {
+  walkTo(x: number, z: number, run = false): void {
     this.target.x = x;
     this.target.z = z;
     this.target.active = true;
+    this.target.run = run;
   }
 
   look(dYaw: number, dPitch: number): void {
@@ -79,7 +81,7 @@ export class LocalPlayer {
     const turn = (h.turnLeft ? 1 : 0) - (h.turnRight ? 1 : 0);
     const fwd = (h.forward ? 1 : 0) - (h.back ? 1 : 0);
     const side = (h.right ? 1 : 0) - (h.left ? 1 : 0);
-    const speed = h.run ? RUN_SPEED : WALK_SPEED;
+    const speed = h.run || (this.target.active && this.target.run) ? RUN_SPEED : WALK_SPEED;
     const p = this.pose;
     let changed = false;
 

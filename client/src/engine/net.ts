@@ -4,18 +4,34 @@ import {
   ClientMessage,
   ServerMessage,
   type ErrorPayload,
+  type HandOffPayload,
   type PersonMode,
   type QuestionClosedPayload,
   type QuestionPayload,
 } from "../../../shared/protocol/messages";
-import type { JoinOptions, MovePayload } from "../../../shared/protocol/schemas";
+import type { JoinOptions, MovePayload, TaskCreatePayload, TaskUpdatePayload } from "../../../shared/protocol/schemas";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
-import type { Agent, Person, WorkspaceState } from "../../../shared/state";
+import { WorkServerMessage, type ActivityItem } from "../../../shared/protocol/work-messages";
+import type { Agent, ArtifactCard, Person, TaskCard, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import { layoutObstacles } from "./campus-layout";
 import { SnapshotBuffer } from "./interpolation";
 import { agentPoses, localPlayer, remotePoses } from "./people";
-import { addSpeech, appStore, removeAgent, removePerson, showNotice, upsertAgent, upsertPerson } from "./store";
+import { mergeActivity } from "./activity";
+import { handOffArcs } from "./arcs";
+import {
+  addSpeech,
+  appStore,
+  removeAgent,
+  removeArtifact,
+  removePerson,
+  removeTask,
+  showNotice,
+  upsertAgent,
+  upsertArtifact,
+  upsertPerson,
+  upsertTask,
+} from "./store";
 
 /** Wait between fresh join attempts once automatic reconnection has given up (ms). */
 export const REJOIN_DELAYS_MS = [1000, 2000, 4000, 8000, 15000] as const;
@@ -96,6 +112,20 @@ export class WorkspaceConnection {
     this.room?.send(ClientMessage.Answer, comment ? { requestId, choice, comment } : { requestId, choice });
   }
 
+  /** Puts a new task on a district's board. Refusals come back as an `error` notice. */
+  createTask(payload: TaskCreatePayload): boolean {
+    if (!this.room) return false;
+    this.room.send(ClientMessage.TaskCreate, payload);
+    return true;
+  }
+
+  /** Moves a task to another column and/or (re)assigns it. */
+  updateTask(payload: TaskUpdatePayload): boolean {
+    if (!this.room) return false;
+    this.room.send(ClientMessage.TaskUpdate, payload);
+    return true;
+  }
+
   rename(name: string): void {
     this.name = name;
     this.room?.send(ClientMessage.Rename, { name });
@@ -141,10 +171,18 @@ export class WorkspaceConnection {
         return { questions: rest };
       }),
     );
-    room.onMessage(ServerMessage.HandOff, () => undefined); // arcs are drawn by a later release
+    room.onMessage(ServerMessage.HandOff, (h: HandOffPayload) => handOffArcs.trigger(h.from, h.to, performance.now()));
+    room.onMessage(WorkServerMessage.Activity, (item: ActivityItem) => {
+      if (item.kind === "hand-off" && item.from && item.to) handOffArcs.trigger(item.from, item.to, performance.now());
+      appStore.setState((s) => ({ activity: mergeActivity(s.activity, [item]) }));
+    });
+    room.onMessage(WorkServerMessage.ActivityBacklog, (items: ActivityItem[]) =>
+      appStore.setState((s) => ({ activity: mergeActivity(s.activity, Array.isArray(items) ? items : []) })),
+    );
 
     this.watchPeople(room);
     this.watchAgents(room);
+    this.watchWork(room);
 
     room.onDrop(() => {
       appStore.setState({ status: "reconnecting", statusDetail: "Connection lost — reconnecting…" });
@@ -224,10 +262,38 @@ export class WorkspaceConnection {
     });
   }
 
+  /** Task cards and wall artifacts: slow state, straight into the store. */
+  private watchWork(room: WorkspaceRoom): void {
+    const callbacks = Callbacks.get(room);
+    callbacks.onAdd("tasks", (card: TaskCard, id: string) => {
+      const meta = () => ({
+        id,
+        title: card.title,
+        status: card.status,
+        district: card.district,
+        assigneeKind: card.assigneeKind,
+        assignee: card.assignee,
+        createdAt: card.createdAt,
+        updatedAt: card.updatedAt,
+        escalated: card.escalated,
+        artifacts: card.artifacts,
+      });
+      upsertTask(meta());
+      callbacks.onChange(card, () => upsertTask(meta()));
+    });
+    callbacks.onRemove("tasks", (_card: TaskCard, id: string) => removeTask(id));
+    callbacks.onAdd("artifacts", (a: ArtifactCard, id: string) => {
+      const meta = () => ({ id, title: a.title, kind: a.kind, taskId: a.taskId, district: a.district, createdBy: a.createdBy, createdAt: a.createdAt });
+      upsertArtifact(meta());
+      callbacks.onChange(a, () => upsertArtifact(meta()));
+    });
+    callbacks.onRemove("artifacts", (_a: ArtifactCard, id: string) => removeArtifact(id));
+  }
+
   private forgetPeople(): void {
     remotePoses.clear();
     agentPoses.clear();
-    appStore.setState({ people: {}, agents: {}, questions: {} });
+    appStore.setState({ people: {}, agents: {}, questions: {}, tasks: {}, artifacts: {} });
   }
 
   private scheduleRejoin(reason: string): void {

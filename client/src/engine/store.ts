@@ -1,6 +1,7 @@
 import { useStore } from "zustand";
 import { createStore } from "zustand/vanilla";
 import type { QuestionPayload } from "../../../shared/protocol/messages";
+import type { ActivityItem } from "../../../shared/protocol/work-messages";
 import type { World } from "../../../shared/world";
 
 /**
@@ -30,6 +31,31 @@ export interface AgentMeta {
   reason: string;
   taskId: string;
   brain: string;
+}
+
+/** A card on a district's task board, as patched (shared/state.ts TaskCard). */
+export interface TaskMeta {
+  id: string;
+  title: string;
+  status: string;
+  district: string;
+  assigneeKind: string;
+  assignee: string;
+  createdAt: number;
+  updatedAt: number;
+  escalated: boolean;
+  artifacts: number;
+}
+
+/** An artifact on a district's wall, as patched (shared/state.ts ArtifactCard). */
+export interface ArtifactMeta {
+  id: string;
+  title: string;
+  kind: string;
+  taskId: string;
+  district: string;
+  createdBy: string;
+  createdAt: number;
 }
 
 export interface Speech {
@@ -68,6 +94,18 @@ export interface AppState {
   pickerOpen: boolean;
   notice: Notice | null;
   helpOpen: boolean;
+  /** Task cards on the boards, by task id. */
+  tasks: Record<string, TaskMeta>;
+  /** Artifacts on the walls, by artifact id. */
+  artifacts: Record<string, ArtifactMeta>;
+  /** The activity feed, newest first (see activity.ts). */
+  activity: ActivityItem[];
+  /** The task whose detail panel is open, or null. */
+  selectedTask: string | null;
+  /** The artifact open in the reader, or null. */
+  openArtifact: string | null;
+  /** The "New task" dialog, with the board it starts on, or null when closed. */
+  newTask: { district: string } | null;
 }
 
 export const initialAppState: AppState = {
@@ -86,6 +124,12 @@ export const initialAppState: AppState = {
   pickerOpen: false,
   notice: null,
   helpOpen: false,
+  tasks: {},
+  artifacts: {},
+  activity: [],
+  selectedTask: null,
+  openArtifact: null,
+  newTask: null,
 };
 
 export const appStore = createStore<AppState>()(() => ({ ...initialAppState }));
@@ -135,5 +179,29 @@ export function addSpeech(agentId: string, utteranceId: string, delta: string, d
     const prev = s.speech[agentId];
     const text = prev && prev.utteranceId === utteranceId ? prev.text + delta : delta;
     return { speech: { ...s.speech, [agentId]: { utteranceId, text, done, at: performance.now() } } };
+  });
+}
+
+export function upsertTask(meta: TaskMeta): void {
+  if (sameMeta(appStore.getState().tasks[meta.id], meta)) return;
+  appStore.setState((s) => ({ tasks: { ...s.tasks, [meta.id]: meta } }));
+}
+
+export function removeTask(id: string): void {
+  appStore.setState((s) => {
+    const { [id]: _gone, ...rest } = s.tasks;
+    return { tasks: rest };
+  });
+}
+
+export function upsertArtifact(meta: ArtifactMeta): void {
+  if (sameMeta(appStore.getState().artifacts[meta.id], meta)) return;
+  appStore.setState((s) => ({ artifacts: { ...s.artifacts, [meta.id]: meta } }));
+}
+
+export function removeArtifact(id: string): void {
+  appStore.setState((s) => {
+    const { [id]: _gone, ...rest } = s.artifacts;
+    return { artifacts: rest };
   });
 }
