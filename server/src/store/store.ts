@@ -2,9 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { migrations } from "./migrations";
+import { WorkQueries } from "./work-queries";
 import { WorkStore } from "./work-store";
 
 export { WorkStore } from "./work-store";
+export { WorkQueries, type BoardTask, type WorkspaceExport } from "./work-queries";
 export * from "./work-types";
 
 export interface AuditEntry {
@@ -30,6 +32,8 @@ export class Store {
   private readonly insertAudit: Database.Statement;
   /** Tasks, task events, artifacts, messages and LLM calls. */
   readonly work: WorkStore;
+  /** Read-only views over the work: boards, walls, the activity feed, the REST API, the export. */
+  readonly queries: WorkQueries;
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -44,6 +48,7 @@ export class Store {
         "INSERT INTO audit (at, workspace, actor, kind, data) VALUES (?, ?, ?, ?, ?)",
       );
       this.work = new WorkStore(this.db);
+      this.queries = new WorkQueries(this.db);
     } catch (err) {
       // A refused or broken database must not stay open (and locked) behind the error.
       this.db.close();
@@ -72,8 +77,14 @@ export class Store {
     }
   }
 
-  audit(entry: AuditEntry): void {
-    this.insertAudit.run(new Date().toISOString(), entry.workspace, entry.actor, entry.kind, JSON.stringify(entry.data ?? {}));
+  /** Writes one audit row and tells the work listeners (a "audit" WorkChange). Returns the row. */
+  audit(entry: AuditEntry): AuditRow {
+    const at = new Date().toISOString();
+    const text = JSON.stringify(entry.data ?? {});
+    const id = Number(this.insertAudit.run(at, entry.workspace, entry.actor, entry.kind, text).lastInsertRowid);
+    const row: AuditRow = { id, at, workspace: entry.workspace, actor: entry.actor, kind: entry.kind, data: JSON.parse(text) as Record<string, unknown> };
+    this.work.notify({ kind: "audit", workspace: row.workspace, audit: row });
+    return row;
   }
 
   /** Newest first. */

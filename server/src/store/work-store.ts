@@ -1,9 +1,11 @@
 import { randomInt } from "node:crypto";
 import type Database from "better-sqlite3";
-import { ARTIFACT_KINDS, chartSchema } from "../../../shared/agents";
+import { ARTIFACT_KINDS, chartSchema, transitionRefusal, type TaskStatus } from "../../../shared/agents";
+import { llmCallBehind } from "../replay/provenance";
 import { checkAssignee, checkLimit, checkStatus, json, required, toArtifact, toEvent, toLlmCall, toMessage, toTask, type Row, type TaskRow } from "./work-rows";
 import {
   StoreInputError,
+  TransitionError,
   type Artifact,
   type ArtifactScope,
   type Assignee,
@@ -16,7 +18,10 @@ import {
   type Task,
   type TaskEvent,
   type TaskFilter,
+  type TaskChange,
   type TaskUpdate,
+  type WorkChange,
+  type WorkListener,
 } from "./work-types";
 
 /** Characters of the random part of task and artifact ids ("T-7k2m9q"); no 0/o/1/l/i to misread. */
@@ -36,11 +41,22 @@ const now = () => new Date().toISOString();
  * Tasks and their history, artifacts, messages and LLM calls. Synchronous, with statements
  * prepared once; every change of more than one row runs in a transaction. Bad input throws a
  * StoreInputError before anything is written.
+ *
+ * Listeners (`onChange`) hear of every committed change to tasks, task events and artifacts
+ * (and, through Store.audit, of audit rows), once its transaction has committed.
  */
 export class WorkStore {
   private readonly s;
+  private readonly listeners = new Set<WorkListener>();
+  /** Changes written inside the transaction now open, told once it commits. */
+  private pending: WorkChange[] = [];
+  private depth = 0;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Where a listener's exception goes; it never fails the write that was already committed. */
+    private readonly reportListenerError: (err: unknown) => void = (err) => console.error("work listener failed", err),
+  ) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       taskExists: p("SELECT 1 FROM tasks WHERE id = ?").pluck(),
@@ -57,13 +73,12 @@ export class WorkStore {
       setAssignee: p("UPDATE tasks SET assignee_kind = ?, assignee = ?, updated_at = ? WHERE id = ?"),
       touchTask: p("UPDATE tasks SET updated_at = ? WHERE id = ?"),
       insertEvent: p("INSERT INTO task_events (task_id, at, actor, kind, data) VALUES (?, ?, ?, ?, ?)"),
-      getEvent: p("SELECT * FROM task_events WHERE id = ?"),
       taskEvents: p("SELECT * FROM task_events WHERE task_id = ? ORDER BY id"),
       insertArtifact: p(`INSERT INTO artifacts (id, workspace, task_id, title, kind, body, created_by, created_at)
                          VALUES (@id, @workspace, @task_id, @title, @kind, @body, @created_by, @created_at)`),
       artifactsOfWorkspace: p("SELECT * FROM artifacts WHERE workspace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?"),
       artifactsOfTask: p("SELECT * FROM artifacts WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?"),
-      insertMessage: p("INSERT INTO messages (workspace, at, from_id, from_kind, to_id, text) VALUES (?, ?, ?, ?, ?, ?)"),
+      insertMessage: p("INSERT INTO messages (workspace, at, from_id, from_kind, to_id, text, llm_call_id) VALUES (?, ?, ?, ?, ?, ?, ?)"),
       recentMessages: p(`SELECT * FROM (SELECT * FROM messages WHERE workspace = @workspace
                          ORDER BY at DESC, id DESC LIMIT @limit) ORDER BY at, id`),
       // Two index lookups (from, to), each already limited, merged: fast however long the log.
@@ -92,7 +107,7 @@ export class WorkStore {
     checkStatus(status);
     const assignee = input.assignee ? checkAssignee(input.assignee) : null;
     const at = now();
-    return this.db.transaction(() => {
+    return this.write(() => {
       const id = this.freshId("T-", this.s.taskExists);
       this.s.insertTask.run({
         id,
@@ -107,9 +122,11 @@ export class WorkStore {
         created_at: at,
         updated_at: at,
       });
-      this.s.insertEvent.run(id, at, createdBy, "created", json({ title, status, assignee, district: input.district ?? null }));
-      return this.mustGetTask(id);
-    })();
+      const event = this.addEvent(id, at, createdBy, "created", { title, status, assignee, district: input.district ?? null });
+      const task = this.mustGetTask(id);
+      this.pending.push({ kind: "task", workspace, task, events: [event] });
+      return task;
+    });
   }
 
   /** The task, or null when there is none with that id. */
@@ -132,30 +149,64 @@ export class WorkStore {
     return rows.map(toTask);
   }
 
-  /** Sets the status and/or adds notes; each change is a task event. Returns the task as it is now. */
+  /**
+   * Sets the status and/or adds notes; each change is a task event. A status change must be one
+   * TASK_TRANSITIONS allows (TransitionError otherwise). Returns the task as it is now.
+   */
   updateTask(id: string, update: TaskUpdate, actor: string): Task {
+    if (update.status === undefined && update.notes === undefined) {
+      this.mustGetTask(id);
+      throw new StoreInputError("update a task's status, notes or both");
+    }
+    return this.changeTask(id, { status: update.status, notes: update.notes }, actor).task;
+  }
+
+  /**
+   * Gives the task to an agent or a person (or nobody, with null), with an "assigned" event
+   * (carrying `note` when given), even when it already had that assignee.
+   */
+  assignTask(id: string, to: Assignee | null, actor: string, note?: string): Task {
+    return this.reassign(id, to ? checkAssignee(to) : null, actor, "assigned", note === undefined ? {} : { note: required(note, "note") });
+  }
+
+  /**
+   * Status, assignee and notes in one transaction: everything is checked first (unknown task,
+   * refused transition, bad assignee, empty notes) and nothing is written unless all of it is
+   * fine. Only what really changes becomes an event; a change that changes nothing writes
+   * nothing. Returns the task as it is now and the events written.
+   */
+  changeTask(id: string, change: TaskChange, actor: string): { task: Task; events: TaskEvent[] } {
     const task = this.mustGetTask(id);
     required(actor, "actor");
-    if (update.status === undefined && update.notes === undefined) throw new StoreInputError("update a task's status, notes or both");
-    if (update.status !== undefined) checkStatus(update.status);
-    const notes = update.notes === undefined ? undefined : required(update.notes, "notes");
+    if (change.status !== undefined) {
+      checkStatus(change.status);
+      const refusal = transitionRefusal(task.status, change.status);
+      if (refusal) throw new TransitionError(`task ${id}: ${refusal}`);
+    }
+    const assignee = change.assignee === undefined ? undefined : change.assignee === null ? null : checkAssignee(change.assignee);
+    const notes = change.notes === undefined ? undefined : required(change.notes, "notes");
+    const newStatus: TaskStatus | undefined = change.status !== undefined && change.status !== task.status ? change.status : undefined;
+    const reassigned = assignee !== undefined && !sameAssignee(assignee, task.assignee);
+    if (newStatus === undefined && !reassigned && notes === undefined) return { task, events: [] };
     const at = now();
-    this.db.transaction(() => {
-      if (update.status !== undefined && update.status !== task.status) {
-        this.s.setStatus.run(update.status, at, id);
-        this.s.insertEvent.run(id, at, actor, "status", json({ from: task.status, to: update.status }));
+    return this.write(() => {
+      const events: TaskEvent[] = [];
+      if (newStatus !== undefined) {
+        this.s.setStatus.run(newStatus, at, id);
+        events.push(this.addEvent(id, at, actor, "status", { from: task.status, to: newStatus }));
+      }
+      if (reassigned) {
+        this.s.setAssignee.run(assignee?.kind ?? null, assignee?.id ?? null, at, id);
+        events.push(this.addEvent(id, at, actor, "assigned", { from: task.assignee, to: assignee }));
       }
       if (notes !== undefined) {
         this.s.touchTask.run(at, id);
-        this.s.insertEvent.run(id, at, actor, "notes", json({ notes }));
+        events.push(this.addEvent(id, at, actor, "notes", { notes }));
       }
-    })();
-    return this.mustGetTask(id);
-  }
-
-  /** Gives the task to an agent or a person (or nobody, with null). */
-  assignTask(id: string, to: Assignee | null, actor: string, note?: string): Task {
-    return this.reassign(id, to ? checkAssignee(to) : null, actor, "assigned", note === undefined ? {} : { note });
+      const current = this.mustGetTask(id);
+      this.pending.push({ kind: "task", workspace: current.workspace, task: current, events });
+      return { task: current, events };
+    });
   }
 
   /** One agent passes a task to another, with a note on where the work stands. */
@@ -169,11 +220,13 @@ export class WorkStore {
     required(actor, "actor");
     required(kind, "kind");
     const at = now();
-    const eventId = this.db.transaction(() => {
+    return this.write(() => {
       this.s.touchTask.run(at, taskId);
-      return this.s.insertEvent.run(taskId, at, actor, kind, json(data)).lastInsertRowid;
-    })();
-    return toEvent(this.s.getEvent.get(eventId) as Row);
+      const event = this.addEvent(taskId, at, actor, kind, data);
+      const task = this.mustGetTask(taskId);
+      this.pending.push({ kind: "task", workspace: task.workspace, task, events: [event] });
+      return event;
+    });
   }
 
   /** A task's history, oldest first; empty for an unknown task. */
@@ -205,15 +258,19 @@ export class WorkStore {
       if (task.workspace !== workspace) throw new StoreInputError(`task ${taskId} belongs to workspace "${task.workspace}", not "${workspace}"`);
     }
     const at = now();
-    return this.db.transaction(() => {
+    return this.write(() => {
       const id = this.freshId("A-", this.s.artifactExists);
       this.s.insertArtifact.run({ id, workspace, task_id: taskId, title, kind: input.kind, body, created_by: createdBy, created_at: at });
+      let event: TaskEvent | null = null;
       if (taskId !== null) {
         this.s.touchTask.run(at, taskId);
-        this.s.insertEvent.run(taskId, at, createdBy, "artifact", json({ artifactId: id, title, kind: input.kind }));
+        event = this.addEvent(taskId, at, createdBy, "artifact", { artifactId: id, title, kind: input.kind });
       }
-      return { id, workspace, taskId, title, kind: input.kind, body, createdBy, createdAt: at };
-    })();
+      const artifact: Artifact = { id, workspace, taskId, title, kind: input.kind, body, createdBy, createdAt: at };
+      const { body: _body, ...meta } = artifact;
+      this.pending.push({ kind: "artifact", workspace, artifact: meta, task: taskId === null ? null : this.mustGetTask(taskId), event });
+      return artifact;
+    });
   }
 
   /** Artifacts of a workspace or of one task, newest first. */
@@ -233,7 +290,9 @@ export class WorkStore {
     if (typeof input.text !== "string" || input.text.trim() === "") throw new StoreInputError("text must not be empty");
     const at = now();
     const toId = input.toId ?? null;
-    const id = Number(this.s.insertMessage.run(workspace, at, fromId, input.fromKind, toId, input.text).lastInsertRowid);
+    // Provenance: an agent's words keep the id of the LLM call they came from (replay/provenance.ts).
+    const llmCallId = input.fromKind === "agent" ? llmCallBehind(fromId) : null;
+    const id = Number(this.s.insertMessage.run(workspace, at, fromId, input.fromKind, toId, input.text, llmCallId).lastInsertRowid);
     return { id, workspace, at, fromId, fromKind: input.fromKind, toId, text: input.text };
   }
 
@@ -303,11 +362,68 @@ export class WorkStore {
     const task = this.mustGetTask(id);
     required(actor, "actor");
     const at = now();
-    this.db.transaction(() => {
+    return this.write(() => {
       this.s.setAssignee.run(to?.kind ?? null, to?.id ?? null, at, id);
-      this.s.insertEvent.run(id, at, actor, kind, json({ from: task.assignee, to, ...extra }));
-    })();
-    return this.mustGetTask(id);
+      const event = this.addEvent(id, at, actor, kind, { from: task.assignee, to, ...extra });
+      const current = this.mustGetTask(id);
+      this.pending.push({ kind: "task", workspace: current.workspace, task: current, events: [event] });
+      return current;
+    });
+  }
+
+  private addEvent(taskId: string, at: string, actor: string, kind: string, data: Record<string, unknown>): TaskEvent {
+    const text = json(data);
+    const id = Number(this.s.insertEvent.run(taskId, at, actor, kind, text).lastInsertRowid);
+    // Parsed back from the stored text, so a listener sees exactly what a later read returns.
+    return { id, taskId, at, actor, kind, data: JSON.parse(text) as Record<string, unknown> };
+  }
+
+  // ── change listeners ───────────────────────────────────────────────────────────────────────
+
+  /** Calls `listener` after every committed work change (see WorkChange). Returns an unsubscribe. */
+  onChange(listener: WorkListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells listeners of a change written outside WorkStore (Store.audit), after any open write commits. */
+  notify(change: WorkChange): void {
+    this.pending.push(change);
+    if (this.depth === 0) this.flush();
+  }
+
+  /**
+   * Runs `fn` in a transaction (a savepoint when nested) and tells listeners what it wrote once
+   * the outermost one has committed; changes of a part that rolled back are never told.
+   */
+  private write<T>(fn: () => T): T {
+    const mark = this.pending.length;
+    this.depth++;
+    let result: T;
+    try {
+      result = this.db.transaction(fn)();
+    } catch (err) {
+      this.pending.length = mark;
+      throw err;
+    } finally {
+      this.depth--;
+    }
+    if (this.depth === 0) this.flush();
+    return result;
+  }
+
+  private flush(): void {
+    const changes = this.pending;
+    this.pending = [];
+    for (const change of changes) {
+      for (const listener of this.listeners) {
+        try {
+          listener(change);
+        } catch (err) {
+          this.reportListenerError(err);
+        }
+      }
+    }
   }
 
   private freshId(prefix: string, exists: Database.Statement): string {
@@ -318,4 +434,8 @@ export class WorkStore {
     }
     throw new Error(`could not find a free ${prefix} id after ${ID_ATTEMPTS} attempts`);
   }
+}
+
+function sameAssignee(a: Assignee | null, b: Assignee | null): boolean {
+  return a === null || b === null ? a === b : a.kind === b.kind && a.id === b.id;
 }

@@ -5,6 +5,11 @@ export class StoreInputError extends Error {
   override name = "StoreInputError";
 }
 
+/** A status change the task transition table (TASK_TRANSITIONS) does not allow. Nothing was changed. */
+export class TransitionError extends StoreInputError {
+  override name = "TransitionError";
+}
+
 export type AssigneeKind = "agent" | "person";
 export interface Assignee {
   kind: AssigneeKind;
@@ -137,4 +142,41 @@ export interface LlmCall {
   ttftMs: number | null;
   outcome: string;
   error: string | null;
+}
+
+/** An artifact without its body: what lists, walls and the API's task detail show. */
+export type ArtifactMeta = Omit<Artifact, "body">;
+
+/** One row of the audit trail, as the store wrote it. */
+export interface AuditRecord {
+  id: number;
+  at: string;
+  workspace: string;
+  actor: string;
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A committed change to the work of a workspace, told to every WorkStore listener after the
+ * transaction that wrote it commits (never for a write that rolled back).
+ * - "task": a task was created or changed; `events` are the task events just written (created,
+ *   status, notes, assigned, handoff, escalated, approval…), oldest first.
+ * - "artifact": an artifact was written; with a task, `task` is it as it is now and `event` the
+ *   "artifact" event on it.
+ * - "audit": an audit row was written (joins, tool runs, questions, answers…).
+ */
+export type WorkChange =
+  | { kind: "task"; workspace: string; task: Task; events: TaskEvent[] }
+  | { kind: "artifact"; workspace: string; artifact: ArtifactMeta; task: Task | null; event: TaskEvent | null }
+  | { kind: "audit"; workspace: string; audit: AuditRecord };
+
+export type WorkListener = (change: WorkChange) => void;
+
+/** What a person's (or any caller's) combined task change asks for; see WorkStore.changeTask. */
+export interface TaskChange {
+  status?: TaskStatus;
+  /** null unassigns; undefined leaves the assignee as it is. */
+  assignee?: Assignee | null;
+  notes?: string;
 }
