@@ -34,8 +34,15 @@ export const TASK_LIST_LIMIT = 500;
 export const ARTIFACT_LIST_LIMIT = 100;
 export const MESSAGE_LIST_LIMIT = 50;
 export const LLM_CALL_LIST_LIMIT = 100;
+/**
+ * Messages kept in memory per conversation (one agent's or person's messages, said or received).
+ * Every model turn reads its agent's recent conversation; served from memory it costs nothing,
+ * read from SQLite it costs 0.1–0.5 ms, which fifty agents starting at once feel in the tick.
+ */
+export const CONVERSATION_CACHE = 50;
 
 const now = () => new Date().toISOString();
+const conversationKey = (workspace: string, who: string) => `${workspace}\u0000${who}`;
 
 /**
  * Tasks and their history, artifacts, messages and LLM calls. Synchronous, with statements
@@ -51,6 +58,8 @@ export class WorkStore {
   /** Changes written inside the transaction now open, told once it commits. */
   private pending: WorkChange[] = [];
   private depth = 0;
+  /** Recent messages per conversation, oldest first (see CONVERSATION_CACHE). */
+  private readonly conversations = new Map<string, { messages: Message[] }>();
 
   constructor(
     private readonly db: Database.Database,
@@ -293,7 +302,21 @@ export class WorkStore {
     // Provenance: an agent's words keep the id of the LLM call they came from (replay/provenance.ts).
     const llmCallId = input.fromKind === "agent" ? llmCallBehind(fromId) : null;
     const id = Number(this.s.insertMessage.run(workspace, at, fromId, input.fromKind, toId, input.text, llmCallId).lastInsertRowid);
-    return { id, workspace, at, fromId, fromKind: input.fromKind, toId, text: input.text };
+    const message: Message = { id, workspace, at, fromId, fromKind: input.fromKind, toId, text: input.text };
+    // Write-through: this store is the only writer of messages, so cached conversations stay exact.
+    for (const who of toId === null || toId === fromId ? [fromId] : [fromId, toId]) {
+      const key = conversationKey(workspace, who);
+      const cached = this.conversations.get(key);
+      if (!cached) continue;
+      // Inside a transaction the row may yet be rolled back: read it from the database next time.
+      if (this.db.inTransaction) {
+        this.conversations.delete(key);
+        continue;
+      }
+      cached.messages.push({ ...message });
+      if (cached.messages.length > CONVERSATION_CACHE) cached.messages.shift();
+    }
+    return message;
   }
 
   /**
@@ -301,12 +324,19 @@ export class WorkStore {
    * `involving`, only those that id said or that were addressed to it.
    */
   recentMessages(workspace: string, limit = MESSAGE_LIST_LIMIT, involving?: string): Message[] {
-    const rows = (
-      involving === undefined
-        ? this.s.recentMessages.all({ workspace, limit: checkLimit(limit) })
-        : this.s.recentMessagesInvolving.all({ workspace, involving, limit: checkLimit(limit) })
-    ) as Row[];
-    return rows.map(toMessage);
+    checkLimit(limit);
+    if (involving === undefined) return (this.s.recentMessages.all({ workspace, limit }) as Row[]).map(toMessage);
+    const key = conversationKey(workspace, involving);
+    let cached = this.conversations.get(key);
+    // A conversation shorter than the cache is complete in it; a longer request than the cache goes to the database.
+    if (!cached || (limit > cached.messages.length && cached.messages.length === CONVERSATION_CACHE)) {
+      const rows = this.s.recentMessagesInvolving.all({ workspace, involving, limit: Math.max(limit, CONVERSATION_CACHE) }) as Row[];
+      const messages = rows.map(toMessage);
+      if (limit > CONVERSATION_CACHE) return messages;
+      cached = { messages };
+      this.conversations.set(key, cached);
+    }
+    return cached.messages.slice(-limit).map((m) => ({ ...m }));
   }
 
   // ── LLM calls ──────────────────────────────────────────────────────────────────────────────
