@@ -15,6 +15,9 @@ import { LlmBrain } from "./agents/llm-brain";
 import { OfflinePlanner, type OfflinePlannerOptions } from "./agents/offline-planner";
 import type { Brain } from "./agents/types";
 import { createLlmBroker, type LlmBroker, type LlmCallRecord } from "./llm";
+import { mountReplayApi } from "./http/replay-api";
+import { llmCallBehind } from "./replay/provenance";
+import { replayStoreOf } from "./replay/replay-store";
 
 export interface Atrium {
   server: Server;
@@ -69,6 +72,7 @@ export function createAtrium(
     gracefullyShutdown: false,
     express: async (app) => {
       mountApi(app, { store, rooms, isAccepting: () => accepting });
+      mountReplayApi(app, { store, world, roster });
       if (client.kind === "built") mountBuiltClient(app, client.dir);
       else if (client.kind === "vite") await client.mount(app);
     },
@@ -107,7 +111,7 @@ function provideGlobalWebSocket(): void {
 
 /** Every LLM call goes to the audit table: exact messages, response, tokens, cost, timings, outcome. */
 function recordLlmCall(store: Store, r: LlmCallRecord): void {
-  store.work.recordLlmCall({
+  const call = {
     workspace: r.workspace,
     agentId: r.agentId,
     model: r.model,
@@ -120,5 +124,9 @@ function recordLlmCall(store: Store, r: LlmCallRecord): void {
     ttftMs: r.ttftMs === null ? null : Math.round(r.ttftMs),
     outcome: r.outcome,
     error: r.error ? `${r.error.kind}: ${r.error.message}` : null,
-  });
+  };
+  // A brain that opened the call's row when it started (for provenance) gets it completed.
+  const started = llmCallBehind(r.agentId);
+  if (started !== null) replayStoreOf(store).finishLlmCall(started, call);
+  else store.work.recordLlmCall(call);
 }

@@ -1,6 +1,8 @@
 import type { Roster } from "../../../shared/agents";
 import type { World } from "../../../shared/world";
 import { LlmError, type LlmBroker, type LlmMessage, type LlmTool } from "../llm";
+import { withLlmCall } from "../replay/provenance";
+import { replayStoreOf } from "../replay/replay-store";
 import type { Store } from "../store/store";
 import { buildPrompt } from "./prompt";
 import { toolsForLlm } from "./tools";
@@ -71,50 +73,67 @@ export class LlmBrain implements Brain {
       tools = toolsForLlm(me.tools, { districtIds: world.districts.map((d) => d.id), agentIds: roster.agents.map((a) => a.id) });
       this.toolCache.set(me.id, tools);
     }
+    const toolList = tools;
 
     for (let turn = 0; turn < MAX_TURNS_PER_EVENT; turn++) {
       body.setState("thinking");
-      let speech: ReturnType<AgentBody["beginSpeech"]> | null = null;
-      let result;
-      try {
-        result = await broker.stream({
-          agentId: me.id,
-          workspace: body.workspace,
-          ...(me.model ? { model: me.model } : {}),
-          messages,
-          tools,
-          signal: body.signal,
-          onDelta: (delta) => {
-            speech ??= body.beginSpeech();
-            speech.append(delta);
-          },
-        });
-      } catch (err) {
-        (speech as ReturnType<AgentBody["beginSpeech"]> | null)?.end(); // keep what was said so far
-        if (!(err instanceof LlmError)) throw err;
-        if (err.kind === "aborted") throw body.signal.reason ?? err;
-        if (err.kind === "budget") body.setState("paused", `budget reached: ${err.message}`);
-        else body.setState("offline", reasonFor(err));
-        return;
-      }
-      (speech as ReturnType<AgentBody["beginSpeech"]> | null)?.end();
-      const stopNow = this.budgetStop(me, body.workspace);
-      if (stopNow) {
-        body.setState("paused", stopNow);
-        return;
-      }
-      if (result.toolCalls.length === 0) return;
-
-      messages.push({
-        role: "assistant",
-        content: result.text || null,
-        tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.arguments } })),
+      // Provenance: the call's row exists before it streams, and its words and tool runs name it
+      // (replay/provenance.ts); app.ts completes the row when the broker reports the call.
+      const callId = replayStoreOf(store).startLlmCall({
+        workspace: body.workspace,
+        agentId: me.id,
+        model: me.model ?? broker.defaultModel,
+        request: { baseURL: broker.baseURL, messages, tools: toolList.map((t) => t.function.name) },
       });
-      for (const call of result.toolCalls) {
-        const out = await body.runTool(call.name, call.arguments);
-        messages.push({ role: "tool", tool_call_id: call.id, content: out.content });
-      }
+      if ((await withLlmCall(me.id, callId, () => this.turn(body, messages, toolList))) === "stop") return;
     }
     body.setState("idle", `stopped after ${MAX_TURNS_PER_EVENT} model turns`);
+  }
+
+  /** One model turn: stream the reply into the speech bubble, then run the tools it asked for. */
+  private async turn(body: AgentBody, messages: LlmMessage[], tools: LlmTool[]): Promise<"stop" | "continue"> {
+    const { broker } = this.deps;
+    const me = body.config;
+    let speech: ReturnType<AgentBody["beginSpeech"]> | null = null;
+    let result;
+    try {
+      result = await broker.stream({
+        agentId: me.id,
+        workspace: body.workspace,
+        ...(me.model ? { model: me.model } : {}),
+        messages,
+        tools,
+        signal: body.signal,
+        onDelta: (delta) => {
+          speech ??= body.beginSpeech();
+          speech.append(delta);
+        },
+      });
+    } catch (err) {
+      (speech as ReturnType<AgentBody["beginSpeech"]> | null)?.end(); // keep what was said so far
+      if (!(err instanceof LlmError)) throw err;
+      if (err.kind === "aborted") throw body.signal.reason ?? err;
+      if (err.kind === "budget") body.setState("paused", `budget reached: ${err.message}`);
+      else body.setState("offline", reasonFor(err));
+      return "stop";
+    }
+    (speech as ReturnType<AgentBody["beginSpeech"]> | null)?.end();
+    const stopNow = this.budgetStop(me, body.workspace);
+    if (stopNow) {
+      body.setState("paused", stopNow);
+      return "stop";
+    }
+    if (result.toolCalls.length === 0) return "stop";
+
+    messages.push({
+      role: "assistant",
+      content: result.text || null,
+      tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.arguments } })),
+    });
+    for (const call of result.toolCalls) {
+      const out = await body.runTool(call.name, call.arguments);
+      messages.push({ role: "tool", tool_call_id: call.id, content: out.content });
+    }
+    return "continue";
   }
 }

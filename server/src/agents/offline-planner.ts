@@ -1,4 +1,7 @@
 import type { AgentConfig, Roster } from "../../../shared/agents";
+import { OFFLINE_PLANNER_MODEL } from "../../../shared/replay";
+import { withLlmCall } from "../replay/provenance";
+import { replayStoreOf } from "../replay/replay-store";
 import type { Store } from "../store/store";
 import type { AgentBody, AgentEvent, Brain } from "./types";
 
@@ -25,6 +28,8 @@ export const OFFLINE_LABEL = "offline planner";
 export class OfflinePlanner implements Brain {
   readonly kind = "offline" as const;
   private readonly opts: Required<OfflinePlannerOptions>;
+  /** The decision each event's body is making, for its provenance record. */
+  private readonly decisions = new WeakMap<AgentBody, Decision>();
 
   constructor(
     private readonly roster: Roster,
@@ -35,8 +40,30 @@ export class OfflinePlanner implements Brain {
   }
 
   async handle(body: AgentBody, event: AgentEvent): Promise<void> {
-    if (event.kind === "message") await this.onMessage(body, event);
-    else await this.onTask(body, event.taskId);
+    // Provenance: each decision is recorded like a model call (model "offline-planner", cost 0):
+    // the event it handled as the request, the tool calls it made as the response, and every
+    // word and tool run of it links to that row (replay/provenance.ts).
+    const replay = replayStoreOf(this.store);
+    const started = performance.now();
+    const request = { messages: offlinePrompt(body.config, event, this.opts.maxHops) };
+    const decision: Decision = { id: replay.startLlmCall({ workspace: body.workspace, agentId: body.config.id, model: OFFLINE_PLANNER_MODEL, request }), toolCalls: [] };
+    this.decisions.set(body, decision);
+    const finish = (outcome: string, error: string | null) =>
+      replay.finishLlmCall(decision.id, {
+        model: OFFLINE_PLANNER_MODEL,
+        request,
+        response: { text: "", toolCalls: decision.toolCalls, finishReason: outcome === "ok" ? "stop" : null },
+        latencyMs: Math.round(performance.now() - started),
+        outcome,
+        error,
+      });
+    try {
+      await withLlmCall(body.config.id, decision.id, () => (event.kind === "message" ? this.onMessage(body, event) : this.onTask(body, event.taskId)));
+      finish("ok", null);
+    } catch (err) {
+      finish("error", err instanceof Error ? err.message : String(err));
+      throw err;
+    }
   }
 
   /** The agent after `id` in roster order that can take work (wraps around), or null. */
@@ -51,6 +78,11 @@ export class OfflinePlanner implements Brain {
   }
 
   private async call(body: AgentBody, tool: string, args: Record<string, unknown>): Promise<string> {
+    const decision = this.decisions.get(body);
+    if (decision) {
+      decision.toolCalls.push({ id: `offline-${decision.toolCalls.length + 1}`, name: tool, arguments: JSON.stringify(args) });
+      replayStoreOf(this.store).setLlmCallResponse(decision.id, { text: "", toolCalls: decision.toolCalls, finishReason: null });
+    }
     const out = await body.runTool(tool, JSON.stringify(args));
     if (!out.ok) throw new Error(`${tool} failed: ${out.content}`);
     return out.content;
@@ -116,6 +148,32 @@ export class OfflinePlanner implements Brain {
       await this.call(body, "say", { text: `Understood, I've marked "${task.title}" as blocked until we know what to change.` });
     }
   }
+}
+
+/** One event's decision as recorded in llm_calls: its row id and the tool calls made so far. */
+interface Decision {
+  id: number;
+  toolCalls: Array<{ id: string; name: string; arguments: string }>;
+}
+
+/**
+ * What the offline planner "sees", written as the prompt a model would get, so the replay's
+ * provenance panel reads the same for both brains and says plainly that no model was involved.
+ */
+export function offlinePrompt(me: AgentConfig, event: AgentEvent, maxHops: number): Array<{ role: "system" | "user"; content: string }> {
+  const plan =
+    event.kind === "message"
+      ? me.tools.includes("create_task")
+        ? "On a message: say hello, then put the request on the board as a task for the next agent in the roster."
+        : "On a message: explain that it follows a fixed offline plan and cannot take requests of its own."
+      : `On a task: set it to doing, walk home, work for a while, write an artifact, then mark it review and hand it to the next agent; after ${maxHops} hand-offs, ask a person to approve and finish it on their answer.`;
+  const system = `${OFFLINE_LABEL}: no language model is configured, so ${me.name} (${me.role}, home ${me.home}) follows a fixed, deterministic plan through the same tools a model would call. ${plan}`;
+  const from = `${event.from.name} (${event.from.kind})`;
+  const user = event.kind === "message" ? `${from} says: ${event.text}` : `Task ${event.taskId} was given to you by ${from}: ${event.note}`;
+  return [
+    { role: "system", content: system },
+    { role: "user", content: user },
+  ];
 }
 
 /** A task title from what a person said: the first sentence, trimmed to fit. */

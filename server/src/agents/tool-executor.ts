@@ -3,6 +3,7 @@ import { ServerMessage, type QuestionClosedPayload, type QuestionPayload } from 
 import type { WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import type { Logger } from "../logger";
+import { llmCallBehind } from "../replay/provenance";
 import type { Store } from "../store/store";
 import type { LiveAgent } from "./runtime";
 import { parseToolCall, type ParsedToolCall, type ToolArgs } from "./tools";
@@ -55,7 +56,7 @@ export class ToolExecutor {
         workspace: h.workspace,
         actor: agent.config.id,
         kind: "tool",
-        data: { tool: name, arguments: rawArguments.slice(0, 4000), allowed: parsed.code !== "not_allowed" && parsed.code !== "unknown_tool", ok: false, error: parsed.error },
+        data: { tool: name, arguments: rawArguments.slice(0, 4000), allowed: parsed.code !== "not_allowed" && parsed.code !== "unknown_tool", ok: false, error: parsed.error, llmCallId: llmCallBehind(agent.config.id) },
       });
       return { ok: false, content: `error: ${parsed.error}` };
     }
@@ -72,7 +73,7 @@ export class ToolExecutor {
       workspace: h.workspace,
       actor: agent.config.id,
       kind: "tool",
-      data: { tool: parsed.name, arguments: parsed.args, allowed: true, ok: outcome.ok, result: outcome.content },
+      data: { tool: parsed.name, arguments: parsed.args, allowed: true, ok: outcome.ok, result: outcome.content, llmCallId: llmCallBehind(agent.config.id) },
     });
     return outcome;
   }

@@ -15,6 +15,7 @@ import {
 import { Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import { AgentRuntime } from "../agents/runtime";
+import { AgentRecorder } from "../replay/recorder";
 import type { Brain } from "../agents/types";
 import type { Logger } from "../logger";
 import type { Store } from "../store/store";
@@ -83,9 +84,11 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         brain,
         broadcast: (type, payload) => this.broadcast(type, payload),
       });
+      const recorder = new AgentRecorder({ store, workspace: this.workspace, agents: this.state.agents, log }); // poses and states for the replay
       this.setSimulationInterval((dtMs) => {
         const started = performance.now();
         this.runtime.tick(Math.min(dtMs, 250) / 1000);
+        recorder.sample();
         this.workSinceLastPatch += performance.now() - started;
       }, AGENT_TICK_MS);
       this.handle("move", this.onMove);

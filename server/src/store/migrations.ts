@@ -90,4 +90,25 @@ export const migrations: readonly string[] = [
   // 3: look up an agent's own conversation (prompts read it on every model call) by index.
   `CREATE INDEX messages_from ON messages (workspace, from_id, at);
    CREATE INDEX messages_to ON messages (workspace, to_id, at);`,
+  // 4: replay and provenance. Agent poses and states as they change (server/src/replay/recorder.ts;
+  // `at` is epoch ms, task_id NULL when none), and the LLM call behind each agent utterance
+  // (NULL for people and for anything said outside a model call). Tool runs carry theirs in
+  // the audit row's data (llmCallId). An llm_calls row is written when the call starts
+  // (outcome 'pending') and completed when it ends, so a call cut off by a crash is kept too.
+  `CREATE TABLE agent_samples (
+     id        INTEGER PRIMARY KEY AUTOINCREMENT,
+     workspace TEXT    NOT NULL,
+     at        INTEGER NOT NULL,
+     agent_id  TEXT    NOT NULL,
+     x         REAL    NOT NULL,
+     z         REAL    NOT NULL,
+     yaw       REAL    NOT NULL,
+     state     TEXT    NOT NULL,
+     reason    TEXT    NOT NULL DEFAULT '',
+     task_id   TEXT
+   );
+   CREATE INDEX agent_samples_workspace_at ON agent_samples (workspace, at);
+   CREATE INDEX agent_samples_agent_at ON agent_samples (workspace, agent_id, at);
+   ALTER TABLE messages ADD COLUMN llm_call_id INTEGER;
+   CREATE INDEX messages_llm_call ON messages (llm_call_id) WHERE llm_call_id IS NOT NULL;`,
 ];
