@@ -88,6 +88,7 @@ export class ToolExecutor {
       case "create_task":
         return this.createTask(agent, call.args);
       case "update_task": {
+        this.ownTask(call.args.task_id);
         const task = this.host.store.work.updateTask(call.args.task_id, { status: call.args.status, notes: call.args.notes }, agent.config.id);
         if (task.status === "done" || task.status === "blocked") {
           if (agent.view.taskId === task.id) agent.view.taskId = "";
@@ -109,6 +110,7 @@ export class ToolExecutor {
         return this.askHuman(agent, call.args);
       case "escalate": {
         const { reason, task_id } = call.args;
+        if (task_id) this.ownTask(task_id);
         if (task_id) this.host.store.work.addTaskEvent(task_id, agent.config.id, "escalated", { reason });
         this.host.store.audit({ workspace: this.host.workspace, actor: agent.config.id, kind: "escalation", data: { reason, taskId: task_id ?? null } });
         this.host.speak(agent, `I need help: ${reason}`);
@@ -161,6 +163,7 @@ export class ToolExecutor {
     const to = h.agents.get(args.to_agent);
     if (!to) return { ok: false, content: `error: there is no agent "${args.to_agent}"` };
     if (to === agent) return { ok: false, content: "error: you cannot hand a task to yourself" };
+    this.ownTask(args.task_id);
     const task = h.store.work.handOffTask(args.task_id, args.to_agent, args.note, agent.config.id);
     if (agent.view.taskId === task.id) agent.view.taskId = "";
     h.broadcast(ServerMessage.HandOff, { taskId: task.id, from: agent.config.id, to: args.to_agent, title: task.title });
@@ -181,12 +184,20 @@ export class ToolExecutor {
     };
     h.setState(agent, "waiting-for-human", args.question.slice(0, 80));
     h.broadcast(ServerMessage.Question, payload);
-    h.store.audit({ workspace: h.workspace, actor: agent.config.id, kind: "ask-human", data: { requestId, question: args.question, options: args.options } });
+    h.store.audit({ workspace: h.workspace, actor: agent.config.id, kind: "ask-human", data: { requestId, question: args.question, options: args.options, taskId: payload.taskId } });
+    // On the task's history (and so in the activity feed) too; a question about no task is in the audit only.
+    if (payload.taskId) h.store.work.addTaskEvent(payload.taskId, agent.config.id, "approval-asked", { requestId, question: args.question, options: args.options });
     const answer = await new Promise<{ choice: string; comment: string; by: string } | null>((resolve) => this.questions.set(requestId, { payload, resolve }));
     if (!answer) return { ok: false, content: "error: the question was withdrawn" };
     h.setState(agent, "thinking");
-    if (payload.taskId) h.store.work.addTaskEvent(payload.taskId, answer.by, "approval", { question: args.question, choice: answer.choice, comment: answer.comment });
+    if (payload.taskId) h.store.work.addTaskEvent(payload.taskId, answer.by, "approval", { question: args.question, choice: answer.choice, comment: answer.comment, options: args.options, agent: agent.config.id });
     return { ok: true, content: `${answer.by} answered: ${answer.choice}${answer.comment ? ` (comment: ${answer.comment})` : ""}` };
+  }
+
+  /** The task, when it belongs to this workspace; otherwise an error the model can act on. */
+  private ownTask(id: string): void {
+    const task = this.host.store.work.getTask(id);
+    if (!task || task.workspace !== this.host.workspace) throw new Error(`unknown task id "${id}"`);
   }
 
   /** Questions still waiting for an answer, for people who join later. */
@@ -201,7 +212,7 @@ export class ToolExecutor {
     const option = q.payload.options.find((o) => o.toLowerCase() === choice.toLowerCase());
     if (!option) return `"${choice}" is not one of the options: ${q.payload.options.join(", ")}`;
     this.close(requestId, { choice: option, comment, by });
-    this.host.store.audit({ workspace: this.host.workspace, actor: by, kind: "answer", data: { requestId, agent: q.payload.agentId, choice: option, comment } });
+    this.host.store.audit({ workspace: this.host.workspace, actor: by, kind: "answer", data: { requestId, agent: q.payload.agentId, choice: option, comment, question: q.payload.question, options: q.payload.options, taskId: q.payload.taskId } });
     return null;
   }
 

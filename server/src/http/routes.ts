@@ -3,6 +3,7 @@ import path from "node:path";
 import express, { type Application } from "express";
 import type { Store } from "../store/store";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
+import { mountWorkApi } from "./api";
 
 export interface HttpDeps {
   store: Store;
@@ -11,8 +12,10 @@ export interface HttpDeps {
   isAccepting: () => boolean;
 }
 
-/** Health, readiness and metrics. Mounted before the client so they always answer. */
+/** Health, readiness, metrics and the work API (./api.ts). Mounted before the client so they always answer. */
 export function mountApi(app: Application, deps: HttpDeps): void {
+  mountWorkApi(app, deps.store);
+
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });

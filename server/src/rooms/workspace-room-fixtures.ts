@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import { WORKSPACE_ROOM } from "../../../shared/constants";
 import { ServerMessage, type ErrorPayload } from "../../../shared/protocol/messages";
 import type { JoinOptions } from "../../../shared/protocol/schemas";
+import { WorkServerMessage, type ActivityItem } from "../../../shared/protocol/work-messages";
 import type { Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import type { Atrium } from "../app";
@@ -13,11 +14,15 @@ import type { WorkspaceRoom } from "./workspace-room";
 
 /** Shared setup of the workspace room tests (workspace-room*.test.ts). Test code only. */
 
-/** A joined SDK client plus every "world" and "error" message it has received. */
+/** A joined SDK client plus every "world", "error" and activity feed message it has received. */
 export interface Joined {
   room: ClientRoom<unknown, WorkspaceState>;
   worlds: World[];
   errors: ErrorPayload[];
+  /** Live feed items, in arrival order. */
+  activity: ActivityItem[];
+  /** Each activity-backlog received (on join and on reconnect). */
+  backlogs: ActivityItem[][];
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,9 +97,13 @@ export function useWorkspaceRoomServer(name: string): WorkspaceRoomServer {
     },
     async join(options) {
       const room = await get().colyseus.sdk.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, { name: "Ada", ...options });
-      const joined: Joined = { room, worlds: [], errors: [] };
+      const joined: Joined = { room, worlds: [], errors: [], activity: [], backlogs: [] };
       room.onMessage(ServerMessage.World, (w: World) => joined.worlds.push(w));
       room.onMessage(ServerMessage.Error, (e: ErrorPayload) => joined.errors.push(e));
+      room.onMessage(WorkServerMessage.Activity, (a: ActivityItem) => joined.activity.push(a));
+      room.onMessage(WorkServerMessage.ActivityBacklog, (b: ActivityItem[]) => joined.backlogs.push(b));
+      // Agents' own traffic: not what these tests look at.
+      for (const type of [ServerMessage.Question, ServerMessage.QuestionClosed, ServerMessage.HandOff, "speech"]) room.onMessage(type, () => undefined);
       open.push(joined);
       await until("the initial state", () => room.state.people?.get(room.sessionId) !== undefined, 3000);
       return joined;

@@ -233,7 +233,7 @@ describe("leaving and reconnecting", () => {
     await until("B to see A disconnected", () => seen(b, a)?.connected === false, 3000);
 
     const again = await server.colyseus.sdk.reconnect<WorkspaceState>(token);
-    track({ room: again, worlds: [], errors: [] });
+    track({ room: again, worlds: [], errors: [], activity: [], backlogs: [] });
     expect(again.sessionId).toBe(sessionId);
     expect(again.roomId).toBe(a.room.roomId);
     await until("B to see A connected again", () => seen(b, a)?.connected === true, 3000);

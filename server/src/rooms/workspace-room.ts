@@ -11,7 +11,10 @@ import {
   type MovePayload,
   type RenamePayload,
   type TalkPayload,
+  type TaskCreatePayload,
+  type TaskUpdatePayload,
 } from "../../../shared/protocol/schemas";
+import { WorkServerMessage } from "../../../shared/protocol/work-messages";
 import { Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import { AgentRuntime } from "../agents/runtime";
@@ -21,6 +24,8 @@ import type { Logger } from "../logger";
 import type { Store } from "../store/store";
 import { describeIssues } from "../world/load-world";
 import { checkMove, insideCampus } from "./movement";
+import { resumeAgentTasks, TaskIntents, type Refusal } from "./task-intents";
+import { WorkMirror } from "./work-mirror";
 import { TickStats } from "./tick-stats";
 
 /** How often agents are stepped: walking, watchdog (ms). */
@@ -64,6 +69,9 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     /** When each person's last move was accepted (ms, monotonic). */
     private readonly lastMoveAt = new Map<string, number>();
     runtime!: AgentRuntime;
+    /** Boards, walls and the activity feed, mirrored from the store. */
+    work!: WorkMirror;
+    private taskIntents!: TaskIntents;
     /** The first person's arrival starts the offline demo work once per room. */
     private kickedOff = false;
 
@@ -95,6 +103,12 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.handle("rename", this.onRename);
       this.handle("talk", this.onTalk);
       this.handle("answer", this.onAnswer);
+      this.handle("task-create", this.onTaskCreate);
+      this.handle("task-update", this.onTaskUpdate);
+      // The boards and the feed rebuild from the database; agents get back the work they had under way.
+      this.work = new WorkMirror({ workspace: this.workspace, world, roster, store, state: this.state, log, broadcast: (type, payload) => this.broadcast(type, payload) });
+      this.taskIntents = new TaskIntents({ workspace: this.workspace, world, store, runtime: this.runtime });
+      resumeAgentTasks({ workspace: this.workspace, store, runtime: this.runtime });
       this.onMessage("*", (client, type) => {
         this.reject(client, { code: "unknown_message", rejected: String(type), message: `unknown message type "${String(type)}"` });
       });
@@ -151,6 +165,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
       client.send(ServerMessage.World, world);
       for (const q of this.runtime.tools.openQuestions()) client.send(ServerMessage.Question, q);
+      client.send(WorkServerMessage.ActivityBacklog, this.work.backlog());
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: person.name, mode: person.mode } });
       this.kickOff();
       log.info({ workspace: this.workspace, person: client.sessionId, name: person.name }, "person joined");
@@ -170,6 +185,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       if (person) person.connected = true;
       this.lastMoveAt.set(client.sessionId, performance.now());
       client.send(ServerMessage.World, world);
+      client.send(WorkServerMessage.ActivityBacklog, this.work.backlog());
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "reconnect" });
       log.info({ workspace: this.workspace, person: client.sessionId }, "person reconnected");
     }
@@ -236,6 +252,22 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       if (error) this.reject(client, { code: "unknown_question", rejected: "answer", message: error });
     }
 
+    private onTaskCreate(client: Client, payload: TaskCreatePayload) {
+      const person = this.state.people.get(client.sessionId);
+      if (!person) return;
+      this.refuseIf(client, "task-create", this.taskIntents.create({ sessionId: client.sessionId, name: person.name }, payload));
+    }
+
+    private onTaskUpdate(client: Client, payload: TaskUpdatePayload) {
+      const person = this.state.people.get(client.sessionId);
+      if (!person) return;
+      this.refuseIf(client, "task-update", this.taskIntents.update({ sessionId: client.sessionId, name: person.name }, payload));
+    }
+
+    private refuseIf(client: Client, rejected: string, refusal: Refusal | null) {
+      if (refusal) this.reject(client, { ...refusal, rejected });
+    }
+
     private onRename(client: Client, { name }: RenamePayload) {
       const person = this.state.people.get(client.sessionId);
       if (!person || person.name === name) return;
@@ -253,6 +285,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     override onDispose() {
       rooms.delete(this);
+      this.work?.dispose();
       this.runtime?.dispose(); // absent when onCreate refused the room
       log.info({ workspace: this.workspace }, "workspace room disposed");
     }
