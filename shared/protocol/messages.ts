@@ -38,7 +38,7 @@ export const personModes = ["desktop", "vr", "ar"] as const;
 export type PersonMode = (typeof personModes)[number];
 
 /** Why a message was refused. */
-export type ErrorCode = "invalid_message" | "unknown_message" | "too_fast" | "out_of_bounds" | "unknown_agent" | "unknown_question" | "unknown_task" | "unknown_district" | "not_allowed";
+export type ErrorCode = "invalid_message" | "unknown_message" | "too_fast" | "out_of_bounds" | "unknown_agent" | "unknown_question" | "unknown_task" | "unknown_district" | "not_allowed" | "not_saved";
 
 export interface ErrorPayload {
   code: ErrorCode;

@@ -26,6 +26,7 @@ import { describeIssues } from "../world/load-world";
 import { checkMove, insideCampus } from "./movement";
 import { resumeAgentTasks, TaskIntents, type Refusal } from "./task-intents";
 import { WorkMirror } from "./work-mirror";
+import { TalkInbox } from "./talk-inbox";
 import { TickStats } from "./tick-stats";
 
 /** How often agents are stepped: walking, watchdog (ms). */
@@ -69,6 +70,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     /** When each person's last move was accepted (ms, monotonic). */
     private readonly lastMoveAt = new Map<string, number>();
     runtime!: AgentRuntime;
+    /** People's words to agents, saved in batches before they are delivered. */
+    private talk!: TalkInbox;
     /** Boards, walls and the activity feed, mirrored from the store. */
     work!: WorkMirror;
     private taskIntents!: TaskIntents;
@@ -101,6 +104,13 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       }, AGENT_TICK_MS);
       this.handle("move", this.onMove);
       this.handle("rename", this.onRename);
+      this.talk = new TalkInbox(store, log, (flush) =>
+        setImmediate(() => {
+          const started = performance.now();
+          flush();
+          this.workSinceLastPatch += performance.now() - started;
+        }),
+      );
       this.handle("talk", this.onTalk);
       this.handle("answer", this.onAnswer);
       this.handle("task-create", this.onTaskCreate);
@@ -241,8 +251,12 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         this.reject(client, { code: "unknown_agent", rejected: "talk", message: `there is no agent "${agentId}" here` });
         return;
       }
-      store.work.addMessage({ workspace: this.workspace, fromId: client.sessionId, fromKind: "person", toId: agentId, text });
-      this.runtime.deliver(agentId, { kind: "message", from: { id: client.sessionId, name: person.name, kind: "person" }, text });
+      const from = { id: client.sessionId, name: person.name, kind: "person" as const };
+      this.talk.push({
+        message: { workspace: this.workspace, fromId: client.sessionId, fromKind: "person", toId: agentId, text },
+        deliver: () => this.runtime.deliver(agentId, { kind: "message", from, text }),
+        refuse: (message) => this.reject(client, { code: "not_saved", rejected: "talk", message }),
+      });
     }
 
     private onAnswer(client: Client, { requestId, choice, comment }: AnswerPayload) {
@@ -285,6 +299,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     override onDispose() {
       rooms.delete(this);
+      this.talk?.flush(); // absent when onCreate refused the room
       this.work?.dispose();
       this.runtime?.dispose(); // absent when onCreate refused the room
       log.info({ workspace: this.workspace }, "workspace room disposed");

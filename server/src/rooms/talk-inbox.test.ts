@@ -1,0 +1,59 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../logger";
+import { Store } from "../store/store";
+import { TalkInbox } from "./talk-inbox";
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function inbox() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-talk-"));
+  const store = new Store(path.join(dir, "atrium.db"));
+  cleanups.push(() => {
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const flushes: Array<() => void> = [];
+  const talk = new TalkInbox(store, createLogger("silent"), (flush) => flushes.push(flush));
+  const events: string[] = [];
+  const say = (who: string, text: string) =>
+    talk.push({
+      message: { workspace: "ws", fromId: who, fromKind: "person", toId: "iris", text },
+      deliver: () => events.push(`deliver:${who}:${text}`),
+      refuse: (reason) => events.push(`refuse:${who}:${reason}`),
+    });
+  const saved = () => store.work.recentMessages("ws", 50).map((m) => `${m.fromId}:${m.text}`);
+  return { talk, say, saved, flushes, events };
+}
+
+describe("what people say to agents", () => {
+  it("is saved together once per turn, then delivered in the order it arrived", () => {
+    const { say, saved, flushes, events } = inbox();
+    say("p1", "one");
+    say("p2", "two");
+    say("p1", "three");
+    expect(flushes).toHaveLength(1); // one flush scheduled for the whole burst
+    expect(saved()).toEqual([]);
+    expect(events).toEqual([]);
+    flushes[0]!();
+    expect(saved()).toEqual(["p1:one", "p2:two", "p1:three"]);
+    expect(events).toEqual(["deliver:p1:one", "deliver:p2:two", "deliver:p1:three"]);
+    say("p2", "four");
+    expect(flushes).toHaveLength(2);
+  });
+
+  it("is saved all or not at all: a batch the store refuses is refused to every sender and changes nothing", () => {
+    const { say, saved, flushes, events } = inbox();
+    say("p1", "fine");
+    say("p2", "   ");
+    flushes[0]!();
+    expect(saved()).toEqual([]);
+    expect(events).toEqual([
+      "refuse:p1:your message could not be saved; please send it again",
+      "refuse:p2:your message could not be saved; please send it again",
+    ]);
+  });
+});

@@ -1,0 +1,51 @@
+import type { Logger } from "../logger";
+import type { NewMessage, Store } from "../store/store";
+
+interface Pending {
+  message: NewMessage;
+  /** Hands the message to the agent once it is saved. */
+  deliver: () => void;
+  /** Tells the sender it could not be saved. */
+  refuse: (reason: string) => void;
+}
+
+/**
+ * What people say to agents, saved in one transaction per event-loop turn and then delivered.
+ * One socket read often holds many messages (fifty people talking at once arrive together);
+ * written one by one they cost a commit each, batched they cost one. A message reaches its agent
+ * only once it is committed, so what an agent answers is always in the saved conversation.
+ */
+export class TalkInbox {
+  private batch: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    /** Runs the flush after the current turn (the room times it as room work). */
+    private readonly schedule: (flush: () => void) => void,
+  ) {}
+
+  push(pending: Pending): void {
+    this.batch.push(pending);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => this.flush());
+  }
+
+  /** Saves and delivers everything waiting. Safe to call at any time (also on dispose). */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0) return;
+    try {
+      this.store.work.addMessages(batch.map((p) => p.message));
+    } catch (err) {
+      this.log.error({ err, messages: batch.length }, "could not save what people said to agents");
+      for (const p of batch) p.refuse("your message could not be saved; please send it again");
+      return;
+    }
+    for (const p of batch) p.deliver();
+  }
+}
