@@ -23,16 +23,19 @@ export interface RunningServer {
   dbFile: string;
   output: () => string;
   stop: () => Promise<void>;
+  /** Kills the process with `signal` (no shutdown of its own) and resolves with how it ended. */
+  kill: (signal?: NodeJS.Signals) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
  * Starts the product the way a user does after `npm run build`: `node --import tsx
  * server/src/main.ts`, on a free port with its own database file, serving dist/client.
+ * Pass `ATRIUM_DB` to run on a database file of your own (a restart on the same data).
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-e2e-"));
-  const dbFile = path.join(dir, "atrium.db");
+  const dbFile = env.ATRIUM_DB ?? path.join(dir, "atrium.db");
   let out = "";
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
     cwd: ROOT,
@@ -81,6 +84,12 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
           resolve();
         });
         child.kill("SIGTERM");
+      }),
+    kill: (signal = "SIGKILL") =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
+        child.once("exit", (code, sig) => resolve({ code, signal: sig }));
+        child.kill(signal);
       }),
   };
 }
