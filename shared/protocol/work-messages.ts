@@ -25,12 +25,19 @@ export const ACTIVITY_KINDS = [
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export interface ActivityItem {
-  /** Unique and increasing within a workspace (the feed orders and de-duplicates by it). */
+  /**
+   * Unique and increasing within a workspace (the feed orders and de-duplicates by it): the
+   * epoch ms zero-padded, then where it comes from, e.g. "000001735689600000-e000000000042".
+   * The same change has the same id live and in a backlog rebuilt after a restart.
+   */
   id: string;
   /** ISO-8601 time. */
   at: string;
   kind: ActivityKind;
-  /** Who did it: an agent id, a person's session id, or "system". */
+  /**
+   * Who did it: an agent id, a person's display name (as the task history records people, so
+   * the feed reads the same after a restart), or "system".
+   */
   actor: string;
   /** Display name of the actor. */
   actorName: string;
