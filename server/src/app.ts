@@ -18,6 +18,8 @@ import { createLlmBroker, type LlmBroker, type LlmCallRecord } from "./llm";
 import { mountReplayApi } from "./http/replay-api";
 import { llmCallBehind } from "./replay/provenance";
 import { replayStoreOf } from "./replay/replay-store";
+import { AuthService, type AuthOptions } from "./auth/auth";
+import { mountAuthApi, mountHttpAuth } from "./auth/http-auth";
 
 export interface Atrium {
   server: Server;
@@ -26,6 +28,8 @@ export interface Atrium {
   store: Store;
   world: World;
   rooms: Set<WorkspaceRoom>;
+  /** Join tokens, invites and the auth mode. */
+  auth: AuthService;
   /** Binds the port. Resolves once clients can connect. */
   listen(): Promise<void>;
   /** Disconnects everyone, stops the server and closes the database. */
@@ -44,6 +48,8 @@ export interface AtriumOptions {
   offline?: OfflinePlannerOptions;
   /** Where to read OPENAI_BASE_URL, OPENAI_API_KEY, ATRIUM_MODEL and ATRIUM_LLM_CONFIG. Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** ATRIUM_AUTH and ATRIUM_SECRET (config.ts). Default: open mode, secret from the database. */
+  auth?: AuthOptions;
 }
 
 export function createAtrium(
@@ -56,6 +62,7 @@ export function createAtrium(
   const world = loadWorld(config.worldFile);
   const roster = loadRoster(config.agentsFile, world);
   const store = new Store(config.dbFile);
+  const auth = new AuthService(store, options.auth ?? { mode: "open" }, log);
   const broker = createLlmBroker({ env: options.env ?? process.env, log, onRecord: (r) => recordLlmCall(store, r) });
   const brain: Brain = broker ? new LlmBrain({ broker, world, roster, store }) : new OfflinePlanner(roster, store, options.offline);
   log.info(
@@ -71,13 +78,16 @@ export function createAtrium(
     greet: false,
     gracefullyShutdown: false,
     express: async (app) => {
+      // First: request ids and the access policy (server/src/auth/policy.ts) for every route after it.
+      mountHttpAuth(app, auth, log);
+      mountAuthApi(app, auth);
       mountApi(app, { store, rooms, isAccepting: () => accepting });
       mountReplayApi(app, { store, world, roster });
       if (client.kind === "built") mountBuiltClient(app, client.dir);
       else if (client.kind === "vite") await client.mount(app);
     },
   });
-  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms })).filterBy(["workspace"]);
+  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth })).filterBy(["workspace"]);
 
   return {
     server,
@@ -85,6 +95,7 @@ export function createAtrium(
     store,
     world,
     rooms,
+    auth,
     async listen() {
       await server.listen(config.port, config.host);
       accepting = true;

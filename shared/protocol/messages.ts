@@ -38,7 +38,27 @@ export const personModes = ["desktop", "vr", "ar"] as const;
 export type PersonMode = (typeof personModes)[number];
 
 /** Why a message was refused. */
-export type ErrorCode = "invalid_message" | "unknown_message" | "too_fast" | "out_of_bounds" | "unknown_agent" | "unknown_question" | "unknown_task" | "unknown_district" | "not_allowed" | "not_saved";
+export type ErrorCode =
+  | "invalid_message"
+  | "unknown_message"
+  | "too_fast"
+  | "out_of_bounds"
+  | "unknown_agent"
+  | "unknown_question"
+  | "unknown_task"
+  | "unknown_district"
+  | "not_allowed"
+  | "not_saved"
+  /** The sender's role may not send this message type (server/src/auth/policy.ts). */
+  | "forbidden"
+  /** Over a rate limit (messages per second, per type, or LLM-triggering actions per minute). */
+  | "rate_limited"
+  /** A field or the message is larger than allowed. */
+  | "too_large"
+  /** The owner muted this person: they may not talk or speak. */
+  | "muted"
+  /** An owner's moderation request named no such person. */
+  | "unknown_person";
 
 export interface ErrorPayload {
   code: ErrorCode;

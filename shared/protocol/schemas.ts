@@ -2,6 +2,7 @@ import { z } from "zod";
 import { MAX_NAME_LENGTH, MAX_TALK_LENGTH, MAX_TASK_DESCRIPTION_LENGTH, MAX_TASK_TITLE_LENGTH } from "../constants";
 import { TASK_STATUSES } from "../agents";
 import { ClientMessage, personModes } from "./messages";
+import { ROLES } from "../roles";
 
 const finite = z.number().finite();
 /** Radians, kept in a sane range so nobody can send 1e300. */
@@ -34,6 +35,10 @@ export const joinOptionsSchema = z.object({
   mode: z.enum(personModes).default("desktop"),
   /** Where to resume after a full reload; checked against the campus bounds. */
   resume: z.object({ x: finite, z: finite }).optional(),
+  /** Join as a spectator (no avatar, read-only) or member; owner needs the owner link's token. */
+  role: z.enum(ROLES).optional(),
+  /** The invite or owner link's token (?token= in the URL). Required when ATRIUM_AUTH=token. */
+  token: z.string().max(2048, "token: at most 2048 characters").optional(),
 });
 
 export const talkSchema = z.strictObject({

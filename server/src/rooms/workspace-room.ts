@@ -21,6 +21,9 @@ import { AgentRuntime } from "../agents/runtime";
 import { AgentRecorder } from "../replay/recorder";
 import type { Brain } from "../agents/types";
 import type { Logger } from "../logger";
+import type { Role } from "../../../shared/roles";
+import { AuthError, type AuthService, type Identity } from "../auth/auth";
+import { maySend, policedMessageTypes } from "../auth/policy";
 import type { Store } from "../store/store";
 import { describeIssues } from "../world/load-world";
 import { checkMove, insideCampus } from "./movement";
@@ -41,6 +44,16 @@ export interface RoomDeps {
   log: Logger;
   /** Live rooms of this server, for /metrics and /readyz. Rooms add and remove themselves. */
   rooms: Set<WorkspaceRoom>;
+  /** Join tokens and open mode: who may join, as which role. */
+  auth: AuthService;
+}
+
+/** Everyone in the room, people and spectators alike, by session id. Kept through a reconnection. */
+export interface Seat {
+  role: Role;
+  name: string;
+  /** The invite behind their token, or null (open mode). */
+  inviteId: string | null;
 }
 
 const AVATAR_COLOURS = ["#e76f51", "#2a9d8f", "#e9c46a", "#8ab17d", "#6d597a", "#457b9d", "#f4a261", "#b56576"];
@@ -58,7 +71,7 @@ type Handler<S extends z.ZodType> = (client: Client, payload: z.output<S>) => vo
  * A factory rather than globals, so tests and benchmarks can run it with their own parts.
  */
 export function defineWorkspaceRoom(deps: RoomDeps) {
-  const { world, roster, brain, store, log, rooms } = deps;
+  const { world, roster, brain, store, log, rooms, auth } = deps;
 
   return class WorkspaceRoom extends Room<{ state: WorkspaceState }> {
     override maxClients = 512;
@@ -77,6 +90,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     private taskIntents!: TaskIntents;
     /** The first person's arrival starts the offline demo work once per room. */
     private kickedOff = false;
+    /** Role and name of every client, spectators included (spectators have no Person). */
+    readonly seats = new Map<string, Seat>();
 
     override onCreate(options: { workspace?: unknown }) {
       // Refuse a bad workspace id here, before a room exists for it; onJoin checks the rest.
@@ -120,17 +135,33 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.taskIntents = new TaskIntents({ workspace: this.workspace, world, store, runtime: this.runtime });
       resumeAgentTasks({ workspace: this.workspace, store, runtime: this.runtime });
       this.onMessage("*", (client, type) => {
+        const role = this.seats.get(client.sessionId)?.role;
+        // A type the policy names but this role may not send is "forbidden", whether or not it has a handler.
+        if (typeof type === "string" && role && !maySend(role, type) && policedMessageTypes().includes(type)) {
+          this.reject(client, { code: "forbidden", rejected: type, message: `a ${role} may not send "${type}"` });
+          return;
+        }
         this.reject(client, { code: "unknown_message", rejected: String(type), message: `unknown message type "${String(type)}"` });
       });
       rooms.add(this);
       log.info({ workspace: this.workspace, roomId: this.roomId }, "workspace room created");
     }
 
-    /** Registers a handler whose payload is validated by the message's zod schema first. */
+    /**
+     * Registers a handler. Every message passes, in order: the access policy (the sender's role
+     * must be allowed this type: server/src/auth/policy.ts; a type not in the policy is refused),
+     * then the message's zod schema. A refusal changes nothing and answers one "error".
+     */
     private handle<K extends keyof typeof clientMessageSchemas>(type: K, handler: Handler<(typeof clientMessageSchemas)[K]>) {
       const schema = clientMessageSchemas[type];
       this.onMessage(type, (client, raw: unknown) => {
         const started = performance.now();
+        const role = this.seats.get(client.sessionId)?.role;
+        if (!role || !maySend(role, type)) {
+          this.reject(client, { code: "forbidden", rejected: type, message: `a ${role ?? "visitor"} may not send "${type}"` });
+          this.workSinceLastPatch += performance.now() - started;
+          return;
+        }
         const parsed = schema.safeParse(raw);
         if (!parsed.success) {
           this.reject(client, { code: "invalid_message", rejected: type, message: describeIssues(parsed.error).join("; ") });
@@ -146,10 +177,35 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       log.debug({ workspace: this.workspace, person: client.sessionId, ...error }, "message rejected");
     }
 
+    /** Checks the join token (or open mode) before the seat is given; refuses with a sentence. */
+    override async onAuth(_client: Client, rawOptions: unknown): Promise<Identity> {
+      const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
+      if (!parsed.success) throw new Error(`cannot join: ${describeIssues(parsed.error).join("; ")}`);
+      try {
+        return await auth.identify(parsed.data.token, parsed.data.role);
+      } catch (err) {
+        if (err instanceof AuthError) {
+          store.audit({ workspace: this.workspace, actor: "anonymous", kind: "join-refused", data: { reason: err.reason, role: parsed.data.role ?? null } });
+          throw new Error(`cannot join: ${err.message}`);
+        }
+        throw err;
+      }
+    }
+
     override onJoin(client: Client, rawOptions: unknown) {
       const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
       if (!parsed.success) throw new Error(`cannot join: ${describeIssues(parsed.error).join("; ")}`);
       const options = parsed.data;
+      const identity = client.auth as Identity;
+      this.seats.set(client.sessionId, { role: identity.role, name: options.name, inviteId: identity.inviteId });
+
+      if (identity.role === "spectator") {
+        // Spectators watch: no avatar, but the same world, questions and feed as everyone.
+        this.sendWelcome(client);
+        store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: options.name, role: identity.role, via: identity.via } });
+        log.info({ workspace: this.workspace, session: client.sessionId, role: identity.role }, "spectator joined");
+        return;
+      }
 
       const person = new Person();
       person.id = client.sessionId;
@@ -173,19 +229,24 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.state.people.set(client.sessionId, person);
       this.lastMoveAt.set(client.sessionId, performance.now());
 
+      this.sendWelcome(client);
+      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: person.name, mode: person.mode, role: identity.role, via: identity.via } });
+      this.kickOff();
+      log.info({ workspace: this.workspace, session: client.sessionId, name: person.name, role: identity.role }, "person joined");
+    }
+
+    /** What every newcomer gets besides the state: the campus, open questions, the recent feed. */
+    private sendWelcome(client: Client) {
       client.send(ServerMessage.World, world);
       for (const q of this.runtime.tools.openQuestions()) client.send(ServerMessage.Question, q);
       client.send(WorkServerMessage.ActivityBacklog, this.work.backlog());
-      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: person.name, mode: person.mode } });
-      this.kickOff();
-      log.info({ workspace: this.workspace, person: client.sessionId, name: person.name }, "person joined");
     }
 
     override async onDrop(client: Client) {
-      const person = this.state.people.get(client.sessionId);
       // Colyseus also calls onDrop for a join that onJoin refused: there is no place to hold.
-      if (!person) return;
-      person.connected = false;
+      if (!this.seats.has(client.sessionId)) return;
+      const person = this.state.people.get(client.sessionId);
+      if (person) person.connected = false;
       log.info({ workspace: this.workspace, person: client.sessionId }, "person dropped; holding their place");
       await this.allowReconnection(client, RECONNECT_GRACE_S);
     }
@@ -201,8 +262,14 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     }
 
     override onLeave(client: Client, code?: number) {
+      const seat = this.seats.get(client.sessionId);
+      this.seats.delete(client.sessionId);
       const person = this.state.people.get(client.sessionId);
-      if (!person) return; // a refused join: it never joined, so it does not leave
+      if (!person) {
+        // A spectator leaving, or a refused join (it never joined, so it does not leave).
+        if (seat) store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: seat.name, role: seat.role, code: code ?? null } });
+        return;
+      }
       this.state.people.delete(client.sessionId);
       this.lastMoveAt.delete(client.sessionId);
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: person.name, code: code ?? null } });

@@ -111,4 +111,22 @@ export const migrations: readonly string[] = [
    CREATE INDEX agent_samples_agent_at ON agent_samples (workspace, agent_id, at);
    ALTER TABLE messages ADD COLUMN llm_call_id INTEGER;
    CREATE INDEX messages_llm_call ON messages (llm_call_id) WHERE llm_call_id IS NOT NULL;`,
+  // 5: identity (server/src/auth). Server settings such as the generated join-token secret
+  // (when ATRIUM_SECRET is not set), and invite links: each signed token's id (jti), the role it
+  // grants, when it expires and whether the owner revoked it. Times are ISO-8601 UTC strings.
+  `CREATE TABLE settings (
+     key   TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );
+   CREATE TABLE invites (
+     id         TEXT PRIMARY KEY,
+     role       TEXT NOT NULL CHECK (role IN ('owner', 'member', 'spectator')),
+     label      TEXT NOT NULL DEFAULT '',
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     revoked_at TEXT,
+     revoked_by TEXT
+   );
+   CREATE INDEX invites_created_at ON invites (created_at);`,
 ];
