@@ -26,6 +26,8 @@ async function join(workspace: string, name: string): Promise<Person> {
   room.onMessage(ServerMessage.Question, (q: QuestionPayload) => p.questions.push(q));
   room.onMessage(ServerMessage.QuestionClosed, () => undefined);
   room.onMessage(ServerMessage.HandOff, () => undefined);
+  room.onMessage("activity", () => undefined);
+  room.onMessage("activity-backlog", () => undefined);
   room.onMessage(ServerMessage.World, () => undefined);
   room.onMessage(ServerMessage.Error, (e: ErrorPayload) => p.errors.push(e));
   room.onMessage(AgentServerMessage.Speech, (s: SpeechPayload) => p.speech.push(s));
@@ -74,7 +76,8 @@ describe("agents in a room, with the offline planner", () => {
     const toolRuns = atrium.store.recentAudit(500, ws).filter((r) => r.kind === "tool");
     expect(toolRuns.length).toBeGreaterThan(8);
     expect(toolRuns.every((r) => r.data.allowed === true && r.data.ok === true)).toBe(true);
-    expect(ada.speech.some((s) => s.done && s.delta.includes("done"))).toBe(true);
+    // The closing words follow the status change over the wire (speech is coalesced every 50 ms).
+    await until("the closing words", () => ada.speech.some((s) => s.done && s.delta.includes("done")), 3000);
 
     // Zero stuck agents: all are back to idle once the work is over.
     await until("every agent idle", () => [...ada.room.state.agents.values()].every((a) => a.state === "idle"), 15_000);
