@@ -12,6 +12,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { encodeWav } from "../shared/voice";
 
 export interface FakeToolCall {
   id?: string;
@@ -77,6 +78,28 @@ export interface RecordedRequest {
   receivedAt: number;
   /** Set when the client went away before the reply was complete. */
   disconnected: boolean;
+  /** The body's bytes (audio uploads are binary; rawBody is their lossy UTF-8 reading). */
+  rawBytes?: Buffer;
+  /** A multipart upload (`/audio/transcriptions`): its file and its other fields. */
+  upload?: { file: Buffer | null; filename: string | null; fileType: string | null; fields: Record<string, string> };
+}
+
+/** Replies of the audio endpoints: `/audio/transcriptions` and `/audio/speech`. */
+export type FakeAudioReply =
+  /** A transcription: `{ "text": … }` after `delayMs`. */
+  | { type: "transcript"; text: string; delayMs?: number }
+  /** Speech: a WAV tone (16-bit mono 24 kHz) lasting `durationS` (default: 50 ms per input character, 0.4–8 s), after `delayMs`. */
+  | { type: "speech"; durationS?: number; delayMs?: number; hz?: number }
+  | FakeReply;
+export type FakeAudioEndpoint = "transcriptions" | "speech";
+export type FakeAudioScriptItem = FakeAudioReply | ((request: RecordedRequest) => FakeAudioReply);
+
+export function transcriptReply(text: string, options: { delayMs?: number } = {}): FakeAudioReply {
+  return { type: "transcript", text, ...options };
+}
+
+export function speechReply(options: { durationS?: number; delayMs?: number; hz?: number } = {}): FakeAudioReply {
+  return { type: "speech", ...options };
 }
 
 /** The parts of a chat-completions request the tests look at. */
@@ -109,6 +132,10 @@ export interface FakeOpenAI {
   stats: FakeStats;
   /** Empties the queue and the request log and zeroes the counts (requests still open stay in inFlight). */
   reset(): void;
+  /** Queues replies for an audio endpoint, used one per request in order. */
+  scriptAudio(endpoint: FakeAudioEndpoint, ...items: FakeAudioScriptItem[]): void;
+  /** The audio endpoint's reply when its queue is empty. Defaults: speech answers a tone; transcriptions answer 500 "nothing scripted". */
+  setAudioDefault(endpoint: FakeAudioEndpoint, item: FakeAudioScriptItem | null): void;
   /** Resolves once `predicate` holds, polling every few ms; rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -139,6 +166,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const queue: FakeScriptItem[] = [];
   let fallback: FakeScriptItem | null = null;
   const requests: RecordedRequest[] = [];
+  const audioQueues: Record<FakeAudioEndpoint, FakeAudioScriptItem[]> = { transcriptions: [], speech: [] };
+  const audioDefaults: Record<FakeAudioEndpoint, FakeAudioScriptItem | null> = { transcriptions: null, speech: { type: "speech" } };
   const stats: FakeStats = { inFlight: 0, maxInFlight: 0, disconnects: 0 };
   let sequence = 0;
   let generation = 0;
@@ -157,6 +186,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         receivedAt: performance.now(),
         disconnected: false,
       };
+      const bytes = Buffer.concat(chunks);
+      if (!(req.headers["content-type"] ?? "").includes("json")) record.rawBytes = bytes;
       requests.push(record);
       stats.inFlight++;
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
@@ -168,6 +199,18 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         // A request from before reset() that ends late does not count in the new round.
         if (born === generation) stats.disconnects++;
       });
+      const audioEndpoint = req.method === "POST" ? audioEndpointOf(req.url ?? "") : null;
+      if (audioEndpoint) {
+        if (audioEndpoint === "transcriptions") record.upload = parseMultipart(bytes, req.headers["content-type"] ?? "");
+        const item = audioQueues[audioEndpoint].shift() ?? audioDefaults[audioEndpoint];
+        if (item === null) {
+          exchange.json(500, { error: { message: `fake-openai: nothing scripted for /audio/${audioEndpoint}`, type: "server_error" } });
+          return;
+        }
+        const reply = typeof item === "function" ? item(record) : item;
+        void serveAudio(exchange, reply, record.body);
+        return;
+      }
       if (req.method !== "POST" || !(req.url ?? "").endsWith("/chat/completions")) {
         exchange.json(404, { error: { message: `fake-openai: no route ${req.method} ${req.url}`, type: "invalid_request_error" } });
         return;
@@ -194,11 +237,17 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     get pending() {
       return queue.length;
     },
+    scriptAudio: (endpoint, ...items) => audioQueues[endpoint].push(...items),
+    setAudioDefault: (endpoint, item) => {
+      audioDefaults[endpoint] = item;
+    },
     requests,
     stats,
     reset() {
       generation++;
       queue.length = 0;
+      audioQueues.transcriptions.length = 0;
+      audioQueues.speech.length = 0;
       requests.length = 0;
       // inFlight stays true: requests of the last round may still be open.
       stats.maxInFlight = stats.inFlight;
@@ -254,7 +303,7 @@ class Exchange {
     this.end(status, { "content-type": "application/json", ...headers }, JSON.stringify(body));
   }
 
-  end(status: number, headers: Record<string, string>, body: string): void {
+  end(status: number, headers: Record<string, string>, body: string | Buffer): void {
     if (this.gone) return;
     this.ended = true;
     this.res.writeHead(status, headers);
@@ -391,4 +440,69 @@ export function streamChunks(reply: StreamReply, body: ChatRequestBody | null, i
     chunks.push({ id, object: "chat.completion.chunk", created, model, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } });
   }
   return chunks;
+}
+
+function audioEndpointOf(url: string): FakeAudioEndpoint | null {
+  const path = url.split("?")[0] ?? "";
+  if (path.endsWith("/audio/transcriptions")) return "transcriptions";
+  if (path.endsWith("/audio/speech")) return "speech";
+  return null;
+}
+
+/** The parts of a multipart/form-data body: the `file` part's bytes and the text fields. */
+export function parseMultipart(body: Buffer, contentType: string): NonNullable<RecordedRequest["upload"]> {
+  const out: NonNullable<RecordedRequest["upload"]> = { file: null, filename: null, fileType: null, fields: {} };
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!boundary) return out;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === "--") break;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) break;
+    const part = body.subarray(start + 2, next - 2); // skip CRLF after the delimiter and before the next
+    const split = part.indexOf("\r\n\r\n");
+    if (split >= 0) {
+      const head = part.subarray(0, split).toString("utf8");
+      const content = part.subarray(split + 4);
+      const name = /name="([^"]*)"/i.exec(head)?.[1] ?? "";
+      const filename = /filename="([^"]*)"/i.exec(head)?.[1];
+      if (filename !== undefined) {
+        out.file = Buffer.from(content);
+        out.filename = filename;
+        out.fileType = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() ?? null;
+      } else {
+        out.fields[name] = content.toString("utf8");
+      }
+    }
+    at = next;
+  }
+  return out;
+}
+
+/** A WAV of a soft sine tone: what the fake speech endpoint says. */
+export function toneWav(durationS: number, hz = 440, sampleRate = 24_000): Uint8Array {
+  const samples = new Float32Array(Math.round(durationS * sampleRate));
+  for (let i = 0; i < samples.length; i++) samples[i] = 0.3 * Math.sin((2 * Math.PI * hz * i) / sampleRate);
+  return encodeWav(samples, sampleRate);
+}
+
+async function serveAudio(ex: Exchange, reply: FakeAudioReply, body: ChatRequestBody | null): Promise<void> {
+  switch (reply.type) {
+    case "transcript":
+      await ex.sleep(reply.delayMs ?? 0);
+      ex.json(200, { text: reply.text });
+      return;
+    case "speech": {
+      await ex.sleep(reply.delayMs ?? 0);
+      const input = typeof body?.input === "string" ? body.input : "";
+      const durationS = reply.durationS ?? Math.min(8, Math.max(0.4, input.length * 0.05));
+      const wav = Buffer.from(toneWav(durationS, reply.hz));
+      ex.end(200, { "content-type": "audio/wav", "content-length": String(wav.byteLength) }, wav);
+      return;
+    }
+    default:
+      return serve(ex, reply, body, "audio");
+  }
 }

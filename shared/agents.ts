@@ -100,6 +100,8 @@ export const agentSchema = z.strictObject({
   home: z.string().regex(slug, "must be a district id"),
   /** Model override for this agent; the server's default model when absent. */
   model: z.string().trim().min(1).max(120).optional(),
+  /** The voice its replies are spoken in (a voice name of the speech endpoint, e.g. "alloy"); ATRIUM_TTS_VOICE when absent. */
+  voice: z.string().trim().min(1).max(64).regex(/^[\w.:-]+$/, "must be a voice name: letters, digits, _ . : -").optional(),
   tools: z
     .array(z.enum(TOOL_NAMES))
     .min(1, "must allow at least one tool")

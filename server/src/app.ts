@@ -18,6 +18,7 @@ import { createLlmBroker, type LlmBroker, type LlmCallRecord } from "./llm";
 import { mountReplayApi } from "./http/replay-api";
 import { llmCallBehind } from "./replay/provenance";
 import { replayStoreOf } from "./replay/replay-store";
+import { mountVoiceApi, VoiceHub } from "./voice";
 import { AuthService, type AuthOptions } from "./auth/auth";
 import { mountAuthApi, mountHttpAuth } from "./auth/http-auth";
 
@@ -64,6 +65,8 @@ export function createAtrium(
   const store = new Store(config.dbFile);
   const auth = new AuthService(store, options.auth ?? { mode: "open" }, log);
   const broker = createLlmBroker({ env: options.env ?? process.env, log, onRecord: (r) => recordLlmCall(store, r) });
+  // Speech-to-text and speech endpoints (ATRIUM_STT_*, ATRIUM_TTS_*): server/src/voice.
+  const voice = VoiceHub.fromEnv(options.env ?? process.env, log);
   const brain: Brain = broker ? new LlmBrain({ broker, world, roster, store }) : new OfflinePlanner(roster, store, options.offline);
   log.info(
     broker ? { brain: "llm", baseURL: broker.baseURL, model: broker.defaultModel } : { brain: "offline" },
@@ -83,11 +86,12 @@ export function createAtrium(
       mountAuthApi(app, auth);
       mountApi(app, { store, rooms, isAccepting: () => accepting });
       mountReplayApi(app, { store, world, roster });
+      mountVoiceApi(app, voice);
       if (client.kind === "built") mountBuiltClient(app, client.dir);
       else if (client.kind === "vite") await client.mount(app);
     },
   });
-  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth })).filterBy(["workspace"]);
+  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice })).filterBy(["workspace"]);
 
   return {
     server,

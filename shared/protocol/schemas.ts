@@ -2,6 +2,7 @@ import { z } from "zod";
 import { MAX_NAME_LENGTH, MAX_TALK_LENGTH, MAX_TASK_DESCRIPTION_LENGTH, MAX_TASK_TITLE_LENGTH } from "../constants";
 import { TASK_STATUSES } from "../agents";
 import { ClientMessage, personModes } from "./messages";
+import { voiceMessageSchemas } from "./voice-schemas";
 import { ROLES } from "../roles";
 
 const finite = z.number().finite();
@@ -87,6 +88,7 @@ export const clientMessageSchemas = {
   [ClientMessage.Answer]: answerSchema,
   [ClientMessage.TaskCreate]: taskCreateSchema,
   [ClientMessage.TaskUpdate]: taskUpdateSchema,
+  ...voiceMessageSchemas,
 } as const;
 
 export type MovePayload = z.infer<typeof moveSchema>;

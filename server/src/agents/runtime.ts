@@ -148,8 +148,19 @@ export class AgentRuntime {
     }
   }
 
-  /** Aborts whatever the agent is doing and leaves it idle with `reason`. */
-  free(agent: LiveAgent, reason: string): void {
+  /**
+   * A person spoke over the agent (barge-in): its generation is aborted like free(), and what it
+   * said so far stays. The caller audits it. False when there is no such agent.
+   */
+  interrupt(agentId: string, reason: string): boolean {
+    const agent = this.agents.get(agentId);
+    if (!agent) return false;
+    this.free(agent, reason, null);
+    return true;
+  }
+
+  /** Aborts whatever the agent is doing and leaves it idle with `reason`; audited as `auditKind` (none when null). */
+  free(agent: LiveAgent, reason: string, auditKind: string | null = "watchdog"): void {
     const was = agent.view.state;
     agent.epoch++;
     agent.abort.abort(new AgentFreedError(reason));
@@ -160,7 +171,7 @@ export class AgentRuntime {
     this.tools.cancelQuestionsOf(agent.config.id, reason);
     this.speech.interrupt(agent.config.id); // close a bubble that was still streaming
     this.setState(agent, "idle", reason);
-    this.deps.store.audit({ workspace: this.deps.workspace, actor: agent.config.id, kind: "watchdog", data: { was, reason } });
+    if (auditKind) this.deps.store.audit({ workspace: this.deps.workspace, actor: agent.config.id, kind: auditKind, data: { was, reason } });
     this.deps.log.warn({ workspace: this.deps.workspace, agent: agent.config.id, was, reason }, "agent freed");
     this.pump(agent);
   }

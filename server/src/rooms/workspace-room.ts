@@ -31,6 +31,8 @@ import { resumeAgentTasks, TaskIntents, type Refusal } from "./task-intents";
 import { WorkMirror } from "./work-mirror";
 import { TalkInbox } from "./talk-inbox";
 import { TickStats } from "./tick-stats";
+import { RoomVoice, VoiceHub } from "../voice";
+import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
 
 /** How often agents are stepped: walking, watchdog (ms). */
 export const AGENT_TICK_MS = 50;
@@ -44,6 +46,8 @@ export interface RoomDeps {
   log: Logger;
   /** Live rooms of this server, for /metrics and /readyz. Rooms add and remove themselves. */
   rooms: Set<WorkspaceRoom>;
+  /** Speech in and out (server/src/voice); voice is off when absent. */
+  voice?: VoiceHub;
   /** Join tokens and open mode: who may join, as which role. */
   auth: AuthService;
 }
@@ -90,6 +94,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     private taskIntents!: TaskIntents;
     /** The first person's arrival starts the offline demo work once per room. */
     private kickedOff = false;
+    /** Spoken utterances, agents' voices and barge-in (server/src/voice). */
+    voice!: RoomVoice;
     /** Role and name of every client, spectators included (spectators have no Person). */
     readonly seats = new Map<string, Seat>();
 
@@ -108,7 +114,10 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         log,
         state: this.state,
         brain,
-        broadcast: (type, payload) => this.broadcast(type, payload),
+        broadcast: (type, payload) => {
+          this.broadcast(type, payload);
+          if (type === AgentServerMessage.Speech) this.voice?.onSpeech(payload as SpeechPayload);
+        },
       });
       const recorder = new AgentRecorder({ store, workspace: this.workspace, agents: this.state.agents, log }); // poses and states for the replay
       this.setSimulationInterval((dtMs) => {
@@ -134,6 +143,21 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.work = new WorkMirror({ workspace: this.workspace, world, roster, store, state: this.state, log, broadcast: (type, payload) => this.broadcast(type, payload) });
       this.taskIntents = new TaskIntents({ workspace: this.workspace, world, store, runtime: this.runtime });
       resumeAgentTasks({ workspace: this.workspace, store, runtime: this.runtime });
+      this.voice = new RoomVoice({
+        hub: deps.voice ?? new VoiceHub({ stt: null, tts: null }, log),
+        workspace: this.workspace,
+        roster,
+        state: this.state,
+        log,
+        clients: () => this.clients,
+        broadcast: (type, payload) => this.broadcast(type, payload),
+        talk: (sessionId, agentId, text) => this.talkAs(sessionId, agentId, text),
+        interrupt: (agentId, reason) => this.runtime.interrupt(agentId, reason),
+        audit: (actor, kind, data) => store.audit({ workspace: this.workspace, actor, kind, data }),
+      });
+      this.handle("voice-hello", (client, { listen }) => this.voice.hello(client, listen));
+      this.handle("voice-prefs", (client, { listen }) => this.voice.prefs(client, listen));
+      this.handle("voice-barge-in", (client, payload) => this.voice.bargeIn(client, payload));
       this.onMessage("*", (client, type) => {
         const role = this.seats.get(client.sessionId)?.role;
         // A type the policy names but this role may not send is "forbidden", whether or not it has a handler.
@@ -272,6 +296,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       }
       this.state.people.delete(client.sessionId);
       this.lastMoveAt.delete(client.sessionId);
+      this.voice?.leave(client.sessionId);
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: person.name, code: code ?? null } });
       log.info({ workspace: this.workspace, person: client.sessionId, code }, "person left");
     }
@@ -326,6 +351,15 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       });
     }
 
+    /** A spoken utterance, transcribed: the same path as a typed talk. Null when it went, else why not. */
+    private talkAs(sessionId: string, agentId: string, text: string): string | null {
+      const client = this.clients.getById(sessionId);
+      if (!client) return "you are no longer in the workspace";
+      if (!this.runtime.agents.has(agentId)) return `there is no agent "${agentId}" here`;
+      this.onTalk(client, { agentId, text });
+      return null;
+    }
+
     private onAnswer(client: Client, { requestId, choice, comment }: AnswerPayload) {
       const person = this.state.people.get(client.sessionId);
       if (!person) return;
@@ -368,6 +402,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       rooms.delete(this);
       this.talk?.flush(); // absent when onCreate refused the room
       this.work?.dispose();
+      this.voice?.dispose();
       this.runtime?.dispose(); // absent when onCreate refused the room
       log.info({ workspace: this.workspace }, "workspace room disposed");
     }
