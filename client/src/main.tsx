@@ -1,14 +1,24 @@
-import { StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { exposeDebugHandle } from "./engine/debug";
 import { boot } from "./boot";
 import "./styles.css";
 
+/** /replay is its own lazy chunk: the campus entry never loads it, and it never loads the 3D engine. */
+const isReplay = /^\/replay\/?$/.test(window.location.pathname);
+const ReplayApp = lazy(() => import("./modes/replay/ReplayApp"));
+
 exposeDebugHandle();
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <App />
+    {isReplay ? (
+      <Suspense fallback={null}>
+        <ReplayApp />
+      </Suspense>
+    ) : (
+      <App />
+    )}
   </StrictMode>,
 );
-void boot();
+if (!isReplay) void boot();

@@ -167,7 +167,7 @@ export function offlinePrompt(me: AgentConfig, event: AgentEvent, maxHops: numbe
         ? "On a message: say hello, then put the request on the board as a task for the next agent in the roster."
         : "On a message: explain that it follows a fixed offline plan and cannot take requests of its own."
       : `On a task: set it to doing, walk home, work for a while, write an artifact, then mark it review and hand it to the next agent; after ${maxHops} hand-offs, ask a person to approve and finish it on their answer.`;
-  const system = `${OFFLINE_LABEL}: no language model is configured, so ${me.name} (${me.role}, home ${me.home}) follows a fixed, deterministic plan through the same tools a model would call. ${plan}`;
+  const system = `Offline planner: no language model is configured, so ${me.name} (${me.role}, home ${me.home}) follows a fixed, deterministic plan through the same tools a model would call. ${plan}`;
   const from = `${event.from.name} (${event.from.kind})`;
   const user = event.kind === "message" ? `${from} says: ${event.text}` : `Task ${event.taskId} was given to you by ${from}: ${event.note}`;
   return [

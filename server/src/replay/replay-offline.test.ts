@@ -95,6 +95,8 @@ describe("replay of offline agents in a real room", () => {
     const kickoff = [...calls.values()].find((c) => JSON.stringify(c.request).includes("Prepare this week's team brief"));
     expect(kickoff?.agentId).toBe("cleo");
     expect(timeline.llmCalls.filter((c) => c.offline).length).toBe(timeline.llmCalls.length);
+    // Every call something links to is in the window's list, the very first (the kick-off) included.
+    expect(timeline.llmCalls.map((c) => c.id)).toEqual(expect.arrayContaining([...calls.keys()]));
   });
 
   it("keeps agent samples cheap: state changes at once, walking poses throttled", () => {

@@ -66,6 +66,7 @@ export class ReplayStore {
       firstSample: p("SELECT MIN(at) FROM agent_samples WHERE workspace = ?").pluck(),
       firstMessage: p("SELECT MIN(at) FROM messages WHERE workspace = ?").pluck(),
       firstTask: p("SELECT MIN(created_at) FROM tasks WHERE workspace = ?").pluck(),
+      firstCall: p("SELECT MIN(at) FROM llm_calls WHERE workspace = ?").pluck(),
       posesAt: p(`SELECT s.* FROM agent_samples s
                   JOIN (SELECT MAX(id) AS id FROM agent_samples WHERE workspace = @workspace AND at <= @at GROUP BY agent_id) last
                     ON s.id = last.id`),
@@ -74,8 +75,9 @@ export class ReplayStore {
                      WHERE t.workspace = @workspace AND e.at <= @to ORDER BY e.at, e.id`),
       messages: p(`SELECT * FROM messages WHERE workspace = @workspace AND at > @from AND at <= @to ORDER BY at, id LIMIT @limit`),
       toolCalls: p(`SELECT * FROM audit WHERE workspace = @workspace AND at > @from AND at <= @to AND kind = 'tool' ORDER BY at, id LIMIT @limit`),
+      // Calls made at `from` itself count too: a window that starts at the first record must show the first call.
       llmCalls: p(`SELECT id, at, agent_id, model, outcome, latency_ms FROM llm_calls
-                   WHERE workspace = @workspace AND at > @from AND at <= @to ORDER BY at, id LIMIT @limit`),
+                   WHERE workspace = @workspace AND at >= @from AND at <= @to ORDER BY at, id LIMIT @limit`),
     };
   }
 
@@ -144,7 +146,7 @@ export class ReplayStore {
 
   /** The earliest thing recorded for a workspace (epoch ms), or null when nothing is. */
   firstRecord(workspace: string): number | null {
-    const candidates = [this.s.firstSample.get(workspace) as number | null, ms(this.s.firstMessage.get(workspace)), ms(this.s.firstTask.get(workspace))];
+    const candidates = [this.s.firstSample.get(workspace) as number | null, ms(this.s.firstMessage.get(workspace)), ms(this.s.firstTask.get(workspace)), ms(this.s.firstCall.get(workspace))];
     const known = candidates.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
     return known.length === 0 ? null : Math.min(...known);
   }
