@@ -11,6 +11,11 @@ declare global {
       renderedAgentPoses: Map<string, { x: number; z: number; yaw: number; pitch: number }>;
       cameraRig: { distance: number; min: number; max: number };
       renderer: { info: { render: { calls: number; triangles: number } } } | null;
+      arcs: { slots: { from: string; to: string; startedAt: number }[] };
+      flight: { active: boolean; holding: boolean };
+      cardCentres: Map<string, { x: number; y: number; z: number }>;
+      panelCentres: Map<string, { x: number; y: number; z: number }>;
+      project(x: number, y: number, z: number): { x: number; y: number } | null;
     };
   }
 }

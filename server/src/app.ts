@@ -21,6 +21,13 @@ import { replayStoreOf } from "./replay/replay-store";
 import { mountVoiceApi, VoiceHub } from "./voice";
 import { AuthService, type AuthOptions } from "./auth/auth";
 import { mountAuthApi, mountHttpAuth } from "./auth/http-auth";
+import { WS_MAX_PAYLOAD_BYTES, type Limits } from "./auth/limits";
+import { configureDlp, dlpFromEnv, onDlpRedaction, type DlpFinding } from "./llm/dlp";
+
+/** How long draining waits for the shutdown notice to reach clients before closing (ms). Default 300. */
+export const SHUTDOWN_NOTICE_MS = 300;
+/** How long draining waits for aborted LLM streams to be recorded (ms). Default 2000. */
+export const SHUTDOWN_LLM_WAIT_MS = 2000;
 
 export interface Atrium {
   server: Server;
@@ -33,6 +40,13 @@ export interface Atrium {
   auth: AuthService;
   /** Binds the port. Resolves once clients can connect. */
   listen(): Promise<void>;
+  /** True from the start of drain() on: /readyz answers 503 and joins are refused. */
+  readonly draining: boolean;
+  /**
+   * Graceful shutdown: stop accepting joins (/readyz false), tell every client, abort agents'
+   * LLM streams (each is recorded as aborted), save what waits to be saved, then close().
+   */
+  drain(): Promise<void>;
   /** Disconnects everyone, stops the server and closes the database. */
   close(): Promise<void>;
 }
@@ -51,6 +65,8 @@ export interface AtriumOptions {
   env?: NodeJS.ProcessEnv;
   /** ATRIUM_AUTH and ATRIUM_SECRET (config.ts). Default: open mode, secret from the database. */
   auth?: AuthOptions;
+  /** Per-client message limits (server/src/auth/limits.ts); the defaults when absent. */
+  limits?: Partial<Limits>;
 }
 
 export function createAtrium(
@@ -64,7 +80,19 @@ export function createAtrium(
   const roster = loadRoster(config.agentsFile, world);
   const store = new Store(config.dbFile);
   const auth = new AuthService(store, options.auth ?? { mode: "open" }, log);
-  const broker = createLlmBroker({ env: options.env ?? process.env, log, onRecord: (r) => recordLlmCall(store, r) });
+  // DLP: what goes to a model or a speech service is redacted first, and each redaction audited.
+  const dlp = dlpFromEnv(options.env ?? process.env);
+  const auditRedactions = (findings: DlpFinding[], ctx: { workspace: string; actor: string }) =>
+    store.audit({ workspace: ctx.workspace, actor: ctx.actor, kind: "dlp-redaction", data: { count: findings.length, findings: findings.slice(0, 50) } });
+  configureDlp(dlp);
+  onDlpRedaction(auditRedactions);
+  const broker = createLlmBroker({
+    env: options.env ?? process.env,
+    log,
+    onRecord: (r) => recordLlmCall(store, r),
+    dlp,
+    onRedaction: (findings, call) => auditRedactions(findings, { workspace: call.workspace, actor: call.agentId }),
+  });
   // Speech-to-text and speech endpoints (ATRIUM_STT_*, ATRIUM_TTS_*): server/src/voice.
   const voice = VoiceHub.fromEnv(options.env ?? process.env, log);
   const brain: Brain = broker ? new LlmBrain({ broker, world, roster, store }) : new OfflinePlanner(roster, store, options.offline);
@@ -74,8 +102,9 @@ export function createAtrium(
   );
   const rooms = new Set<WorkspaceRoom>();
   let accepting = false;
+  let draining = false;
 
-  const transport = new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2 });
+  const transport = new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: WS_MAX_PAYLOAD_BYTES });
   const server = new Server({
     transport,
     greet: false,
@@ -91,7 +120,7 @@ export function createAtrium(
       else if (client.kind === "vite") await client.mount(app);
     },
   });
-  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice })).filterBy(["workspace"]);
+  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining })).filterBy(["workspace"]);
 
   return {
     server,
@@ -103,6 +132,24 @@ export function createAtrium(
     async listen() {
       await server.listen(config.port, config.host);
       accepting = true;
+    },
+    get draining() {
+      return draining;
+    },
+    async drain() {
+      if (draining) return;
+      draining = true;
+      accepting = false;
+      const started = performance.now();
+      for (const room of rooms) room.announceShutdown();
+      await new Promise((r) => setTimeout(r, SHUTDOWN_NOTICE_MS));
+      const streaming = broker?.inFlight ?? 0;
+      for (const room of rooms) room.stopWork();
+      // Aborted streams settle on the next turns; each is recorded (outcome error, aborted) before the store closes.
+      const deadline = performance.now() + SHUTDOWN_LLM_WAIT_MS;
+      while (broker && broker.inFlight + broker.queued > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setImmediate(r));
+      log.info({ abortedStreams: streaming, stillStreaming: broker?.inFlight ?? 0, ms: Math.round(performance.now() - started) }, "drained: agents stopped, streams recorded");
     },
     async close() {
       accepting = false;

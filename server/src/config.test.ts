@@ -15,6 +15,9 @@ describe("readConfig", () => {
       clientDir: path.join(ROOT, "dist/client"),
       dev: false,
       logLevel: "info",
+      authMode: "open",
+      secret: undefined,
+      publicUrl: undefined,
     });
   });
 
@@ -50,6 +53,9 @@ describe("readConfig", () => {
       clientDir: path.join(ROOT, "build"),
       dev: true,
       logLevel: "debug",
+      authMode: "token",
+      secret: undefined,
+      publicUrl: undefined,
     });
   });
 
@@ -67,5 +73,23 @@ describe("readConfig", () => {
   it.each(["abc", "-1", "65536", "80.5", "1e10", "NaN", "Infinity", " ", "0x50", "1e3", "+80", "80 "])("refuses PORT=%s with a message naming the value", (raw) => {
     expect(() => readConfig({ PORT: raw }, ROOT)).toThrow(ConfigError);
     expect(() => readConfig({ PORT: raw }, ROOT)).toThrow(`PORT must be an integer between 0 and 65535, got "${raw}"`);
+  });
+
+  it("defaults ATRIUM_AUTH to open on loopback and to token anywhere else", () => {
+    for (const host of ["127.0.0.1", "127.1.2.3", "::1", "localhost"]) expect(readConfig({ HOST: host }, ROOT).authMode).toBe("open");
+    for (const host of ["0.0.0.0", "::", "192.168.1.20"]) expect(readConfig({ HOST: host }, ROOT).authMode).toBe("token");
+    expect(readConfig({ HOST: "0.0.0.0", ATRIUM_AUTH: "open" }, ROOT).authMode).toBe("open");
+    expect(readConfig({ ATRIUM_AUTH: "token" }, ROOT).authMode).toBe("token");
+    expect(() => readConfig({ ATRIUM_AUTH: "none" }, ROOT)).toThrow('ATRIUM_AUTH must be "open" or "token", got "none"');
+  });
+
+  it("takes an ATRIUM_SECRET of 32 characters or more, and refuses a short one", () => {
+    expect(readConfig({ ATRIUM_SECRET: "x".repeat(32) }, ROOT).secret).toBe("x".repeat(32));
+    expect(() => readConfig({ ATRIUM_SECRET: "short" }, ROOT)).toThrow(/ATRIUM_SECRET must be at least 32 characters \(got 5\)/);
+  });
+
+  it("reads ATRIUM_PUBLIC_URL as an origin and refuses what is not http(s)", () => {
+    expect(readConfig({ ATRIUM_PUBLIC_URL: "https://atrium.example.com/x" }, ROOT).publicUrl).toBe("https://atrium.example.com");
+    expect(() => readConfig({ ATRIUM_PUBLIC_URL: "ftp://x" }, ROOT)).toThrow(/ATRIUM_PUBLIC_URL must be an http\(s\) URL/);
   });
 });

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { SECRET_MIN_LENGTH, isLoopback, type AuthMode } from "./auth/auth";
 
 /** Server settings, read from the environment. Every key has its default beside it. */
 export interface ServerConfig {
@@ -18,6 +19,18 @@ export interface ServerConfig {
   dev: boolean;
   /** LOG_LEVEL: pino level. Default info. */
   logLevel: string;
+  /**
+   * ATRIUM_AUTH: "open" lets anyone join as a member (or spectator); "token" requires an invite
+   * or owner link. Default open when HOST is loopback (127.0.0.1, ::1, localhost), else token.
+   */
+  authMode: AuthMode;
+  /**
+   * ATRIUM_SECRET: signs join tokens (at least 32 characters). When unset, a secret is generated
+   * on first run and kept in the database. Changing it invalidates every link.
+   */
+  secret: string | undefined;
+  /** ATRIUM_PUBLIC_URL: the address people open, for the printed owner link. Default http://HOST:PORT. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -32,16 +45,43 @@ function parsePort(raw: string | undefined): number {
   return port;
 }
 
+function parseAuthMode(raw: string | undefined, host: string): AuthMode {
+  if (raw === undefined || raw === "") return isLoopback(host) ? "open" : "token";
+  if (raw === "open" || raw === "token") return raw;
+  throw new ConfigError(`ATRIUM_AUTH must be "open" or "token", got "${raw}"`);
+}
+
+function parseSecret(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (raw.length < SECRET_MIN_LENGTH) throw new ConfigError(`ATRIUM_SECRET must be at least ${SECRET_MIN_LENGTH} characters (got ${raw.length}); try: openssl rand -base64 48`);
+  return raw;
+}
+
+function parsePublicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("not http");
+    return u.origin;
+  } catch {
+    throw new ConfigError(`ATRIUM_PUBLIC_URL must be an http(s) URL like https://atrium.example.com, got "${raw}"`);
+  }
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): ServerConfig {
   const resolve = (p: string) => path.resolve(root, p);
+  const host = env.HOST || "127.0.0.1";
   return {
     port: parsePort(env.PORT),
-    host: env.HOST || "127.0.0.1",
+    host,
     dbFile: resolve(env.ATRIUM_DB || "data/atrium.db"),
     worldFile: resolve(env.ATRIUM_WORLD || "config/world.yaml"),
     agentsFile: resolve(env.ATRIUM_AGENTS || "config/agents.yaml"),
     clientDir: resolve(env.ATRIUM_CLIENT_DIR || "dist/client"),
     dev: env.NODE_ENV === "development",
     logLevel: env.LOG_LEVEL || "info",
+    authMode: parseAuthMode(env.ATRIUM_AUTH, host),
+    secret: parseSecret(env.ATRIUM_SECRET),
+    publicUrl: parsePublicUrl(env.ATRIUM_PUBLIC_URL),
   };
 }

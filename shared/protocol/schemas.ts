@@ -3,6 +3,7 @@ import { MAX_NAME_LENGTH, MAX_TALK_LENGTH, MAX_TASK_DESCRIPTION_LENGTH, MAX_TASK
 import { TASK_STATUSES } from "../agents";
 import { ClientMessage, personModes } from "./messages";
 import { voiceMessageSchemas } from "./voice-schemas";
+import { moderationMessageSchemas } from "./moderation-schemas";
 import { ROLES } from "../roles";
 
 const finite = z.number().finite();
@@ -89,6 +90,7 @@ export const clientMessageSchemas = {
   [ClientMessage.TaskCreate]: taskCreateSchema,
   [ClientMessage.TaskUpdate]: taskUpdateSchema,
   ...voiceMessageSchemas,
+  ...moderationMessageSchemas,
 } as const;
 
 export type MovePayload = z.infer<typeof moveSchema>;

@@ -1,3 +1,4 @@
+import type { World } from "../../../shared/world";
 import type { AgentMeta, ArtifactMeta, PersonMeta, TaskMeta } from "./store";
 
 /** Board columns, left to right: the task statuses (shared/agents.ts TASK_STATUSES). */
@@ -81,4 +82,18 @@ export function wallArtifacts(artifacts: Record<string, ArtifactMeta>, district:
 export function clip(text: string, max: number): string {
   const t = text.replace(/\s+/g, " ").trim();
   return t.length <= max ? t : `${t.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+/** The district whose centre is nearest to (x, z): where "New task" puts a card by default. */
+export function nearestDistrict(world: World, x: number, z: number): string {
+  let best = world.districts[0]?.id ?? "";
+  let bestD = Infinity;
+  for (const d of world.districts) {
+    const dist = Math.hypot(d.position[0] - x, d.position[1] - z);
+    if (dist < bestD) {
+      bestD = dist;
+      best = d.id;
+    }
+  }
+  return best;
 }

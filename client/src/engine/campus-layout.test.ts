@@ -37,7 +37,7 @@ describe("campus layout", () => {
   });
 
   it("gives every district a sign, a board and its columns, as boxes", () => {
-    const perDistrict = 3 + 3 + BOARD.columns.length;
+    const perDistrict = 3 + 2;
     expect(layoutProps(world)).toHaveLength(world.districts.length * perDistrict);
   });
 

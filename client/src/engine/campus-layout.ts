@@ -155,7 +155,43 @@ export interface Box {
 
 /** Sign and board dimensions, shared by the boxes here and the text in the scene. */
 export const SIGN = { halfSpan: 3.6, postHeight: 3.2, panelY: 3.5, panelW: 7.8, panelH: 1.3 } as const;
-export const BOARD = { w: 7, h: 3.6, bottom: 2.2, columns: ["To do", "Doing", "Review", "Done"] } as const;
+export const BOARD = { w: 9.4, h: 4.0, bottom: 0.9, columns: ["To do", "Doing", "Review", "Done", "Blocked"] } as const;
+/** Cards on a board, in the board's frame: where the column area starts and ends (y), card size and pitch (m). */
+export const BOARD_CARDS = {
+  columnTop: BOARD.bottom + BOARD.h - 1.0,
+  columnBottom: BOARD.bottom + 0.12,
+  cardH: 0.44,
+  pitch: 0.5,
+  /** Cards start this far below the column top. */
+  inset: 0.08,
+} as const;
+
+/**
+ * An artifact wall: a grid of panels beside the task board, turned in towards the district so
+ * it can be read from the same spot. Sizes in metres.
+ */
+export const WALL = { cols: 3, rows: 2, panelW: 2.1, panelH: 1.7, gap: 0.12, header: 0.38, bottom: 0.85, turn: 0.6, boardGap: 0.7 } as const;
+export const WALL_W = WALL.cols * WALL.panelW + (WALL.cols + 1) * WALL.gap;
+export const WALL_H = WALL.rows * WALL.panelH + (WALL.rows + 1) * WALL.gap + WALL.header;
+
+/** The wall stands to the right of the board (as you face it), its near edge by the board's edge. */
+export function wallPlacement(d: District): Placement {
+  const board = boardPlacement(d);
+  const lx = BOARD.w / 2 + WALL.boardGap + Math.cos(WALL.turn) * (WALL_W / 2);
+  const lz = Math.sin(WALL.turn) * (WALL_W / 2);
+  const p = toWorld(board, lx, 0, lz);
+  return { x: p.x, z: p.z, rotY: board.rotY - WALL.turn };
+}
+
+/** Top-left corner of wall panel `i` (0 = bottom-left, newest) in the wall's frame. */
+export function wallPanelCorner(i: number): { x: number; y: number } {
+  const row = WALL.rows - 1 - Math.floor(i / WALL.cols); // 0 = top row
+  const col = i % WALL.cols;
+  return {
+    x: -WALL_W / 2 + WALL.gap + col * (WALL.panelW + WALL.gap),
+    y: WALL.bottom + WALL_H - WALL.header - WALL.gap - row * (WALL.panelH + WALL.gap),
+  };
+}
 const POST_COLOUR = "#3b4650";
 
 /** Local (x, y, z) in a frame at `at` turned by `at.rotY`, to world space. */
@@ -191,9 +227,7 @@ export function layoutProps(world: World): Box[] {
     const mid = BOARD.bottom + BOARD.h / 2;
     add(board, 0, BOARD.bottom / 2, -0.05, 0.3, BOARD.bottom, 0.3, POST_COLOUR);
     add(board, 0, mid, 0, BOARD.w + 0.3, BOARD.h + 0.3, 0.15, district.colour);
-    add(board, 0, mid, 0.06, BOARD.w, BOARD.h, 0.04, "#f8fafc");
-    const colW = (BOARD.w - 0.6) / BOARD.columns.length;
-    BOARD.columns.forEach((_, i) => add(board, boardColumnX(i), mid - 0.45, 0.09, colW - 0.2, BOARD.h - 1.4, 0.02, "#e2e8f0"));
+    // The board's face and columns are drawn unlit with the cards (scene/TaskBoards), so they read like paper.
   }
   return boxes;
 }

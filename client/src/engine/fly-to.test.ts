@@ -19,6 +19,7 @@ describe("viewpointFor", () => {
   it("stands in front of the board, facing it", () => {
     const v = viewpointFor(world, "north")!;
     const board = boardPlacement(world.districts[0]!);
+    expect(v.lookX).toBeCloseTo(board.x);
     expect(v.z).toBeGreaterThan(board.z); // the north board faces the plaza (+z)
     // Facing the board: forward (-sin yaw, -cos yaw) points from the viewpoint to the board.
     const fx = -Math.sin(v.yaw);
@@ -55,22 +56,30 @@ describe("routeAround", () => {
 const FOUNTAIN_RADIUS_SAFE = 2.6;
 
 describe("Flight", () => {
-  it("runs the player to the viewpoint around the fountain and ends facing the board", () => {
+  it("runs the player to the viewpoint and holds the view there, facing the board", () => {
     const player = new LocalPlayer(60);
     player.place(0, -14);
     const flight = new Flight();
     expect(flight.start(player, world, "south", 0)).toBe(true);
     let now = 0;
-    for (let i = 0; i < 2000 && flight.active; i++) {
+    for (let i = 0; i < 2000 && !flight.holding; i++) {
       now += 16;
       player.step(0.016);
       flight.step(player, now);
     }
-    expect(flight.active).toBe(false);
+    expect(flight.holding).toBe(true);
+    expect(flight.active).toBe(true);
     const v = viewpointFor(world, "south")!;
     expect(Math.hypot(player.pose.x - v.x, player.pose.z - v.z)).toBeLessThan(0.5);
     expect(player.pose.yaw).toBeCloseTo(v.yaw);
     expect(now).toBeLessThan(10_000); // it ran (7 m/s), it did not walk
+    // Holding: nothing changes until the person moves.
+    flight.step(player, now + 1000);
+    expect(flight.active).toBe(true);
+    player.press("forward", true);
+    player.step(0.1);
+    flight.step(player, now + 1100);
+    expect(flight.active).toBe(false);
   });
 
   it("hands control back when the person presses a movement key", () => {

@@ -14,6 +14,7 @@ const ALL_ACTIONS: Record<Action, true> = {
   turnRight: true,
   run: true,
   talk: true,
+  newTask: true,
   help: true,
   pointerLock: true,
   close: true,

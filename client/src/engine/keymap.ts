@@ -11,6 +11,7 @@ export type Action =
   | "turnRight"
   | "run"
   | "talk"
+  | "newTask"
   | "help"
   | "pointerLock"
   | "close";
@@ -33,9 +34,10 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: "turnRight", codes: ["KeyE"], keys: "E", description: "Turn right" },
   { action: "run", codes: ["ShiftLeft", "ShiftRight"], keys: "Shift", description: "Hold to run" },
   { action: "talk", codes: ["KeyT"], keys: "T", description: "Talk to an agent (pick one from the list)" },
+  { action: "newTask", codes: ["KeyN"], keys: "N", description: "New task on the nearest district's board" },
   { action: "pointerLock", codes: ["KeyL"], keys: "L", description: "Lock the mouse to look around (Esc to release)" },
   { action: "help", codes: ["Slash", "KeyH"], keys: "? / H", description: "Show or hide this help" },
-  { action: "close", codes: ["Escape"], keys: "Esc", description: "Close help or the talk panel, release the mouse" },
+  { action: "close", codes: ["Escape"], keys: "Esc", description: "Close help, the talk panel, a task or an artifact; release the mouse" },
 ];
 
 /** Mouse controls, shown in the help overlay beside the keys. */
@@ -43,6 +45,9 @@ export const MOUSE_HINTS: readonly { keys: string; description: string }[] = [
   { keys: "Drag", description: "Look around" },
   { keys: "Click the ground", description: "Walk there" },
   { keys: "Click an agent", description: "Talk to it" },
+  { keys: "Click a task card", description: "Open the task: history, artifacts, move, assign" },
+  { keys: "Click an artifact", description: "Read it in 2D and download it" },
+  { keys: "Click a feed item", description: "Fly there" },
   { keys: "Wheel", description: "Zoom the camera in or out" },
 ];
 

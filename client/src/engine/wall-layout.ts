@@ -52,14 +52,14 @@ export interface PanelLayout {
   spheres: PanelSphere[];
 }
 
-/** Type sizes on a wall (m). Body text 5.5 cm tall is easy to read from 2 m. */
+/** Type sizes on a wall (m). Body text of 6.4 cm (about 4.5 cm capitals) is easy to read from 2 m. */
 export const WALL_TYPE = {
-  h1: 0.105,
-  h2: 0.088,
-  h3: 0.074,
-  body: 0.056,
-  code: 0.05,
-  table: 0.05,
+  h1: 0.115,
+  h2: 0.095,
+  h3: 0.08,
+  body: 0.064,
+  code: 0.056,
+  table: 0.056,
   pad: 0.09,
   lineHeight: 1.25,
 } as const;

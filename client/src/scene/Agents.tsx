@@ -41,6 +41,10 @@ const SHAPES: Record<string, BufferGeometry> = {
 const SHAPE_NAMES = Object.keys(SHAPES);
 const halo = new RingGeometry(0.7, 0.9, 32).rotateX(-Math.PI / 2);
 const orb = new OctahedronGeometry(0.16);
+/** The "waiting for you" marker: a red "!" high over the agent, seen from across the campus. */
+const markerPart = new BoxGeometry(1, 1, 1);
+export const MARKER_Y = 4.3;
+const MARKER_COLOUR = "#f43f5e";
 
 // Frame-loop scratch.
 const dummy = new Object3D();
@@ -74,6 +78,8 @@ export function Agents() {
   const bodies = useRef<(InstancedMesh | null)[]>([]);
   const halos = useRef<InstancedMesh>(null);
   const orbs = useRef<InstancedMesh>(null);
+  const markers = useRef<InstancedMesh>(null);
+  const markerMaterial = useMemo(() => new MeshBasicMaterial({ color: MARKER_COLOUR, toneMapped: false }), []);
   const bodyMaterial = useMemo(() => new MeshLambertMaterial(), []);
   const haloMaterial = useMemo(() => new MeshBasicMaterial({ transparent: true, opacity: 0.85 }), []);
   const ids = useApp(useShallow((s) => Object.keys(s.agents)));
@@ -87,6 +93,8 @@ export function Agents() {
     counts.fill(0);
     labels.begin();
     let n = 0;
+    let marked = 0;
+    const mk = markers.current;
     const { agents } = appStore.getState();
     for (const id in agents) {
       if (n >= MAX_AGENTS) break;
@@ -137,6 +145,21 @@ export function Agents() {
       o.setMatrixAt(n, dummy.matrix);
       o.setColorAt(n, stateColour);
 
+      if (state === "waiting-for-human" && mk) {
+        // Bar and dot of the "!", bobbing and turning.
+        const bob = MARKER_Y + Math.sin(t * 3 + phase) * 0.1;
+        const turn = t * 1.8;
+        dummy.rotation.set(0, turn, 0);
+        dummy.position.set(scratch.x, bob + 0.28, scratch.z);
+        dummy.scale.set(0.16, 0.5, 0.16);
+        dummy.updateMatrix();
+        mk.setMatrixAt(marked++, dummy.matrix);
+        dummy.position.set(scratch.x, bob - 0.1, scratch.z);
+        dummy.scale.set(0.16, 0.16, 0.16);
+        dummy.updateMatrix();
+        mk.setMatrixAt(marked++, dummy.matrix);
+      }
+
       const label = agentAnchors.get(id);
       if (label) label.position.set(scratch.x, AGENT_LABEL_Y, scratch.z);
       labels.offer(id, Math.hypot(scratch.x - camera.position.x, scratch.z - camera.position.z));
@@ -154,6 +177,11 @@ export function Agents() {
       m.count = n;
       m.instanceMatrix.needsUpdate = true;
       if (m.instanceColor) m.instanceColor.needsUpdate = true;
+    }
+    if (mk) {
+      mk.count = marked;
+      mk.visible = marked > 0;
+      mk.instanceMatrix.needsUpdate = true;
     }
     if (renderedAgentPoses.size > n) {
       for (const id of renderedAgentPoses.keys()) {
@@ -184,6 +212,7 @@ export function Agents() {
       ))}
       <instancedMesh ref={halos} args={[halo, haloMaterial, MAX_AGENTS]} frustumCulled={false} raycast={() => null} />
       <instancedMesh ref={orbs} args={[orb, bodyMaterial, MAX_AGENTS]} frustumCulled={false} raycast={() => null} />
+      <instancedMesh ref={markers} args={[markerPart, markerMaterial, MAX_AGENTS * 2]} frustumCulled={false} raycast={() => null} visible={false} />
       {ids.map((id) => (
         <AgentLabel key={id} id={id} anchors={agentAnchors} />
       ))}

@@ -1,12 +1,26 @@
 import { Canvas } from "@react-three/fiber";
-import { registerRenderer } from "../engine/debug";
+import { Vector3, type Camera, type WebGLRenderer } from "three";
+import { registerRenderer, type Projector } from "../engine/debug";
 import { useApp } from "../engine/store";
 import { DesktopControls } from "../modes/desktop/DesktopControls";
 import { FollowCamera } from "../modes/desktop/FollowCamera";
 import { Agents } from "./Agents";
+import { AnswerPanels } from "./AnswerPanels";
 import { Campus } from "./Campus";
+import { HandOffArcs } from "./HandOffArcs";
 import { People } from "./People";
 import { WalkTarget } from "./WalkTarget";
+
+const projected = new Vector3();
+/** World point → page position (CSS px), for the debug handle; null when behind the camera. */
+function projectorFor(gl: WebGLRenderer, camera: Camera): Projector {
+  return (x, y, z) => {
+    projected.set(x, y, z).project(camera);
+    if (projected.z > 1 || projected.z < -1) return null;
+    const rect = gl.domElement.getBoundingClientRect();
+    return { x: rect.left + ((projected.x + 1) / 2) * rect.width, y: rect.top + ((1 - projected.y) / 2) * rect.height };
+  };
+}
 
 export const SKY_COLOUR = "#cfe2ef";
 
@@ -20,7 +34,7 @@ export function CampusCanvas() {
         dpr={[1, 2]}
         camera={{ fov: 60, near: 0.1, far: 400, position: [0, 8, 20] }}
         gl={{ antialias: true, powerPreference: "high-performance", preserveDrawingBuffer: true }}
-        onCreated={({ gl }) => registerRenderer(gl)}
+        onCreated={({ gl, camera }) => registerRenderer(gl, projectorFor(gl, camera))}
       >
         <color attach="background" args={[SKY_COLOUR]} />
         <fog attach="fog" args={[SKY_COLOUR, 80, 190]} />
@@ -29,6 +43,8 @@ export function CampusCanvas() {
         <Campus world={world} />
         <People />
         <Agents />
+        <HandOffArcs />
+        <AnswerPanels />
         <WalkTarget />
         <DesktopControls />
         <FollowCamera />

@@ -1,17 +1,10 @@
 import { Text } from "@react-three/drei";
-import { extend, type ThreeElement } from "@react-three/fiber";
 import type { ComponentProps } from "react";
-import { BatchedText } from "troika-three-text";
 import type { World } from "../../../shared/world";
 import { FONT_BOLD, FONT_REGULAR } from "../engine/assets";
-import { BOARD, SIGN, boardColumnX, boardPlacement, signPlacement, toWorld, type Placement } from "../engine/campus-layout";
+import { batchColour } from "./batched-text";
+import { BOARD, SIGN, boardPlacement, signPlacement, toWorld, type Placement } from "../engine/campus-layout";
 
-extend({ BatchedText });
-declare module "@react-three/fiber" {
-  interface ThreeElements {
-    batchedText: ThreeElement<typeof BatchedText>;
-  }
-}
 
 type TextProps = ComponentProps<typeof Text>;
 
@@ -23,7 +16,7 @@ function Placed({ at, local, ...props }: { at: Placement; local: [number, number
 
 /**
  * Every word that never moves: each district's name sign and purpose, and its task board's
- * title and columns. One troika BatchedText draws them all in a single draw call, however many
+ * title (the columns and cards are TaskBoards, which change with the work). One troika BatchedText draws them all in a single draw call, however many
  * districts the config has. (Members must be direct children, so each is placed in world space.)
  */
 export function CampusTexts({ world }: { world: World }) {
@@ -34,7 +27,7 @@ export function CampusTexts({ world }: { world: World }) {
         const sign = signPlacement(d);
         const board = boardPlacement(d);
         return [
-          <Placed key={`${d.id}-name`} at={sign} local={[0, SIGN.panelY + 0.02, 0.11]} font={FONT_BOLD} fontSize={0.72} color="#ffffff" anchorX="center" anchorY="middle" maxWidth={SIGN.panelW - 0.4}>
+          <Placed key={`${d.id}-name`} at={sign} local={[0, SIGN.panelY + 0.02, 0.11]} font={FONT_BOLD} fontSize={0.72} color={batchColour("#ffffff")} anchorX="center" anchorY="middle" maxWidth={SIGN.panelW - 0.4}>
             {d.name}
           </Placed>,
           <Placed
@@ -43,7 +36,7 @@ export function CampusTexts({ world }: { world: World }) {
             local={[0, SIGN.panelY - SIGN.panelH / 2 - 0.12, 0.02]}
             font={FONT_REGULAR}
             fontSize={0.26}
-            color="#1f2d3a"
+            color={batchColour("#1f2d3a")}
             anchorX="center"
             anchorY="top"
             maxWidth={SIGN.panelW - 1}
@@ -51,14 +44,9 @@ export function CampusTexts({ world }: { world: World }) {
           >
             {d.purpose}
           </Placed>,
-          <Placed key={`${d.id}-board`} at={board} local={[-BOARD.w / 2 + 0.3, top - 0.22, 0.1]} font={FONT_BOLD} fontSize={0.34} color="#0f172a" anchorX="left" anchorY="top">
+          <Placed key={`${d.id}-board`} at={board} local={[-BOARD.w / 2 + 0.3, top - 0.22, 0.16]} font={FONT_BOLD} fontSize={0.34} color={batchColour("#0f172a")} anchorX="left" anchorY="top">
             {`${d.name} · Task board`}
           </Placed>,
-          ...BOARD.columns.map((c, i) => (
-            <Placed key={`${d.id}-${c}`} at={board} local={[boardColumnX(i), top - 0.82, 0.11]} font={FONT_BOLD} fontSize={0.2} color="#475569" anchorX="center" anchorY="middle" letterSpacing={0.06}>
-              {c.toUpperCase()}
-            </Placed>
-          )),
         ];
       })}
     </batchedText>

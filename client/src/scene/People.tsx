@@ -14,6 +14,8 @@ export const MAX_PEOPLE = 512;
 const HEAD_Y = 1.62;
 const LABEL_Y = 2.15;
 const DISCONNECTED = new Color("#9aa3ab");
+/** Your own avatar is not drawn while the camera is this close to it (m). */
+const SELF_HIDE_DISTANCE = 0.9;
 
 const body = new CapsuleGeometry(0.32, 0.8, 4, 12).translate(0, 0.72, 0);
 const head = new SphereGeometry(0.26, 16, 12);
@@ -72,6 +74,13 @@ export function People() {
       drawn.z = pose.z;
       drawn.yaw = pose.yaw;
       drawn.pitch = pose.pitch;
+
+      // A camera inside your own head (a "fly there" view) would see the inside of the avatar.
+      if (id === selfId && Math.hypot(pose.x - camera.position.x, pose.z - camera.position.z) < SELF_HIDE_DISTANCE) {
+        const label = labelAnchors.get(id);
+        if (label) label.visible = false;
+        continue;
+      }
 
       const colour = meta.connected ? colourOf(meta.colour) : DISCONNECTED;
       dummy.position.set(pose.x, 0, pose.z);

@@ -1,16 +1,31 @@
-import { useApp } from "../engine/store";
+import { lazy, Suspense } from "react";
+import { nearestDistrict } from "../engine/boards";
+import { localPlayer } from "../engine/people";
+import { appStore, useApp } from "../engine/store";
+import { ActivityFeed } from "./ActivityFeed";
 import { HelpOverlay } from "./HelpOverlay";
 import { LocationIndicator } from "./LocationIndicator";
+import { NewTaskDialog } from "./NewTaskDialog";
 import { QuestionsPanel } from "./QuestionsPanel";
 import { StatusChip } from "./StatusChip";
 import { TalkPanel } from "./TalkPanel";
+import { TaskDetail } from "./TaskDetail";
 import { Toast } from "./Toast";
+
+/** The reader carries the markdown parser; it loads on first use (shared with the 3D chunk). */
+const ArtifactReader = lazy(() => import("./ArtifactReader"));
+
+function openNewTask(): void {
+  const { world } = appStore.getState();
+  if (world) appStore.setState({ newTask: { district: nearestDistrict(world, localPlayer.pose.x, localPlayer.pose.z) } });
+}
 
 /** The desktop 2D overlay over the campus. */
 export function Hud() {
   const workspace = useApp((s) => s.workspace);
   const count = useApp((s) => Object.keys(s.people).length);
   const helpOpen = useApp((s) => s.helpOpen);
+  const readerOpen = useApp((s) => s.openArtifact !== null);
   return (
     <div className="hud">
       <div className="hud-panel hud-top-left">
@@ -18,6 +33,9 @@ export function Hud() {
         <div className="sub" data-testid="people-count">
           {count === 1 ? "Only you here" : `${count} people here`}
         </div>
+        <button className="primary small-button new-task-button" data-testid="new-task-button" onClick={openNewTask} title="New task (N)">
+          + New task
+        </button>
       </div>
       <StatusChip />
       <LocationIndicator />
@@ -25,10 +43,18 @@ export function Hud() {
         <kbd>?</kbd> help · <kbd>W</kbd>
         <kbd>A</kbd>
         <kbd>S</kbd>
-        <kbd>D</kbd> walk · <kbd>T</kbd> talk to an agent · drag to look
+        <kbd>D</kbd> walk · <kbd>T</kbd> talk to an agent · <kbd>N</kbd> new task · drag to look
       </div>
+      <ActivityFeed />
+      <TaskDetail />
       <QuestionsPanel />
       <TalkPanel />
+      <NewTaskDialog />
+      {readerOpen && (
+        <Suspense fallback={null}>
+          <ArtifactReader />
+        </Suspense>
+      )}
       <Toast />
       {helpOpen && <HelpOverlay />}
     </div>

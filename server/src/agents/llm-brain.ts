@@ -52,7 +52,8 @@ export class LlmBrain implements Brain {
    */
   budgetStop(agent: AgentBody["config"], workspace: string): string | null {
     const { agentUsd, workspaceUsd } = this.deps.broker.ledger.spent(agent.id, workspace);
-    if (agentUsd >= agent.budget.usd) return `budget reached ($${agentUsd.toFixed(2)} of $${agent.budget.usd.toFixed(2)})`;
+    const budget = this.deps.broker.ledger.agentCap(agent.id, workspace) ?? agent.budget.usd; // the owner's change, else the roster's
+    if (agentUsd >= budget) return `budget reached ($${agentUsd.toFixed(2)} of $${budget.toFixed(2)})`;
     const cap = this.deps.roster.workspaceBudgetUsd;
     if (cap !== undefined && workspaceUsd >= cap) return `workspace budget reached ($${workspaceUsd.toFixed(2)} of $${cap.toFixed(2)})`;
     return null;

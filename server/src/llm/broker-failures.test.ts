@@ -215,6 +215,8 @@ describe("LlmBroker secrecy", () => {
     expect(records).toHaveLength(2);
     const everything = JSON.stringify(records) + logs.join("") + JSON.stringify(err);
     expect(everything).not.toContain(TEST_KEY);
-    expect(records[1]!.messages[0]!.content).toBe("my key is [redacted]");
+    // DLP (./dlp.ts) took the key out before the request left: the record shows what was sent.
+    expect(records[1]!.messages[0]!.content).toBe("my key is [redacted:api-key]");
+    expect(fake.requests[2]!.body?.messages?.[0]?.content).toBe("my key is [redacted:api-key]");
   });
 });

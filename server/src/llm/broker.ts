@@ -12,6 +12,7 @@ import { defaultLimits, type LlmLimits } from "./llm-settings";
 import { createOpenAIClient } from "./openai-client";
 import { costUsd, FREE_PRICES, priceFor, type PriceTable } from "./pricing";
 import { redactDeep, redactText } from "./redact";
+import { Dlp, type DlpFinding } from "./dlp";
 import { backoffDelay, sleep } from "./retry-policy";
 import { Semaphore } from "./semaphore";
 import { newProgress, runAttempt, type AttemptProgress, type AttemptResult } from "./stream-attempt";
@@ -31,6 +32,10 @@ export interface LlmBrokerOptions {
   breakers?: CircuitBreakerRegistry;
   /** Receives one record per call, successful or not (the caller writes it to the audit log). */
   onRecord?: (record: LlmCallRecord) => void;
+  /** Redacts personal data and secrets from every request before it leaves (./dlp.ts); default the built-in kinds. */
+  dlp?: Dlp;
+  /** Receives the redactions of each call that had any (kind and where, never the text), for the audit. */
+  onRedaction?: (findings: DlpFinding[], call: { workspace: string; agentId: string }) => void;
   log?: Logger;
   /** For the backoff jitter; tests may fix it. */
   random?: () => number;
@@ -95,10 +100,12 @@ export class LlmBroker {
    * Streams one chat completion. Resolves with the text, the assembled tool calls, usage,
    * cost and timings, or rejects with an LlmError (see LlmErrorKind).
    */
-  async stream(request: LlmStreamRequest): Promise<LlmResult> {
+  async stream(original: LlmStreamRequest): Promise<LlmResult> {
     const started = performance.now();
     const startedAt = new Date().toISOString();
-    const workspace = request.workspace ?? DEFAULT_WORKSPACE;
+    const workspace = original.workspace ?? DEFAULT_WORKSPACE;
+    // DLP first: nothing below (the upstream, the retries, the call record) sees the raw text.
+    const request = this.applyDlp(original, workspace);
     const model = request.model ?? this.defaultModel;
     const state: CallState = { attempts: 0, ttftMs: null, usage: { promptTokens: 0, completionTokens: 0 }, usageEstimated: false, responseModel: null, partialText: "" };
     const record = (fields: Pick<LlmCallRecord, "response" | "outcome" | "error">, cost: number, latencyMs: number) =>
@@ -247,6 +254,17 @@ export class LlmBroker {
     return err.with(this.redact(message), { attempts });
   }
 
+  private applyDlp(request: LlmStreamRequest, workspace: string): LlmStreamRequest {
+    const { messages, findings } = (this.options.dlp ?? defaultDlp).redactMessages(request.messages);
+    if (findings.length === 0) return request;
+    try {
+      this.options.onRedaction?.(findings, { workspace, agentId: request.agentId });
+    } catch (err) {
+      this.options.log?.error({ error: err instanceof Error ? err.message : String(err) }, "onRedaction threw; the redaction audit is lost");
+    }
+    return { ...request, messages };
+  }
+
   private redact(text: string): string {
     return redactText(text, this.secrets);
   }
@@ -261,6 +279,8 @@ export class LlmBroker {
     }
   }
 }
+
+const defaultDlp = new Dlp();
 
 function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;

@@ -15,8 +15,22 @@ export const NO_CAPS: BudgetCaps = { perAgentUsd: null, perWorkspaceUsd: null };
 export class BudgetLedger {
   private readonly agents = new Map<string, number>();
   private readonly workspaces = new Map<string, number>();
+  /** Per-agent budgets the owner set in a workspace (USD), overriding the roster's budget.usd. */
+  private readonly agentCaps = new Map<string, number>();
 
   constructor(readonly caps: BudgetCaps = NO_CAPS) {}
+
+  /** Sets (or, with null, clears) the owner's budget for one agent in one workspace. */
+  setAgentCap(agentId: string, workspace: string, usd: number | null): void {
+    if (usd === null) this.agentCaps.delete(agentKey(agentId, workspace));
+    else if (!Number.isFinite(usd) || usd < 0) throw new RangeError(`a budget must be a finite, non-negative amount, got ${usd}`);
+    else this.agentCaps.set(agentKey(agentId, workspace), usd);
+  }
+
+  /** The owner's budget for this agent in this workspace, or undefined (the roster's applies). */
+  agentCap(agentId: string, workspace: string): number | undefined {
+    return this.agentCaps.get(agentKey(agentId, workspace));
+  }
 
   /** Adds spend (USD). Negative or non-finite amounts are a bug and throw. */
   record(agentId: string, workspace: string, usd: number): void {

@@ -4,7 +4,7 @@ import { LlmBroker, type LlmBrokerOptions } from "./broker";
 import { llmConfigFromEnv } from "./llm-config";
 import { loadLlmSettings } from "./llm-settings";
 
-export interface CreateLlmBrokerOptions extends Pick<LlmBrokerOptions, "onRecord" | "breakers"> {
+export interface CreateLlmBrokerOptions extends Pick<LlmBrokerOptions, "onRecord" | "breakers" | "dlp" | "onRedaction"> {
   env?: NodeJS.ProcessEnv;
   /** Resolves ATRIUM_LLM_CONFIG; default the working directory. */
   root?: string;
@@ -26,6 +26,8 @@ export function createLlmBroker(options: CreateLlmBrokerOptions = {}): LlmBroker
     ledger: new BudgetLedger(settings.budgets),
     limits: settings.limits,
     ...(options.onRecord ? { onRecord: options.onRecord } : {}),
+    ...(options.dlp ? { dlp: options.dlp } : {}),
+    ...(options.onRedaction ? { onRedaction: options.onRedaction } : {}),
     ...(options.breakers ? { breakers: options.breakers } : {}),
     ...(options.log ? { log: options.log.child({ module: "llm" }) } : {}),
   });

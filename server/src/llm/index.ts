@@ -10,3 +10,4 @@ export { FREE_PRICES, costUsd, priceFor, type ModelPrice, type PriceTable } from
 export { ToolCallAssembler, type ToolCallDelta } from "./tool-call-assembler";
 export type { LlmCallRecord, LlmMessage, LlmResult, LlmStreamRequest, LlmTool, LlmToolCall, LlmUsage } from "./types";
 export * from "./tunables";
+export { Dlp, DlpConfigError, configureDlp, dlpFromEnv, luhnValid, onDlpRedaction, parseDlpPatterns, redactForUpstream, type DlpFinding, type DlpPattern } from "./dlp";

@@ -24,6 +24,10 @@ import type { Logger } from "../logger";
 import type { Role } from "../../../shared/roles";
 import { AuthError, type AuthService, type Identity } from "../auth/auth";
 import { maySend, policedMessageTypes } from "../auth/policy";
+import { CLOSE_KICKED, CLOSE_LIMITS, ClientLimiter, LlmActionLimiter, limitsWith, type Limits } from "../auth/limits";
+import type { BudgetLedger } from "../llm/budget-ledger";
+import { NoticeMessage, type NoticePayload } from "../../../shared/protocol/moderation-messages";
+import type { AgentBudgetPayload, KickPayload, MutePayload } from "../../../shared/protocol/moderation-schemas";
 import type { Store } from "../store/store";
 import { describeIssues } from "../world/load-world";
 import { checkMove, insideCampus } from "./movement";
@@ -50,7 +54,16 @@ export interface RoomDeps {
   voice?: VoiceHub;
   /** Join tokens and open mode: who may join, as which role. */
   auth: AuthService;
+  /** Rate and size limits (server/src/auth/limits.ts); the defaults when absent. */
+  limits?: Partial<Limits>;
+  /** The LLM spend ledger, for the owner's budget changes; null with the offline planner. */
+  ledger?: BudgetLedger | null;
+  /** True while the server drains for shutdown: joins are refused. */
+  isDraining?: () => boolean;
 }
+
+/** Messages a muted person may not send. */
+const MUTED_TYPES: ReadonlySet<string> = new Set(["talk", "voice-barge-in"]);
 
 /** Everyone in the room, people and spectators alike, by session id. Kept through a reconnection. */
 export interface Seat {
@@ -58,6 +71,10 @@ export interface Seat {
   name: string;
   /** The invite behind their token, or null (open mode). */
   inviteId: string | null;
+  /** Muted by the owner: until this time (ms since the epoch), or Infinity; 0 when not muted. */
+  mutedUntil: number;
+  /** Their message buckets and strikes. */
+  limiter: ClientLimiter;
 }
 
 const AVATAR_COLOURS = ["#e76f51", "#2a9d8f", "#e9c46a", "#8ab17d", "#6d597a", "#457b9d", "#f4a261", "#b56576"];
@@ -76,6 +93,7 @@ type Handler<S extends z.ZodType> = (client: Client, payload: z.output<S>) => vo
  */
 export function defineWorkspaceRoom(deps: RoomDeps) {
   const { world, roster, brain, store, log, rooms, auth } = deps;
+  const limits = limitsWith(deps.limits);
 
   return class WorkspaceRoom extends Room<{ state: WorkspaceState }> {
     override maxClients = 512;
@@ -98,6 +116,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     voice!: RoomVoice;
     /** Role and name of every client, spectators included (spectators have no Person). */
     readonly seats = new Map<string, Seat>();
+    /** Actions that make agents think, per person per minute. */
+    private readonly llmActions = new LlmActionLimiter(limits.llmActionsPerMinute);
 
     override onCreate(options: { workspace?: unknown }) {
       // Refuse a bad workspace id here, before a room exists for it; onJoin checks the rest.
@@ -159,6 +179,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.handle("voice-prefs", (client, { listen }) => this.voice.prefs(client, listen));
       this.handle("voice-barge-in", (client, payload) => this.voice.bargeIn(client, payload));
       this.onMessage("*", (client, type) => {
+        if (!this.admit(client, String(type))) return;
         const role = this.seats.get(client.sessionId)?.role;
         // A type the policy names but this role may not send is "forbidden", whether or not it has a handler.
         if (typeof type === "string" && role && !maySend(role, type) && policedMessageTypes().includes(type)) {
@@ -167,42 +188,128 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         }
         this.reject(client, { code: "unknown_message", rejected: String(type), message: `unknown message type "${String(type)}"` });
       });
+      this.handle("mute", this.onMute);
+      this.handle("unmute", this.onUnmute);
+      this.handle("kick", this.onKick);
+      this.handle("agent-pause", this.onAgentPause);
+      this.handle("agent-resume", this.onAgentResume);
+      this.handle("agent-budget", this.onAgentBudget);
+      this.loadBudgets();
       rooms.add(this);
       log.info({ workspace: this.workspace, roomId: this.roomId }, "workspace room created");
     }
 
     /**
-     * Registers a handler. Every message passes, in order: the access policy (the sender's role
-     * must be allowed this type: server/src/auth/policy.ts; a type not in the policy is refused),
-     * then the message's zod schema. A refusal changes nothing and answers one "error".
+     * Registers a handler. Every message passes, in order: the sender's rate limits
+     * (server/src/auth/limits.ts), the access policy (the sender's role must be allowed this
+     * type: server/src/auth/policy.ts; a type not in the policy is refused), a mute, then the
+     * message's zod schema. A refusal changes nothing and answers one "error". Register every
+     * client message through here, never with onMessage directly.
      */
     private handle<K extends keyof typeof clientMessageSchemas>(type: K, handler: Handler<(typeof clientMessageSchemas)[K]>) {
       const schema = clientMessageSchemas[type];
       this.onMessage(type, (client, raw: unknown) => {
         const started = performance.now();
-        const role = this.seats.get(client.sessionId)?.role;
-        if (!role || !maySend(role, type)) {
-          this.reject(client, { code: "forbidden", rejected: type, message: `a ${role ?? "visitor"} may not send "${type}"` });
+        try {
+          this.dispatch(client, type, raw, schema, handler as Handler<z.ZodType>);
+        } finally {
           this.workSinceLastPatch += performance.now() - started;
-          return;
         }
+      });
+    }
+
+    private dispatch(client: Client, type: string, raw: unknown, schema: z.ZodType, handler: Handler<z.ZodType>) {
+      if (!this.admit(client, type)) return;
+      const seat = this.seats.get(client.sessionId);
+      if (!seat || !maySend(seat.role, type)) {
+        this.reject(client, { code: "forbidden", rejected: type, message: `a ${seat?.role ?? "visitor"} may not send "${type}"` });
+        return;
+      }
+      if (MUTED_TYPES.has(type) && this.isMuted(seat)) {
+        this.reject(client, { code: "muted", rejected: type, message: "the owner has muted you: you cannot talk to agents for now" });
+        return;
+      }
+      {
         const parsed = schema.safeParse(raw);
         if (!parsed.success) {
           this.reject(client, { code: "invalid_message", rejected: type, message: describeIssues(parsed.error).join("; ") });
         } else {
           handler.call(this, client, parsed.data as never);
         }
-        this.workSinceLastPatch += performance.now() - started;
-      });
+      }
+    }
+
+    /**
+     * Takes one message from the client's buckets. Over a limit: a "rate_limited" error; a
+     * client that keeps going is told why and disconnected. False when the message is refused.
+     */
+    private admit(client: Client, type: string): boolean {
+      const seat = this.seats.get(client.sessionId);
+      // Not (or no longer) in the room, or on the way out: nothing more is read from them.
+      if (!seat || this.expelled.has(client.sessionId)) return false;
+      const verdict = seat.limiter.admit(type, performance.now());
+      if (verdict.ok) return true;
+      this.overLimit(client, type, verdict.message, verdict.disconnect);
+      return false;
+    }
+
+    private overLimit(client: Client, type: string, message: string, disconnect: boolean) {
+      if (!disconnect) {
+        this.reject(client, { code: "rate_limited", rejected: type, message });
+        return;
+      }
+      const seat = this.seats.get(client.sessionId);
+      if (!seat) return;
+      log.warn({ workspace: this.workspace, session: client.sessionId, role: seat.role, type }, "client disconnected for persisting over its limits");
+      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "limits-disconnect", data: { type, message } });
+      this.notice(client, { kind: "limits", message: `Disconnected: ${message}, again and again.` });
+      this.removeNow(client, CLOSE_LIMITS);
+    }
+
+    /** Frees the seat for good (no reconnection) and closes the connection. */
+    private removeNow(client: Client, code: number) {
+      this.expelled.add(client.sessionId);
+      client.leave(code);
+    }
+
+    /** Sessions removed by the owner or for their limits: their drop is final, not a reconnection. */
+    private readonly expelled = new Set<string>();
+
+    private notice(client: Client, payload: NoticePayload) {
+      client.send(NoticeMessage.Notice, payload);
+    }
+
+    private isMuted(seat: Seat): boolean {
+      if (seat.mutedUntil === 0) return false;
+      if (seat.mutedUntil !== Infinity && Date.now() >= seat.mutedUntil) {
+        seat.mutedUntil = 0;
+        return false;
+      }
+      return true;
+    }
+
+    /**
+     * Counts an action that makes an agent think (it may cost an LLM call) against the person's
+     * per-minute allowance. False (and an error sent) when over it.
+     */
+    private allowLlmAction(client: Client, type: string): boolean {
+      const seat = this.seats.get(client.sessionId);
+      if (!seat) return false;
+      const verdict = this.llmActions.take(seat.inviteId ?? client.sessionId, performance.now());
+      if (verdict.ok) return true;
+      const strike = seat.limiter.strike(performance.now(), verdict.message);
+      this.overLimit(client, type, verdict.message, strike.disconnect);
+      return false;
     }
 
     private reject(client: Client, error: ErrorPayload) {
       client.send(ServerMessage.Error, error);
-      log.debug({ workspace: this.workspace, person: client.sessionId, ...error }, "message rejected");
+      log.debug({ workspace: this.workspace, session: client.sessionId, ...error }, "message rejected");
     }
 
     /** Checks the join token (or open mode) before the seat is given; refuses with a sentence. */
     override async onAuth(_client: Client, rawOptions: unknown): Promise<Identity> {
+      if (deps.isDraining?.()) throw new Error("cannot join: the server is shutting down; try again in a moment");
       const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
       if (!parsed.success) throw new Error(`cannot join: ${describeIssues(parsed.error).join("; ")}`);
       try {
@@ -221,7 +328,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       if (!parsed.success) throw new Error(`cannot join: ${describeIssues(parsed.error).join("; ")}`);
       const options = parsed.data;
       const identity = client.auth as Identity;
-      this.seats.set(client.sessionId, { role: identity.role, name: options.name, inviteId: identity.inviteId });
+      this.seats.set(client.sessionId, { role: identity.role, name: options.name, inviteId: identity.inviteId, mutedUntil: 0, limiter: new ClientLimiter(limits, performance.now()) });
 
       if (identity.role === "spectator") {
         // Spectators watch: no avatar, but the same world, questions and feed as everyone.
@@ -268,7 +375,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     override async onDrop(client: Client) {
       // Colyseus also calls onDrop for a join that onJoin refused: there is no place to hold.
-      if (!this.seats.has(client.sessionId)) return;
+      // Nor for someone the owner removed, or who kept breaking the limits: they are gone.
+      if (!this.seats.has(client.sessionId) || this.expelled.has(client.sessionId)) return;
       const person = this.state.people.get(client.sessionId);
       if (person) person.connected = false;
       log.info({ workspace: this.workspace, person: client.sessionId }, "person dropped; holding their place");
@@ -288,6 +396,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     override onLeave(client: Client, code?: number) {
       const seat = this.seats.get(client.sessionId);
       this.seats.delete(client.sessionId);
+      this.expelled.delete(client.sessionId);
       const person = this.state.people.get(client.sessionId);
       if (!person) {
         // A spectator leaving, or a refused join (it never joined, so it does not leave).
@@ -338,11 +447,17 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     private onTalk(client: Client, { agentId, text }: TalkPayload) {
       const person = this.state.people.get(client.sessionId);
-      if (!person) return;
+      const seat = this.seats.get(client.sessionId);
+      if (!person || !seat) return;
       if (!this.runtime.agents.has(agentId)) {
         this.reject(client, { code: "unknown_agent", rejected: "talk", message: `there is no agent "${agentId}" here` });
         return;
       }
+      if (this.isMuted(seat)) {
+        this.reject(client, { code: "muted", rejected: "talk", message: "the owner has muted you: you cannot talk to agents for now" });
+        return;
+      }
+      if (!this.allowLlmAction(client, "talk")) return;
       const from = { id: client.sessionId, name: person.name, kind: "person" as const };
       this.talk.push({
         message: { workspace: this.workspace, fromId: client.sessionId, fromKind: "person", toId: agentId, text },
@@ -363,6 +478,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     private onAnswer(client: Client, { requestId, choice, comment }: AnswerPayload) {
       const person = this.state.people.get(client.sessionId);
       if (!person) return;
+      if (!this.allowLlmAction(client, "answer")) return;
       const error = this.runtime.tools.answer(requestId, choice, comment ?? "", person.name);
       if (error) this.reject(client, { code: "unknown_question", rejected: "answer", message: error });
     }
@@ -370,12 +486,14 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     private onTaskCreate(client: Client, payload: TaskCreatePayload) {
       const person = this.state.people.get(client.sessionId);
       if (!person) return;
+      if (payload.assignee?.kind === "agent" && !this.allowLlmAction(client, "task-create")) return;
       this.refuseIf(client, "task-create", this.taskIntents.create({ sessionId: client.sessionId, name: person.name }, payload));
     }
 
     private onTaskUpdate(client: Client, payload: TaskUpdatePayload) {
       const person = this.state.people.get(client.sessionId);
       if (!person) return;
+      if (payload.assignee?.kind === "agent" && !this.allowLlmAction(client, "task-update")) return;
       this.refuseIf(client, "task-update", this.taskIntents.update({ sessionId: client.sessionId, name: person.name }, payload));
     }
 
@@ -388,6 +506,139 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       if (!person || person.name === name) return;
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "rename", data: { from: person.name, to: name } });
       person.name = name;
+    }
+
+    // ---- Moderation (owner only: server/src/auth/policy.ts). Each is audited and announced. ----
+
+    private moderated(client: Client, action: string, target: string, message: string, data: Record<string, unknown> = {}) {
+      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: `moderation-${action}`, data: { target, ...data } });
+      log.info({ workspace: this.workspace, session: client.sessionId, action, target }, "moderation");
+      this.broadcast(NoticeMessage.Notice, { kind: "moderation", action, target, message } satisfies NoticePayload);
+    }
+
+    /** The seat (and its client) of a person the owner names, or null after telling the owner there is none. */
+    private targetPerson(client: Client, type: string, personId: string): { seat: Seat; target: Client | undefined } | null {
+      const seat = this.seats.get(personId);
+      if (!seat) {
+        this.reject(client, { code: "unknown_person", rejected: type, message: `there is no person "${personId}" here` });
+        return null;
+      }
+      if (personId === client.sessionId) {
+        this.reject(client, { code: "not_allowed", rejected: type, message: "you cannot do that to yourself" });
+        return null;
+      }
+      return { seat, target: this.clients.getById(personId) };
+    }
+
+    private onMute(client: Client, { personId, minutes }: MutePayload) {
+      const found = this.targetPerson(client, "mute", personId);
+      if (!found) return;
+      found.seat.mutedUntil = minutes === undefined ? Infinity : Date.now() + minutes * 60_000;
+      const span = minutes === undefined ? "until unmuted" : `for ${minutes} min`;
+      if (found.target) this.notice(found.target, { kind: "muted", message: `The owner muted you ${span}: you cannot talk to agents.` });
+      this.moderated(client, "mute", personId, `${found.seat.name} was muted ${span}.`, { minutes: minutes ?? null });
+    }
+
+    private onUnmute(client: Client, { personId }: { personId: string }) {
+      const found = this.targetPerson(client, "unmute", personId);
+      if (!found) return;
+      found.seat.mutedUntil = 0;
+      if (found.target) this.notice(found.target, { kind: "unmuted", message: "The owner unmuted you." });
+      this.moderated(client, "unmute", personId, `${found.seat.name} may talk again.`);
+    }
+
+    private onKick(client: Client, { personId, reason, revoke }: KickPayload) {
+      const found = this.targetPerson(client, "kick", personId);
+      if (!found) return;
+      let revoked: string | null = null;
+      if (revoke && found.seat.inviteId) {
+        auth.revoke(found.seat.inviteId, this.seats.get(client.sessionId)?.inviteId ?? client.sessionId);
+        revoked = found.seat.inviteId;
+      }
+      this.moderated(client, "kick", personId, `${found.seat.name} was removed by the owner.`, { reason: reason ?? null, revokedInvite: revoked });
+      if (found.target) {
+        this.notice(found.target, { kind: "kicked", message: `The owner removed you from the workspace${reason ? `: ${reason}` : "."}` });
+        this.removeNow(found.target, CLOSE_KICKED);
+      } else {
+        // Dropped and waiting to reconnect: free the seat now.
+        this.expelled.add(personId);
+        this.seats.delete(personId);
+        this.state.people.delete(personId);
+      }
+    }
+
+    private targetAgent(client: Client, type: string, agentId: string) {
+      const agent = this.runtime.agents.get(agentId);
+      if (!agent) this.reject(client, { code: "unknown_agent", rejected: type, message: `there is no agent "${agentId}" here` });
+      return agent ?? null;
+    }
+
+    private onAgentPause(client: Client, { agentId }: { agentId: string }) {
+      const agent = this.targetAgent(client, "agent-pause", agentId);
+      if (!agent) return;
+      // Stop what it is doing now (an LLM stream is aborted and recorded), then hold it.
+      this.runtime.free(agent, "paused by the owner", null);
+      this.runtime.setState(agent, "paused", "paused by the owner");
+      this.moderated(client, "agent-pause", agentId, `${agent.config.name} was paused by the owner.`);
+    }
+
+    private onAgentResume(client: Client, { agentId }: { agentId: string }) {
+      const agent = this.targetAgent(client, "agent-resume", agentId);
+      if (!agent) return;
+      if (agent.view.state !== "paused") {
+        this.reject(client, { code: "not_allowed", rejected: "agent-resume", message: `${agent.config.name} is not paused (it is ${agent.view.state})` });
+        return;
+      }
+      this.runtime.setState(agent, "idle", "resumed by the owner");
+      this.moderated(client, "agent-resume", agentId, `${agent.config.name} was resumed by the owner.`);
+    }
+
+    private onAgentBudget(client: Client, { agentId, usd }: AgentBudgetPayload) {
+      const agent = this.targetAgent(client, "agent-budget", agentId);
+      if (!agent) return;
+      const ledger = deps.ledger;
+      if (!ledger) {
+        this.reject(client, { code: "not_allowed", rejected: "agent-budget", message: "no LLM is configured: the offline planner spends nothing, so there is no budget to change" });
+        return;
+      }
+      const before = ledger.agentCap(agentId, this.workspace) ?? agent.config.budget.usd;
+      ledger.setAgentCap(agentId, this.workspace, usd);
+      store.db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(budgetKey(this.workspace, agentId), String(usd));
+      // An agent that stopped for its budget takes up its work again once the new budget allows.
+      const spent = ledger.spent(agentId, this.workspace).agentUsd;
+      let resumed = false;
+      if (agent.view.state === "paused" && /budget/.test(agent.view.reason) && spent < usd) {
+        this.runtime.setState(agent, "idle", `budget raised to $${usd.toFixed(2)}`);
+        resumed = true;
+      }
+      this.moderated(client, "agent-budget", agentId, `${agent.config.name}'s budget is now $${usd.toFixed(2)}${resumed ? "; it is working again" : ""}.`, { fromUsd: before, toUsd: usd, spentUsd: spent, resumed });
+    }
+
+    /** The owner's budget changes for this workspace's agents survive restarts (settings table). */
+    private loadBudgets() {
+      const ledger = deps.ledger;
+      if (!ledger) return;
+      const rows = store.db.prepare("SELECT key, value FROM settings WHERE key LIKE ?").all(`${budgetKey(this.workspace, "")}%`) as Array<{ key: string; value: string }>;
+      for (const row of rows) {
+        const agentId = row.key.slice(budgetKey(this.workspace, "").length);
+        const usd = Number(row.value);
+        if (this.runtime.agents.has(agentId) && Number.isFinite(usd)) ledger.setAgentCap(agentId, this.workspace, usd);
+      }
+    }
+
+    /**
+     * Shutdown: saves people's words that wait in the inbox and stops every agent (a streaming
+     * LLM call is aborted; the broker records it). The room stays until the server closes it.
+     */
+    stopWork() {
+      this.talk.flush();
+      this.runtime.dispose();
+      this.voice?.dispose();
+    }
+
+    /** Tells everyone the server is going away (graceful shutdown), before the connections close. */
+    announceShutdown() {
+      this.broadcast(NoticeMessage.Notice, { kind: "shutdown", message: "The server is restarting. You will be reconnected when it is back." } satisfies NoticePayload);
     }
 
     override broadcastPatch(): boolean {
@@ -407,6 +658,11 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       log.info({ workspace: this.workspace }, "workspace room disposed");
     }
   };
+}
+
+/** Where an owner's budget for an agent in a workspace is kept (settings table). */
+function budgetKey(workspace: string, agentId: string): string {
+  return `budget/${workspace}/${agentId}`;
 }
 
 export type WorkspaceRoom = InstanceType<ReturnType<typeof defineWorkspaceRoom>>;

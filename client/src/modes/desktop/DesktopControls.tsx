@@ -1,5 +1,7 @@
 import { useFrame, useThree } from "@react-three/fiber";
 import { useEffect } from "react";
+import { nearestDistrict } from "../../engine/boards";
+import { flight } from "../../engine/fly-to";
 import { actionForCode } from "../../engine/keymap";
 import { cameraRig, localPlayer } from "../../engine/people";
 import { connection } from "../../engine/session";
@@ -44,8 +46,14 @@ export function DesktopControls() {
         case "talk":
           if (down && !e.repeat) appStore.setState((s) => ({ pickerOpen: !s.pickerOpen, talkTo: null }));
           return;
+        case "newTask":
+          if (down && !e.repeat) {
+            const { world } = appStore.getState();
+            if (world) appStore.setState({ newTask: { district: nearestDistrict(world, localPlayer.pose.x, localPlayer.pose.z) } });
+          }
+          return;
         case "close":
-          if (down) appStore.setState({ helpOpen: false, pickerOpen: false, talkTo: null });
+          if (down) appStore.setState({ helpOpen: false, pickerOpen: false, talkTo: null, selectedTask: null, openArtifact: null, newTask: null });
           return;
         case "pointerLock":
           if (down && !e.repeat) {
@@ -99,6 +107,7 @@ export function DesktopControls() {
   }, [canvas]);
 
   useFrame((_, dt) => {
+    if (flight.step(localPlayer, performance.now())) connection.markPoseDirty();
     if (localPlayer.step(Math.min(dt, MAX_FRAME_DT))) connection.markPoseDirty();
     connection.flushPose(performance.now());
   });
