@@ -19,6 +19,7 @@ import { SnapshotBuffer } from "./interpolation";
 import { agentPoses, localPlayer, remotePoses } from "./people";
 import { mergeActivity } from "./activity";
 import { handOffArcs } from "./arcs";
+import { joinToken } from "./join-token";
 import {
   addSpeech,
   appStore,
@@ -140,7 +141,7 @@ export class WorkspaceConnection {
   }
 
   private joinOptions(resume: boolean): JoinOptions {
-    const options: JoinOptions = { workspace: this.workspace, name: this.name, mode: this.mode };
+    const options: JoinOptions = { workspace: this.workspace, name: this.name, mode: this.mode, token: joinToken() };
     if (resume) options.resume = { x: localPlayer.pose.x, z: localPlayer.pose.z };
     return options;
   }
@@ -158,6 +159,8 @@ export class WorkspaceConnection {
       localPlayer.setBounds(world.campusRadius, layoutObstacles(world));
       appStore.setState({ world });
     });
+    // Moderation and shutdown notices (plain text; shown escaped like every notice).
+    room.onMessage("notice", (n: { kind: string; message: string }) => showNotice(n.kind === "moderation" || n.kind === "unmuted" ? "info" : "error", n.message));
     room.onMessage(ServerMessage.Error, (error: ErrorPayload) => {
       if (error.correction) localPlayer.place(error.correction.x, error.correction.z);
       showNotice("error", error.message);
@@ -201,6 +204,11 @@ export class WorkspaceConnection {
         return;
       }
       sessionStorage.removeItem(TOKEN_KEY);
+      // Removed by the owner (4003) or for flooding (4008): no automatic way back in.
+      if (code === 4003 || code === 4008) {
+        appStore.setState({ status: "offline", statusDetail: code === 4003 ? "Removed by the owner" : "Disconnected: too many messages" });
+        return;
+      }
       this.scheduleRejoin(`The server closed the connection (code ${code}).`);
     });
   }

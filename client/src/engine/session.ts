@@ -1,6 +1,11 @@
 import { DEFAULT_WORKSPACE, MAX_NAME_LENGTH } from "../../../shared/constants";
 import { WorkspaceConnection, describeError } from "./net";
 import { appStore } from "./store";
+import { captureJoinToken, installTokenFetch } from "./join-token";
+
+// An invite or owner link's ?token=: kept for this tab, sent on join and with /api requests.
+captureJoinToken();
+installTokenFetch();
 
 const NAME_KEY = "atrium.name";
 
