@@ -16,6 +16,7 @@ import { OfflinePlanner, type OfflinePlannerOptions } from "./agents/offline-pla
 import type { Brain } from "./agents/types";
 import { createLlmBroker, type LlmBroker, type LlmCallRecord } from "./llm";
 import { mountReplayApi } from "./http/replay-api";
+import { mountStatsApi } from "./http/stats-api";
 import { llmCallBehind } from "./replay/provenance";
 import { replayStoreOf } from "./replay/replay-store";
 import { mountVoiceApi, VoiceHub } from "./voice";
@@ -115,6 +116,7 @@ export function createAtrium(
       mountAuthApi(app, auth);
       mountApi(app, { store, rooms, isAccepting: () => accepting });
       mountReplayApi(app, { store, world, roster });
+      mountStatsApi(app, { store, roster, caps: broker?.ledger.caps ?? null });
       mountVoiceApi(app, voice);
       if (client.kind === "built") mountBuiltClient(app, client.dir);
       else if (client.kind === "vite") await client.mount(app);

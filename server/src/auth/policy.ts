@@ -68,6 +68,8 @@ export const REST_POLICY: readonly RestRule[] = [
   { method: "GET", path: "/api/export", roles: WORKERS },
   { method: "GET", path: "/api/audit", roles: WORKERS },
   { method: "GET", path: "/api/replay", roles: EVERYONE },
+  // The spectator dashboard's charts (server/src/http/stats-api.ts): aggregates only, no prompts.
+  { method: "GET", path: "/api/stats", roles: EVERYONE },
   { method: "GET", path: "/api/llm-calls/:id", roles: WORKERS },
   // One spoken utterance (server/src/voice/voice-http.ts). It proves its seat with the voice token
   // the room gives only to roles allowed "voice-hello" above; a join token, when sent, must allow it too.
