@@ -128,7 +128,7 @@ describe("the offline planner in a real runtime", () => {
     }
 
     const events = store.work.taskEvents(task!.id);
-    expect(events.map((e) => e.kind)).toEqual(["created", ...PASS, ...PASS, ...LAST_PASS, "approval", "status", "notes"]);
+    expect(events.map((e) => e.kind)).toEqual(["created", ...PASS, ...PASS, ...LAST_PASS, "approval-asked", "approval", "status", "notes"]);
     const handoffs = events.filter((e) => e.kind === "handoff");
     expect(handoffs.map((e) => [e.actor, (e.data.to as { id: string }).id])).toEqual([
       ["iris", "bram"],
