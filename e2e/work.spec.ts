@@ -1,4 +1,8 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { Store } from "../server/src/store/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enterAs, launchBrowser, screenshot, visit, waitUntil, type Visitor } from "./browser";
 import { startServer, type RunningServer } from "./server";
@@ -191,5 +195,50 @@ describe("the work in space (offline planner, zero configuration)", () => {
 
   it("saw no page errors", () => {
     expect(ada.errors).toEqual([]);
+  });
+});
+
+describe("charts on a wall (artifacts written to the store before the server starts)", () => {
+  let chartServer: RunningServer;
+  let eve: Visitor;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    // A real database file, written by the real store, then served by a real server.
+    const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "atrium-charts-")), "atrium.db");
+    const store = new Store(db);
+    const task = store.work.createTask({ workspace: "main", title: "Pick a venue", createdBy: "system", district: "ops-center" });
+    const write = (title: string, body: object) => (ids[title] = store.work.writeArtifact({ workspace: "main", taskId: task.id, title, createdBy: "otto", kind: "chart", body: body as never }).id);
+    write("Venue cost by quarter", { type: "bar", series: [{ name: "Riverside", points: [{ x: "Q1", y: 12 }, { x: "Q2", y: 18 }, { x: "Q3", y: 9 }, { x: "Q4", y: 22 }] }, { name: "Old Mill", points: [{ x: "Q1", y: 8 }, { x: "Q2", y: 11 }, { x: "Q3", y: 15 }, { x: "Q4", y: 13 }] }] });
+    write("Visitors per week", { type: "line", series: [{ name: "2025", points: Array.from({ length: 12 }, (_, i) => ({ x: i + 1, y: Math.round(40 + 20 * Math.sin(i / 2)) })) }] });
+    write("Price vs capacity", { type: "scatter", series: [{ name: "Venues", points: Array.from({ length: 20 }, (_, i) => ({ x: 50 + i * 20, y: 1000 + ((i * 137) % 900) })) }] });
+    ids.table = store.work.writeArtifact({ workspace: "main", taskId: task.id, title: "Shortlist", createdBy: "otto", kind: "markdown", body: "# Shortlist\n\n| Venue | Price | Seats |\n|:--|--:|--:|\n| Riverside | 1,200 € | 180 |\n| Old Mill | 950 € | 120 |\n\n```sh\nnpm run book -- --venue riverside\n```\n\n1. Call **Riverside**\n2. Ask about `parking`\n\n> Decide by Friday." }).id;
+    store.close();
+    chartServer = await startServer({ ATRIUM_DB: db });
+    eve = await visit(browser, chartServer.url);
+    await enterAs(eve.page, "Eve");
+  });
+
+  afterAll(async () => {
+    await eve?.context.close();
+    await chartServer?.stop();
+  });
+
+  it("draws bars, lines and a scatter in 3D, and the reader shows the chart with a .json download", async () => {
+    const page = eve.page;
+    await waitUntil("the four artifacts on the wall", () => page.evaluate((want) => want.every((id) => window.__atrium.panelCentres.has(id)), Object.values(ids)));
+    const item = page.locator("[data-testid=activity-feed] .feed-item[data-kind=artifact]").first();
+    await item.click();
+    await waitUntil("the flight to the wall", () => page.evaluate(() => window.__atrium.flight.holding), 30_000);
+    await page.click("[data-testid=activity-feed] .feed-head");
+    await page.waitForTimeout(2500);
+    await screenshot(page, "work-chart-wall.png");
+    expect(await clickWorld(page, "panel", ids["Venue cost by quarter"]!)).toBe(true);
+    await page.waitForSelector("[data-testid=artifact-reader] svg");
+    expect(await page.locator("[data-testid=artifact-reader] svg rect").count()).toBe(8); // 2 series × 4 quarters
+    expect(await page.getAttribute("[data-testid=artifact-download]", "href")).toBe(`/api/artifacts/${ids["Venue cost by quarter"]}?download=1`);
+    expect(await page.textContent("[data-testid=artifact-download]")).toContain(".json");
+    await page.keyboard.press("Escape");
+    expect(eve.errors).toEqual([]);
   });
 });

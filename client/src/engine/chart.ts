@@ -54,21 +54,35 @@ export interface ChartScale {
   xMin: number;
   xMax: number;
   numericX: boolean;
-  /** y range, always including 0 for bars. */
+  /** y range, always including 0 for bars, rounded out to whole steps. */
   yMin: number;
   yMax: number;
+  /** Distance between y gridlines: 1, 2 or 5 × 10^k. */
+  yStep: number;
 }
 
-/** Rounds a range outwards to "nice" numbers (1, 2, 5 × 10^k steps). */
+/** A "nice" step (1, 2 or 5 × 10^k) that cuts `span` into at most 5 parts. */
+export function niceStep(span: number): number {
+  const step0 = Math.pow(10, Math.floor(Math.log10(span / 4)));
+  return [1, 2, 5, 10].map((m) => m * step0).find((s) => span / s <= 5) ?? step0 * 10;
+}
+
+/** Rounds a range outwards to whole "nice" steps (1, 2, 5 × 10^k). */
 export function niceRange(min: number, max: number): [number, number] {
   if (min === max) {
     const pad = Math.abs(min) * 0.1 || 1;
-    return [min - pad, max + pad];
+    return niceRange(min - pad, max + pad);
   }
-  const span = max - min;
-  const step0 = Math.pow(10, Math.floor(Math.log10(span / 4)));
-  const step = [1, 2, 5, 10].map((m) => m * step0).find((s) => span / s <= 5) ?? step0 * 10;
+  const step = niceStep(max - min);
   return [Math.floor(min / step) * step, Math.ceil(max / step) * step];
+}
+
+/** The y gridline values of a scale, bottom to top. */
+export function yTicks(scale: ChartScale): number[] {
+  const out: number[] = [];
+  const n = Math.round((scale.yMax - scale.yMin) / scale.yStep);
+  for (let k = 0; k <= n && k <= 10; k++) out.push(+(scale.yMin + k * scale.yStep).toPrecision(12));
+  return out;
 }
 
 export function chartScale(chart: ChartData): ChartScale {
@@ -100,7 +114,7 @@ export function chartScale(chart: ChartData): ChartScale {
   }
   const [y0, y1] = niceRange(yMin, yMax);
   const [x0, x1] = numericX ? niceRange(xMin, xMax) : [0, Math.max(1, categories.length - 1)];
-  return { categories, xMin: x0, xMax: x1, numericX, yMin: y0, yMax: y1 };
+  return { categories, xMin: x0, xMax: x1, numericX, yMin: y0, yMax: y1, yStep: niceStep(y1 - y0) };
 }
 
 /** Where x falls across the plot, 0 (left) to 1 (right). Categories are spread evenly, centred in their slots. */

@@ -108,3 +108,15 @@ describe("parseChart", () => {
     expect(r).toEqual({ chart: { type: "line", series: [{ name: "a", points: [{ x: 1, y: 2 }] }] } });
   });
 });
+
+describe("chart scale", () => {
+  it("puts gridlines on whole nice steps and includes zero for bars", async () => {
+    const { chartScale, yTicks } = await import("./chart");
+    const s = chartScale({ type: "bar", series: [{ name: "a", points: [{ x: "a", y: 12 }, { x: "b", y: 22 }] }] });
+    expect(s.yMin).toBe(0);
+    expect(yTicks(s)).toEqual([0, 5, 10, 15, 20, 25]);
+    const l = chartScale({ type: "line", series: [{ name: "a", points: [{ x: 1, y: 20.5 }, { x: 12, y: 59.9 }] }] });
+    expect(yTicks(l)).toEqual([20, 30, 40, 50, 60]);
+    expect(l.numericX).toBe(true);
+  });
+});

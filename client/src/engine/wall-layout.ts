@@ -1,5 +1,5 @@
 import type { ChartData } from "../../../shared/agents";
-import { SERIES_COLOURS, chartScale, formatNumber, xFraction, yFraction } from "./chart";
+import { SERIES_COLOURS, chartScale, formatNumber, xFraction, yFraction, yTicks } from "./chart";
 import { inlineText, type Block, type Inline } from "./markdown";
 
 /**
@@ -310,20 +310,22 @@ export function layoutChart(chart: ChartData, width: number, height: number): Pa
     lx += 0.16 + name.length * 0.048 * CHAR_WIDTH;
   });
 
-  // Axes: a floor under the plot (the chart stands on it), y gridlines, labels.
-  const depth = chart.series.length * SERIES_DEPTH + 0.06;
-  out.boxes.push({ x: (left + right) / 2, y: Y(Math.max(scale.yMin, Math.min(scale.yMax, 0))), z: z0 - 0.03 + depth / 2, w: plotW, h: 0.008, d: depth, colour: "#94a3b8" });
+  // Axes: bars stand on a floor at zero; y gridlines on whole steps, labels.
+  if (chart.type === "bar") {
+    const depth = chart.series.length * SERIES_DEPTH + 0.06;
+    out.boxes.push({ x: (left + right) / 2, y: Y(Math.max(scale.yMin, Math.min(scale.yMax, 0))), z: z0 - 0.03 + depth / 2, w: plotW, h: 0.008, d: depth, colour: "#94a3b8" });
+  }
   out.boxes.push({ x: left, y: (top + bottom) / 2, z: 0.008, w: 0.008, h: plotH, d: 0.006, colour: "#94a3b8" });
-  for (let k = 0; k <= 4; k++) {
-    const v = scale.yMin + ((scale.yMax - scale.yMin) * k) / 4;
+  out.boxes.push({ x: (left + right) / 2, y: bottom, z: 0.008, w: plotW, h: 0.006, d: 0.006, colour: "#94a3b8" });
+  for (const v of yTicks(scale)) {
     const y = Y(v);
-    if (k > 0) out.boxes.push({ x: (left + right) / 2, y, z: 0.006, w: plotW, h: 0.003, d: 0.003, colour: "#e2e8f0" });
+    if (v > scale.yMin) out.boxes.push({ x: (left + right) / 2, y, z: 0.006, w: plotW, h: 0.003, d: 0.003, colour: "#cbd5e1" });
     out.texts.push({ text: formatNumber(v), x: left - 0.03, y: y + 0.024, z: 0.012, size: 0.045, bold: false, colour: MUTED, maxWidth: 0.3, anchorX: "right", nowrap: true, clipHeight: 0.06 });
   }
   // x labels: categories (at most 12 shown, evenly picked) or numeric ends.
   if (scale.numericX) {
     for (const v of [scale.xMin, (scale.xMin + scale.xMax) / 2, scale.xMax]) {
-      out.texts.push({ text: formatNumber(v), x: X(v), y: bottom - 0.02, z: 0.012, size: 0.045, bold: false, colour: MUTED, maxWidth: 0.4, anchorX: "center", nowrap: true, clipHeight: 0.06 });
+      out.texts.push({ text: formatNumber(v), x: X(v), y: bottom - 0.03, z: 0.012, size: 0.045, bold: false, colour: MUTED, maxWidth: 0.4, anchorX: "center", nowrap: true, clipHeight: 0.06 });
     }
   } else {
     const n = scale.categories.length;
@@ -331,7 +333,7 @@ export function layoutChart(chart: ChartData, width: number, height: number): Pa
     const slot = plotW / Math.max(1, n);
     scale.categories.forEach((c, i) => {
       if (i % every) return;
-      out.texts.push({ text: c.slice(0, 14), x: X(c), y: bottom - 0.02, z: 0.012, size: 0.042, bold: false, colour: MUTED, maxWidth: Math.max(0.15, slot * every), anchorX: "center", nowrap: true, clipHeight: 0.06 });
+      out.texts.push({ text: c.slice(0, 14), x: X(c), y: bottom - 0.03, z: 0.012, size: 0.042, bold: false, colour: MUTED, maxWidth: Math.max(0.15, slot * every), anchorX: "center", nowrap: true, clipHeight: 0.06 });
     });
   }
 

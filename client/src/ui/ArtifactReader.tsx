@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from "react";
 import { artifactUrl, requestArtifactBody, useArtifactBody } from "../engine/artifact-bodies";
 import { formatAgo } from "../engine/activity";
+import { withToken } from "../engine/join-token";
 import { parseChart } from "../engine/chart";
 import { parseMarkdown } from "../engine/markdown";
 import { appStore, useApp } from "../engine/store";
@@ -57,7 +58,7 @@ export default function ArtifactReader() {
               </div>
             )}
           </div>
-          <a className="secondary download" data-testid="artifact-download" href={artifactUrl(id, true)} download>
+          <a className="secondary download" data-testid="artifact-download" href={withToken(artifactUrl(id, true))} download>
             Download .{kind === "chart" ? "json" : "md"}
           </a>
           <button type="button" className="close" aria-label="Close" onClick={close}>

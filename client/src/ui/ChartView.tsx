@@ -1,5 +1,5 @@
 import type { ChartData } from "../../../shared/agents";
-import { SERIES_COLOURS, chartScale, formatNumber, xFraction, yFraction } from "../engine/chart";
+import { SERIES_COLOURS, chartScale, formatNumber, xFraction, yFraction, yTicks } from "../engine/chart";
 
 const W = 640;
 const H = 320;
@@ -15,7 +15,7 @@ export function ChartView({ chart }: { chart: ChartData }) {
   const base = Y(Math.max(s.yMin, Math.min(s.yMax, 0)));
   const slot = pw / Math.max(1, s.categories.length);
   const n = chart.series.length;
-  const ticks = [0, 1, 2, 3, 4].map((k) => s.yMin + ((s.yMax - s.yMin) * k) / 4);
+  const ticks = yTicks(s);
   return (
     <div className="chart-view">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${chart.type} chart of ${chart.series.map((x) => x.name).join(", ")}`}>
