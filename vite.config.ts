@@ -1,5 +1,6 @@
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defaultClientConditions, defineConfig } from "vite";
+import { voiceAssets } from "./client/src/voice/vite-voice-assets";
 
 /**
  * The client lives in client/; files in assets/ (fonts, later models and ONNX) are served
@@ -8,7 +9,12 @@ import { defineConfig } from "vite";
 export default defineConfig({
   root: "client",
   publicDir: "../assets",
-  plugins: [react()],
+  plugins: [react(), voiceAssets()],
+  // onnxruntime-web's builds that load their wasm from env.wasm.wasmPaths (the app's /voice/ort/),
+  // instead of the ones that make the bundler copy a second 14–27 MB wasm of their own.
+  resolve: { conditions: ["onnxruntime-web-use-extern-wasm", ...defaultClientConditions] },
+  // The VAD worker loads the wasm or the WebGPU runtime on demand: module workers with code-splitting.
+  worker: { format: "es" },
   build: {
     outDir: "../dist/client",
     emptyOutDir: true,

@@ -52,3 +52,11 @@ export function ensureChromium(log: (line: string) => void = console.log): strin
     ].join("\n"),
   );
 }
+
+/**
+ * Extra flags for a fake microphone: Chromium grants the permission without a prompt and plays
+ * `wav` as the microphone, in a loop; audio may start without a user gesture (agents' voices).
+ */
+export function fakeMicrophoneArgs(wav: string): string[] {
+  return ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"];
+}

@@ -57,6 +57,8 @@ export class WorkspaceConnection {
   private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private readonly scratchMove: MovePayload = { x: 0, z: 0, yaw: 0, pitch: 0 };
+  /** Features loaded later (voice) that register their own messages on every room joined. */
+  private readonly roomListeners = new Set<(room: Room) => void>();
 
   constructor(
     private readonly workspace: string,
@@ -103,6 +105,20 @@ export class WorkspaceConnection {
     this.room.send(ClientMessage.Move, m);
     this.lastSentAt = now;
     this.dirty = false;
+  }
+
+  /** Calls `listener` with the current room (if any) and every room joined later; returns an unsubscribe. */
+  onRoom(listener: (room: Room) => void): () => void {
+    this.roomListeners.add(listener);
+    if (this.room) listener(this.room);
+    return () => this.roomListeners.delete(listener);
+  }
+
+  /** Sends a message whose name and schema a feature owns (voice). False when not connected. */
+  send(type: string, payload: unknown): boolean {
+    if (!this.room) return false;
+    this.room.send(type, payload);
+    return true;
   }
 
   talk(agentId: string, text: string): void {
@@ -186,6 +202,7 @@ export class WorkspaceConnection {
     this.watchPeople(room);
     this.watchAgents(room);
     this.watchWork(room);
+    for (const listener of this.roomListeners) listener(room);
 
     room.onDrop(() => {
       appStore.setState({ status: "reconnecting", statusDetail: "Connection lost — reconnecting…" });

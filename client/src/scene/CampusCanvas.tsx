@@ -10,6 +10,8 @@ import { Campus } from "./Campus";
 import { HandOffArcs } from "./HandOffArcs";
 import { People } from "./People";
 import { WalkTarget } from "./WalkTarget";
+import { AgentVoices } from "../voice/AgentVoices";
+import { PersonBubbles } from "../voice/PersonBubbles";
 
 const projected = new Vector3();
 /** World point → page position (CSS px), for the debug handle; null when behind the camera. */
@@ -46,6 +48,8 @@ export function CampusCanvas() {
         <HandOffArcs />
         <AnswerPanels />
         <WalkTarget />
+        <AgentVoices />
+        <PersonBubbles />
         <DesktopControls />
         <FollowCamera />
       </Canvas>

@@ -14,6 +14,8 @@ import { Toast } from "./Toast";
 
 /** The reader carries the markdown parser; it loads on first use (shared with the 3D chunk). */
 const ArtifactReader = lazy(() => import("./ArtifactReader"));
+/** Voice (mic, push-to-talk, agent voices): a lazy chunk; the VAD and ONNX Runtime load only when the mic goes on. */
+const VoicePanel = lazy(() => import("./VoicePanel"));
 
 function openNewTask(): void {
   const { world } = appStore.getState();
@@ -55,6 +57,9 @@ export function Hud() {
           <ArtifactReader />
         </Suspense>
       )}
+      <Suspense fallback={null}>
+        <VoicePanel />
+      </Suspense>
       <Toast />
       {helpOpen && <HelpOverlay />}
     </div>
