@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import type { TaskUpdatePayload } from "../../../shared/protocol/schemas";
+import { transitionRefusal, type TaskStatus } from "../../../shared/task-transitions";
 import { formatAgo } from "../engine/activity";
 import { BOARD_COLUMNS, assigneeColour, assigneeName } from "../engine/boards";
 import { connection } from "../engine/session";
@@ -85,11 +86,15 @@ export function TaskDetail() {
           <h3>Actions</h3>
           <div className="detail-actions">
             <div className="move-buttons" role="group" aria-label="Move to">
-              {BOARD_COLUMNS.map((c) => (
-                <button key={c.status} className="secondary" data-status={c.status} disabled={c.status === status} onClick={() => move(c.status)}>
-                  {c.label}
-                </button>
-              ))}
+              {BOARD_COLUMNS.map((c) => {
+                // Only the moves the server allows are offered; the refusal says why on hover.
+                const refusal = status ? transitionRefusal(status as TaskStatus, c.status) : null;
+                return (
+                  <button key={c.status} className="secondary" data-status={c.status} disabled={c.status === status || refusal !== null} title={refusal ?? undefined} onClick={() => move(c.status)}>
+                    {c.label}
+                  </button>
+                );
+              })}
             </div>
             <label className="assign">
               <span className="muted small">Assigned to</span>
