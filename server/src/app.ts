@@ -68,6 +68,8 @@ export interface AtriumOptions {
   auth?: AuthOptions;
   /** Per-client message limits (server/src/auth/limits.ts); the defaults when absent. */
   limits?: Partial<Limits>;
+  /** Seconds a dropped seat is held for a reconnection; RECONNECT_GRACE_S (30) when absent. Tests shorten it. */
+  reconnectGraceS?: number;
 }
 
 export function createAtrium(
@@ -122,7 +124,7 @@ export function createAtrium(
       else if (client.kind === "vite") await client.mount(app);
     },
   });
-  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining })).filterBy(["workspace"]);
+  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining, reconnectGraceS: options.reconnectGraceS })).filterBy(["workspace"]);
 
   return {
     server,

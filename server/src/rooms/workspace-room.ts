@@ -60,6 +60,8 @@ export interface RoomDeps {
   ledger?: BudgetLedger | null;
   /** True while the server drains for shutdown: joins are refused. */
   isDraining?: () => boolean;
+  /** How long a dropped seat (avatar, role, place) is held for a reconnection (s). RECONNECT_GRACE_S when absent. */
+  reconnectGraceS?: number;
 }
 
 /** Messages a muted person may not send. */
@@ -380,7 +382,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       const person = this.state.people.get(client.sessionId);
       if (person) person.connected = false;
       log.info({ workspace: this.workspace, person: client.sessionId }, "person dropped; holding their place");
-      await this.allowReconnection(client, RECONNECT_GRACE_S);
+      await this.allowReconnection(client, deps.reconnectGraceS ?? RECONNECT_GRACE_S);
     }
 
     override onReconnect(client: Client) {
