@@ -13,6 +13,7 @@ import type { GitInfo, MachineInfo } from "./machine";
 import type { RemoteLatencyResult } from "./remote-latency";
 import type { RoomCapacityResult } from "./room-capacity";
 import { REPO_ROOT } from "./server-process";
+import { voiceDetails, voiceRows, type VoiceBenchResult } from "./voice";
 import { round } from "./stats";
 
 /** Room-capacity goals (DESIGN.md, Performance budgets). */
@@ -50,6 +51,8 @@ export interface BenchResults {
     brokerOverhead?: Outcome<BrokerOverheadResult>;
     /** Absent when the scenario was not run. */
     agentsStreaming?: Outcome<AgentsStreamingResult>;
+    /** Absent when the scenario was not run. */
+    voice?: Outcome<VoiceBenchResult>;
   };
   rows: Row[];
 }
@@ -175,6 +178,7 @@ export function buildRows(scenarios: BenchResults["scenarios"]): Row[] {
   }
   rows.push(...brokerOverheadRows(scenarios.brokerOverhead));
   rows.push(...agentsStreamingRows(scenarios.agentsStreaming));
+  rows.push(...voiceRows(scenarios.voice));
   return rows;
 }
 
@@ -354,6 +358,7 @@ export function renderMarkdown(results: BenchResults): string {
   }
   out.push(...brokerOverheadDetails(scenarios.brokerOverhead));
   out.push(...agentsStreamingDetails(scenarios.agentsStreaming, DOWNSTREAM_GOAL_BYTES_PER_S));
+  out.push(...voiceDetails(scenarios.voice));
   return `${out.join("\n")}\n`;
 }
 

@@ -13,6 +13,7 @@ import { runRemoteLatency, type RemoteLatencyResult } from "./remote-latency";
 import { buildRows, renderMarkdown, toJson, type BenchResults, type BenchSettings, type Outcome, type Row } from "./report";
 import { LOAD_PROCESSES, runRoomCapacity, type RoomCapacityResult } from "./room-capacity";
 import { REPO_ROOT, startServer, type RunningServer } from "./server-process";
+import { runVoice, type VoiceBenchResult } from "./voice";
 
 /** Client counts for the room-capacity scenario. */
 const CAPACITY_SIZES = [20, 100, 200];
@@ -136,7 +137,10 @@ async function main(): Promise<number> {
     log(`agents streaming: tick p99 ${r.tickMs.p99.toFixed(2)} ms, ${r.maxSpeaking} speaking at once, ${r.finished}/${r.agents} finished, ${r.upstream.maxInFlight} upstream at once`);
   }
 
-  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, brokerOverhead, agentsStreaming };
+  log("voice: VAD per frame and end of speech → first agent audio, in headless Chromium with a fake microphone");
+  const voice: Outcome<VoiceBenchResult> = await attempt("voice", () => runVoice((m) => log(`voice: ${m}`)));
+
+  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, brokerOverhead, agentsStreaming, voice };
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
     durationS: (performance.now() - started) / 1000,

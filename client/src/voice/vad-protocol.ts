@@ -27,6 +27,6 @@ export type FromVadWorker =
   | { type: "utterance"; audio: Float32Array; startMs: number; endMs: number; tooLong: boolean; via: "vad" | "ptt" }
   /** Speech too short to be an utterance, or a push-to-talk take with no speech in it. */
   | { type: "misfire"; via: "vad" | "ptt" }
-  | { type: "analysis"; segments: Segment[]; frames: number; msPerFrame: number; probs: number[] }
+  | { type: "analysis"; segments: Segment[]; frames: number; msPerFrame: number; p50Ms: number; p95Ms: number; probs: number[] }
   /** Running average inference time, every few seconds. */
   | { type: "stats"; msPerFrame: number; frames: number };

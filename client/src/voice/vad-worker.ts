@@ -117,12 +117,15 @@ async function analyse(samples: Float32Array): Promise<void> {
   const segments: Segment[] = [];
   const probs: number[] = [];
   let time = 0;
+  const times: number[] = [];
   const frames = Math.floor(samples.length / VAD_FRAME_SAMPLES);
   for (let i = 0; i < frames; i++) {
     const frame = samples.slice(i * VAD_FRAME_SAMPLES, (i + 1) * VAD_FRAME_SAMPLES);
     const t = performance.now();
     const prob = await fresh.process(frame);
-    time += performance.now() - t;
+    const dt = performance.now() - t;
+    time += dt;
+    times.push(dt);
     probs.push(Math.round(prob * 1000) / 1000);
     const e = seg.push(frame, prob);
     if (e?.kind === "end") {
@@ -131,7 +134,9 @@ async function analyse(samples: Float32Array): Promise<void> {
   }
   const last = seg.flush();
   if (last?.kind === "end") segments.push({ startMs: last.startMs, endMs: last.endMs });
-  post({ type: "analysis", segments, frames, msPerFrame: time / Math.max(1, frames), probs });
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(times.length * q))] ?? 0;
+  post({ type: "analysis", segments, frames, msPerFrame: time / Math.max(1, frames), p50Ms: at(0.5), p95Ms: at(0.95), probs });
 }
 
 function enqueue(work: () => Promise<void>): void {

@@ -50,7 +50,8 @@ class VoiceController {
   /** What the VAD worker reported, in order (tests read it). */
   readonly vadEvents: { type: string; atMs?: number; startMs?: number; endMs?: number; at: number }[] = [];
   readonly utterances: { text: string; agentId: string; at: number }[] = [];
-  last: VoiceTimings | null = null;
+  /** Every utterance that went through, with its timings (the bench reads them). */
+  readonly timings: VoiceTimings[] = [];
   private started = false;
 
   /** Registers the voice messages on every room; called once when the voice panel loads. */
@@ -288,7 +289,7 @@ class VoiceController {
     if (result.ok) {
       const name = result.agentName;
       this.utterances.push({ text: result.text, agentId: result.agentId, at: performance.now() });
-      this.last = { endOfSpeechAt, transcribedAt: performance.now(), agentId: result.agentId };
+      this.timings.push({ endOfSpeechAt, transcribedAt: performance.now(), agentId: result.agentId });
       voiceStore.setState({ sending: false, message: { kind: "info", text: `You → ${name}: “${result.text}”` } });
     } else {
       voiceStore.setState({ sending: false, message: { kind: "error", text: result.error.message } });
