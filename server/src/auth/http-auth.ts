@@ -47,8 +47,16 @@ export function mountHttpAuth(app: Application, auth: AuthService, log: Logger):
     res.locals.requestId = requestId;
     res.setHeader("X-Request-Id", requestId);
     const verdict = restRule(req.method, req.path);
-    if (verdict.kind === "unpoliced") return next();
     const reqLog = log.child({ requestId, method: req.method, path: req.path });
+    // One structured line per request, with its id (API and policed paths at info, assets at debug).
+    const started = performance.now();
+    res.on("finish", () => {
+      const identity = res.locals.identity as Identity | undefined;
+      const fields = { status: res.statusCode, ms: Math.round(performance.now() - started), role: identity?.role ?? null, invite: identity?.inviteId ?? null };
+      if (verdict.kind === "unpoliced") reqLog.debug(fields, "request");
+      else reqLog.info(fields, "request");
+    });
+    if (verdict.kind === "unpoliced") return next();
     if (verdict.kind === "unlisted") {
       reqLog.info("refused: endpoint not in the access policy");
       res.status(403).json({ error: `forbidden: ${req.method} ${req.path} is not an endpoint anyone may use` });

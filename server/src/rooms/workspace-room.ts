@@ -381,7 +381,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       if (!this.seats.has(client.sessionId) || this.expelled.has(client.sessionId)) return;
       const person = this.state.people.get(client.sessionId);
       if (person) person.connected = false;
-      log.info({ workspace: this.workspace, person: client.sessionId }, "person dropped; holding their place");
+      log.info({ workspace: this.workspace, session: client.sessionId }, "person dropped; holding their place");
       await this.allowReconnection(client, deps.reconnectGraceS ?? RECONNECT_GRACE_S);
     }
 
@@ -392,7 +392,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       client.send(ServerMessage.World, world);
       client.send(WorkServerMessage.ActivityBacklog, this.work.backlog());
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "reconnect" });
-      log.info({ workspace: this.workspace, person: client.sessionId }, "person reconnected");
+      log.info({ workspace: this.workspace, session: client.sessionId }, "person reconnected");
     }
 
     override onLeave(client: Client, code?: number) {
@@ -409,7 +409,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.lastMoveAt.delete(client.sessionId);
       this.voice?.leave(client.sessionId);
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: person.name, code: code ?? null } });
-      log.info({ workspace: this.workspace, person: client.sessionId, code }, "person left");
+      log.info({ workspace: this.workspace, session: client.sessionId, code }, "person left");
     }
 
     private onMove(client: Client, move: MovePayload) {
