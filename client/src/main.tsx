@@ -8,6 +8,9 @@ import "./styles.css";
 /** /replay is its own lazy chunk: the campus entry never loads it, and it never loads the 3D engine. */
 const isReplay = /^\/replay\/?$/.test(window.location.pathname);
 const ReplayApp = lazy(() => import("./modes/replay/ReplayApp"));
+/** /spectate, the big-screen dashboard, is its own lazy chunk too (and loads the 3D engine only for its tour). */
+const isSpectate = /^\/spectate\/?$/.test(window.location.pathname);
+const SpectateApp = lazy(() => import("./modes/spectate/SpectateApp"));
 
 exposeDebugHandle();
 createRoot(document.getElementById("root")!).render(
@@ -16,9 +19,13 @@ createRoot(document.getElementById("root")!).render(
       <Suspense fallback={null}>
         <ReplayApp />
       </Suspense>
+    ) : isSpectate ? (
+      <Suspense fallback={null}>
+        <SpectateApp />
+      </Suspense>
     ) : (
       <App />
     )}
   </StrictMode>,
 );
-if (!isReplay) void boot();
+if (!isReplay && !isSpectate) void boot();

@@ -9,6 +9,7 @@ import {
   type QuestionClosedPayload,
   type QuestionPayload,
 } from "../../../shared/protocol/messages";
+import type { Role } from "../../../shared/roles";
 import type { JoinOptions, MovePayload, TaskCreatePayload, TaskUpdatePayload } from "../../../shared/protocol/schemas";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
 import { WorkServerMessage, type ActivityItem } from "../../../shared/protocol/work-messages";
@@ -60,11 +61,19 @@ export class WorkspaceConnection {
   /** Features loaded later (voice) that register their own messages on every room joined. */
   private readonly roomListeners = new Set<(room: Room) => void>();
 
+  /** Where this connection keeps its reconnection token (a spectator tab keeps its own). */
+  private readonly tokenKey: string;
+  /** Joins with this role (e.g. "spectator": no avatar, read-only); the server's default when absent. */
+  private readonly role: Role | undefined;
+
   constructor(
     private readonly workspace: string,
     endpoint?: string,
+    options: { role?: Role; tokenKey?: string } = {},
   ) {
     this.client = endpoint ? new Client(endpoint) : new Client();
+    this.tokenKey = options.tokenKey ?? TOKEN_KEY;
+    this.role = options.role;
   }
 
   get sessionId(): string | null {
@@ -77,11 +86,11 @@ export class WorkspaceConnection {
     this.mode = mode;
     this.closed = false;
     appStore.setState({ status: "connecting", statusDetail: "Joining the workspace…", workspace: this.workspace });
-    const token = sessionStorage.getItem(TOKEN_KEY);
+    const token = sessionStorage.getItem(this.tokenKey);
     let room: WorkspaceRoom | null = null;
     if (token) {
       room = await this.client.reconnect<WorkspaceState>(token).catch(() => null);
-      if (!room) sessionStorage.removeItem(TOKEN_KEY);
+      if (!room) sessionStorage.removeItem(this.tokenKey);
     }
     if (!room) room = await this.client.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, this.joinOptions(false));
     this.attach(room);
@@ -152,12 +161,13 @@ export class WorkspaceConnection {
   async leave(): Promise<void> {
     this.closed = true;
     if (this.rejoinTimer) clearTimeout(this.rejoinTimer);
-    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(this.tokenKey);
     await this.room?.leave(true);
   }
 
   private joinOptions(resume: boolean): JoinOptions {
     const options: JoinOptions = { workspace: this.workspace, name: this.name, mode: this.mode, token: joinToken() };
+    if (this.role) options.role = this.role;
     if (resume) options.resume = { x: localPlayer.pose.x, z: localPlayer.pose.z };
     return options;
   }
@@ -168,7 +178,7 @@ export class WorkspaceConnection {
     // would then take a second seat and leave a "reconnecting" ghost. Reclaim the seat always.
     room.reconnection.minUptime = 0;
     this.rejoinAttempt = 0;
-    sessionStorage.setItem(TOKEN_KEY, room.reconnectionToken);
+    sessionStorage.setItem(this.tokenKey, room.reconnectionToken);
     appStore.setState({ selfId: room.sessionId, status: "connected", statusDetail: "Connected" });
 
     room.onMessage(ServerMessage.World, (world: World) => {
@@ -208,7 +218,7 @@ export class WorkspaceConnection {
       appStore.setState({ status: "reconnecting", statusDetail: "Connection lost — reconnecting…" });
     });
     room.onReconnect(() => {
-      sessionStorage.setItem(TOKEN_KEY, room.reconnectionToken);
+      sessionStorage.setItem(this.tokenKey, room.reconnectionToken);
       appStore.setState({ status: "connected", statusDetail: "Connected" });
       this.dirty = true;
     });
@@ -220,7 +230,7 @@ export class WorkspaceConnection {
         appStore.setState({ status: "idle", statusDetail: "Left the workspace" });
         return;
       }
-      sessionStorage.removeItem(TOKEN_KEY);
+      sessionStorage.removeItem(this.tokenKey);
       // Removed by the owner (4003) or for flooding (4008): no automatic way back in.
       if (code === 4003 || code === 4008) {
         appStore.setState({ status: "offline", statusDetail: code === 4003 ? "Removed by the owner" : "Disconnected: too many messages" });

@@ -45,6 +45,9 @@ export function NamePrompt() {
           </p>
         )}
         <p className="hint">
+          Or <a href={`/spectate?workspace=${encodeURIComponent(workspace)}`} data-testid="watch-link">Watch (spectator)</a>: a read-only dashboard for a big screen.
+        </p>
+        <p className="hint">
           Walk with <kbd>W</kbd>
           <kbd>A</kbd>
           <kbd>S</kbd>

@@ -13,17 +13,24 @@ export interface CampusMapProps {
   onAgentClick?: (id: string | null) => void;
   /** Accessible description of what the map shows. */
   label: string;
+  /** Text size factor for names, labels and bubbles (1 = as designed; a wall screen passes more). */
+  textScale?: number;
+  /**
+   * Draws more on top of the agents, before the bubbles (the live dashboard: people, tasks,
+   * hand-off arcs). Called every frame in CSS pixels; must not allocate.
+   */
+  drawOverlay?: (ctx: CanvasRenderingContext2D, view: MapView, nowMs: number) => void;
 }
 
 /**
  * A top-down 2D map of the campus on a canvas, redrawn every animation frame from `getAgents`.
- * Sized by its container (ResizeObserver) and sharp on high-DPI screens. Used by the replay; the
- * spectator dashboard can reuse it with live agents.
+ * Sized by its container (ResizeObserver) and sharp on high-DPI screens. Used by the replay and,
+ * with live agents, a larger text scale and an overlay, by the spectator dashboard.
  */
-export function CampusMap({ world, getAgents, selectedId = null, onAgentClick, label }: CampusMapProps) {
+export function CampusMap({ world, getAgents, selectedId = null, onAgentClick, label, textScale = 1, drawOverlay }: CampusMapProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const props = useRef({ getAgents, selectedId, onAgentClick, world });
-  props.current = { getAgents, selectedId, onAgentClick, world };
+  const props = useRef({ getAgents, selectedId, onAgentClick, world, textScale, drawOverlay });
+  props.current = { getAgents, selectedId, onAgentClick, world, textScale, drawOverlay };
   const view = useRef<MapView>({ cx: 0, cy: 0, scale: 1, width: 0, height: 0 });
 
   useEffect(() => {
@@ -35,6 +42,7 @@ export function CampusMap({ world, getAgents, selectedId = null, onAgentClick, l
     const ground = document.createElement("canvas");
     const groundCtx = ground.getContext("2d");
     let groundOf: MapWorld | null = null;
+    let groundScale = 1;
     const resize = () => {
       const dpr = window.devicePixelRatio || 1;
       const { width, height } = canvas.getBoundingClientRect();
@@ -45,23 +53,25 @@ export function CampusMap({ world, getAgents, selectedId = null, onAgentClick, l
     };
     const draw = (now: number) => {
       frame = requestAnimationFrame(draw);
-      const { world: w, getAgents: get, selectedId: sel } = props.current;
+      const { world: w, getAgents: get, selectedId: sel, textScale: ts, drawOverlay: overlay } = props.current;
       const v = view.current;
       const dpr = window.devicePixelRatio || 1;
-      if (groundOf !== w && groundCtx) {
+      if ((groundOf !== w || groundScale !== ts) && groundCtx) {
         fitView(w, v.width, v.height, v);
         groundCtx.setTransform(dpr, 0, 0, dpr, 0, 0);
         groundCtx.clearRect(0, 0, v.width, v.height);
-        drawCampus(groundCtx, w, v);
+        drawCampus(groundCtx, w, v, ts);
         groundOf = w;
+        groundScale = ts;
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       ctx.drawImage(ground, 0, 0);
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       const agents = get();
-      for (const a of agents) if (a.visible) drawAgent(ctx, a, v, now, a.id === sel);
-      for (const a of agents) if (a.visible) drawBubble(ctx, a, v);
+      for (const a of agents) if (a.visible) drawAgent(ctx, a, v, now, a.id === sel, ts);
+      overlay?.(ctx, v, now);
+      for (const a of agents) if (a.visible) drawBubble(ctx, a, v, ts);
     };
     const observer = new ResizeObserver(resize);
     observer.observe(canvas);

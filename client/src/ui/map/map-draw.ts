@@ -81,7 +81,7 @@ export function agentRadiusPx(v: MapView): number {
  * The ground: campus disc, paths from the plaza to each district, districts and their names.
  * It never changes, so CampusMap draws it once per size into a layer and copies that per frame.
  */
-export function drawCampus(ctx: CanvasRenderingContext2D, world: MapWorld, v: MapView): void {
+export function drawCampus(ctx: CanvasRenderingContext2D, world: MapWorld, v: MapView, textScale = 1): void {
   ctx.save();
   ctx.fillStyle = "#16232f";
   ctx.strokeStyle = "rgba(255,255,255,0.08)";
@@ -111,7 +111,7 @@ export function drawCampus(ctx: CanvasRenderingContext2D, world: MapWorld, v: Ma
 
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
-  ctx.font = `600 ${clamp(v.scale * 1.6, 10, 13)}px ${FONT}`;
+  ctx.font = `600 ${clamp(v.scale * 1.6, 10, 13) * textScale}px ${FONT}`;
   ctx.fillStyle = "rgba(238, 243, 247, 0.45)";
   ctx.fillText("Plaza", v.cx, v.cy);
 
@@ -129,15 +129,15 @@ export function drawCampus(ctx: CanvasRenderingContext2D, world: MapWorld, v: Ma
     ctx.arc(x, y, r, 0, Math.PI * 2);
     ctx.fill();
     ctx.stroke();
-    ctx.font = `700 ${clamp(v.scale * 1.9, 11, 15)}px ${FONT}`;
+    ctx.font = `700 ${clamp(v.scale * 1.9, 11, 15) * textScale}px ${FONT}`;
     ctx.fillStyle = withAlpha(d.colour, 0.95);
-    ctx.fillText(d.name, x, y - r - 10);
+    ctx.fillText(d.name, x, y - r - 10 * textScale);
   }
   ctx.restore();
 }
 
 /** One agent: body in its state's colour, outline in its own, a nose for its heading, name and label. */
-export function drawAgent(ctx: CanvasRenderingContext2D, a: MapAgent, v: MapView, nowMs: number, selected: boolean): void {
+export function drawAgent(ctx: CanvasRenderingContext2D, a: MapAgent, v: MapView, nowMs: number, selected: boolean, textScale = 1): void {
   const x = toScreenX(v, a.x);
   const y = toScreenY(v, a.z);
   const r = agentRadiusPx(v);
@@ -187,30 +187,30 @@ export function drawAgent(ctx: CanvasRenderingContext2D, a: MapAgent, v: MapView
 
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  ctx.font = `700 12px ${FONT}`;
-  ctx.lineWidth = 3;
+  ctx.font = `700 ${12 * textScale}px ${FONT}`;
+  ctx.lineWidth = 3 * textScale;
   ctx.strokeStyle = "rgba(10, 16, 22, 0.85)";
   ctx.strokeText(a.name, x, y + r + 5);
   ctx.fillStyle = "#eef3f7";
   ctx.fillText(a.name, x, y + r + 5);
   if (a.label) {
-    ctx.font = `400 11px ${FONT}`;
-    ctx.strokeText(a.label, x, y + r + 20);
+    ctx.font = `400 ${11 * textScale}px ${FONT}`;
+    ctx.strokeText(a.label, x, y + r + 5 + 15 * textScale);
     ctx.fillStyle = a.stateColour;
-    ctx.fillText(a.label, x, y + r + 20);
+    ctx.fillText(a.label, x, y + r + 5 + 15 * textScale);
   }
   ctx.restore();
 }
 
 /** A speech bubble above the agent, wrapped to at most three lines. */
-export function drawBubble(ctx: CanvasRenderingContext2D, a: MapAgent, v: MapView): void {
+export function drawBubble(ctx: CanvasRenderingContext2D, a: MapAgent, v: MapView, textScale = 1): void {
   if (!a.speech) return;
   const x = toScreenX(v, a.x);
   const y = toScreenY(v, a.z) - agentRadiusPx(v) - 12;
   ctx.save();
-  ctx.font = `400 12px ${FONT}`;
-  const { lines, w } = layoutBubble(ctx, a.speech);
-  const h = lines.length * 16 + 12;
+  ctx.font = `400 ${12 * textScale}px ${FONT}`;
+  const { lines, w } = layoutBubble(ctx, a.speech, textScale);
+  const h = (lines.length * 16 + 12) * textScale;
   const left = clamp(x - w / 2, 4, v.width - w - 4);
   const top = y - h - 8;
   ctx.fillStyle = "rgba(245, 248, 250, 0.96)";
@@ -228,7 +228,7 @@ export function drawBubble(ctx: CanvasRenderingContext2D, a: MapAgent, v: MapVie
   ctx.fillStyle = "#14202b";
   ctx.textAlign = "left";
   ctx.textBaseline = "top";
-  lines.forEach((l, i) => ctx.fillText(l, left + 10, top + 7 + i * 16));
+  lines.forEach((l, i) => ctx.fillText(l, left + 10 * textScale, top + (7 + i * 16) * textScale));
   ctx.restore();
 }
 
@@ -236,14 +236,16 @@ export function drawBubble(ctx: CanvasRenderingContext2D, a: MapAgent, v: MapVie
 const bubbleLayouts = new Map<string, { lines: string[]; w: number }>();
 const BUBBLE_LAYOUT_CACHE = 64;
 
-function layoutBubble(ctx: CanvasRenderingContext2D, speech: string): { lines: string[]; w: number } {
-  let layout = bubbleLayouts.get(speech);
+function layoutBubble(ctx: CanvasRenderingContext2D, speech: string, textScale = 1): { lines: string[]; w: number } {
+  const key = textScale === 1 ? speech : `${textScale}\u0000${speech}`;
+  let layout = bubbleLayouts.get(key);
   if (!layout) {
     const text = speech.length > BUBBLE_MAX_CHARS ? `${speech.slice(0, BUBBLE_MAX_CHARS - 1)}…` : speech;
-    const lines = wrap(ctx, text, BUBBLE_MAX_WIDTH_PX - 20, 3);
-    layout = { lines, w: Math.min(BUBBLE_MAX_WIDTH_PX, Math.max(...lines.map((l) => ctx.measureText(l).width)) + 20) };
+    const maxW = BUBBLE_MAX_WIDTH_PX * textScale;
+    const lines = wrap(ctx, text, maxW - 20 * textScale, 3);
+    layout = { lines, w: Math.min(maxW, Math.max(...lines.map((l) => ctx.measureText(l).width)) + 20 * textScale) };
     if (bubbleLayouts.size >= BUBBLE_LAYOUT_CACHE) bubbleLayouts.clear();
-    bubbleLayouts.set(speech, layout);
+    bubbleLayouts.set(key, layout);
   }
   return layout;
 }
