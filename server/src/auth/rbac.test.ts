@@ -1,7 +1,10 @@
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WORKSPACE_ROOM } from "../../../shared/constants";
-import { ServerMessage, type ErrorPayload } from "../../../shared/protocol/messages";
+import { ClientMessage, ServerMessage, type ErrorPayload } from "../../../shared/protocol/messages";
+import { ModerationMessage } from "../../../shared/protocol/moderation-messages";
+import { clientMessageSchemas } from "../../../shared/protocol/schemas";
+import { VoiceClientMessage } from "../../../shared/protocol/voice-messages";
 import type { WorkspaceState } from "../../../shared/state";
 import type { Role } from "../../../shared/roles";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
@@ -132,6 +135,48 @@ describe("RBAC", () => {
     expect(Object.keys(MESSAGE_POLICY).filter((type) => maySend("spectator", type))).toEqual([]);
     console.log(`RBAC room messages: ${refused}/${tried} privileged attempts refused (${(100 * refused / tried).toFixed(1)}%)`);
     for (const j of [owner, member, spectator]) await j.room.leave(true);
+  });
+
+  it("a spectator tries every client message type of every registry: 100% refused, the state and the database unchanged", async () => {
+    // The types come from the protocol's registries, not from the policy, so a message type added
+    // to a registry without a policy line is caught here too.
+    const registries = [ClientMessage, VoiceClientMessage, ModerationMessage].flatMap((r) => Object.values(r) as string[]);
+    const types = [...new Set([...registries, ...Object.keys(clientMessageSchemas), ...Object.keys(MESSAGE_POLICY)])].sort();
+    expect(types.length).toBeGreaterThanOrEqual(15);
+    for (const type of types) expect(Object.keys(MESSAGE_POLICY), `${type} has a line in the access policy`).toContain(type);
+
+    const workspace = "rbac-spectator-all"; // no person joins: no agent work starts, so nothing else writes
+    const spectator = await join(workspace, "Wall", { role: "spectator" });
+    const server = t.colyseus.getRoomById<WorkspaceRoom>(spectator.room.roomId);
+    const agentId = [...server.state.agents.keys()][0]!;
+    const district = t.atrium.world.districts[0]!.id;
+    const task = t.atrium.store.work.createTask({ workspace, title: "Watched", district, createdBy: "test" });
+    await until("the task on the board", () => server.state.tasks.has(task.id), 3000);
+    const ctx = { personId: spectator.room.sessionId, agentId, district, taskId: task.id };
+    const tables = ["tasks", "task_events", "artifacts", "messages", "llm_calls", "settings", "invites", "audit"];
+    const database = () =>
+      JSON.stringify(tables.map((table) => t.atrium.store.db.prepare(`SELECT COUNT(*) AS n, COALESCE(MAX(rowid), 0) AS last FROM ${table}`).get()));
+    const state = () => JSON.stringify(server.state.toJSON());
+    // Who sits where, as what (the rate limiter's buckets move with every message, refused or not).
+    const seats = () => JSON.stringify([...server.seats].map(([id, seat]) => [id, seat.role, seat.name, seat.inviteId, seat.mutedUntil]));
+    await new Promise((r) => setTimeout(r, 200));
+    const before = { database: database(), state: state(), seats: seats() };
+
+    for (const type of types) {
+      spectator.room.send(type, plausiblePayload(type, ctx));
+      await new Promise((r) => setTimeout(r, 60)); // well inside the message rate limits
+    }
+    await until("a refusal for every type", () => spectator.errors.length >= types.length, 5000);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const type of types) expect(spectator.errors.find((e) => e.rejected === type), type).toMatchObject({ code: "forbidden" });
+    const refused = spectator.errors.filter((e) => e.code === "forbidden").length;
+    expect(refused).toBe(types.length);
+    expect(state()).toBe(before.state);
+    expect(database()).toBe(before.database);
+    expect(seats()).toBe(before.seats);
+    expect(server.state.people.size).toBe(0);
+    console.log(`RBAC spectator: ${refused}/${types.length} client message types refused (${((100 * refused) / types.length).toFixed(1)}%), state and database unchanged`);
+    await spectator.room.leave(true);
   });
 
   it("a spectator and a member each try every privileged REST endpoint: 100% refused with 403", async () => {
