@@ -183,6 +183,45 @@ describe("voice in the browser", () => {
     await s.close();
   });
 
+  it("push-to-talk: holding V sends the whole take, and nothing goes out while V is up", async () => {
+    const s = await open("voice-ptt", "Pia");
+    await micOn(s.page, "ptt");
+    await new Promise((r) => setTimeout(r, 7_000)); // a whole pass of the looping file, V up
+    expect(transcriptions()).toEqual([]);
+    await s.page.keyboard.down("KeyV");
+    await s.page.waitForSelector("[data-testid=mic-button][data-state=hearing]");
+    await new Promise((r) => setTimeout(r, 6_500)); // hold through one pass of the file
+    await s.page.keyboard.up("KeyV");
+    const take = await waitUntil("the take at the transcription endpoint", async () => transcriptions()[0], 15_000);
+    const wav = parseWav(new Uint8Array(take.upload!.file!));
+    expect(wav.durationS).toBeGreaterThan(6);
+    expect(wav.durationS).toBeLessThan(8);
+    const message = await waitUntil("what was heard, shown", () => s.page.textContent("[data-testid=voice-message]"));
+    expect(message).toContain(`You → Iris: “${UTTERANCE_TEXT}”`);
+    expect(s.errors).toEqual([]);
+    await s.close();
+  });
+
+  it("a denied microphone gets a clear message, and typing still works", async () => {
+    const denying = await chromium.launch({
+      executablePath: ensureChromium(),
+      args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--deny-permission-prompts"],
+      headless: true,
+    });
+    try {
+      const page = await denying.newPage({ viewport: { width: 1280, height: 720 } });
+      await page.goto(`${server.url}/?workspace=voice-denied`);
+      await enterAs(page, "Dan");
+      await page.click("[data-testid=mic-button]");
+      await page.waitForSelector("[data-testid=mic-button][data-state=denied]");
+      expect(await page.textContent("[data-testid=voice-message]")).toMatch(/Microphone access was denied\. Allow it for this site .* Typing still works: press T\./);
+      await page.keyboard.press("KeyT");
+      await page.waitForSelector("[data-testid=agent-picker]");
+    } finally {
+      await denying.close();
+    }
+  });
+
   it("barge-in: speech during Iris's playback stops it and aborts her stream (the fake upstream sees the disconnect)", async () => {
     const long = `Let me explain the pricing work. ${"There are many parts to it and each one matters. ".repeat(40)}`;
     let first = true;
