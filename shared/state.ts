@@ -43,7 +43,7 @@ export const Agent = schema(
     reason: t.string(),
     /** The task it is working on, or empty. */
     taskId: t.string(),
-    /** "llm" when a model drives it, "offline" for the built-in offline planner. */
+    /** "llm" when a model drives it, "offline" for the built-in offline planner, "external" for an outside agent over MCP (server/src/mcp). */
     brain: t.string(),
   },
   "Agent",
