@@ -1,3 +1,4 @@
+import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STATS_BUCKET_MS, STATS_WINDOW_MS, type StatsBucket, type StatsResponse } from "../../../shared/stats";
@@ -202,6 +203,22 @@ describe("GET /api/stats", () => {
       expect(status, query).toBe(400);
       expect(body.error, query).toMatch(message);
     }
+  });
+
+  it("is gzipped for clients that accept it, and plain for those that do not", async () => {
+    const zipped = await fetch(`${t.url}/api/stats?workspace=stats-gzip`, { headers: { "accept-encoding": "gzip" } });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(((await zipped.json()) as StatsResponse).workspace).toBe("stats-gzip");
+    const plain = await new Promise<{ encoding: string | undefined; body: string }>((resolve, reject) => {
+      http.get(`${t.url}/api/stats?workspace=stats-gzip`, { headers: { "accept-encoding": "identity" } }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (body += d));
+        res.on("end", () => resolve({ encoding: res.headers["content-encoding"], body }));
+      }).on("error", reject);
+    });
+    expect(plain.encoding).toBeUndefined();
+    expect((JSON.parse(plain.body) as StatsResponse).workspace).toBe("stats-gzip");
   });
 
   it("is open to spectators (the access policy lists it for every role)", async () => {

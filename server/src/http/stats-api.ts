@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import type { Application, Request, Response } from "express";
 import { z } from "zod";
 import type { Roster } from "../../../shared/agents";
@@ -49,7 +50,7 @@ export const statsQuerySchema = z.strictObject({
 export function mountStatsApi(app: Application, deps: StatsApiDeps): void {
   const computer = new StatsComputer(deps.store.db, deps.roster, deps.caps ?? null);
   const clock = deps.now ?? Date.now;
-  const cache = new Map<string, { at: number; body: string }>();
+  const cache = new Map<string, { at: number; body: string; gz: Buffer | null }>();
 
   app.get("/api/stats", (req: Request, res: Response) => {
     for (const [key, value] of Object.entries(req.query)) {
@@ -77,11 +78,20 @@ export function mountStatsApi(app: Application, deps: StatsApiDeps): void {
     let hit = cache.get(key);
     if (!hit || now - hit.at > STATS_CACHE_MS) {
       const body: StatsResponse = computer.compute({ workspace, from, now, bucketMs: STATS_BUCKET_MS });
-      hit = { at: now, body: JSON.stringify(body) };
+      hit = { at: now, body: JSON.stringify(body), gz: null };
       for (const [k, v] of cache) if (now - v.at > STATS_CACHE_MS || cache.size >= STATS_CACHE_ENTRIES) cache.delete(k);
       cache.set(key, hit);
     }
     res.setHeader("Cache-Control", "no-store");
-    res.type("application/json").send(hit.body);
+    res.setHeader("Vary", "Accept-Encoding");
+    res.type("application/json");
+    // A wall screen polls this all day: gzip it (JSON of numbers shrinks about four times).
+    if (req.acceptsEncodings("gzip") === "gzip") {
+      hit.gz ??= gzipSync(hit.body);
+      res.setHeader("Content-Encoding", "gzip");
+      res.send(hit.gz);
+      return;
+    }
+    res.send(hit.body);
   });
 }
