@@ -22,7 +22,8 @@ import { replayStoreOf } from "./replay/replay-store";
 import { mountVoiceApi, VoiceHub } from "./voice";
 import { AuthService, type AuthOptions } from "./auth/auth";
 import { mountAuthApi, mountHttpAuth } from "./auth/http-auth";
-import { WS_MAX_PAYLOAD_BYTES, type Limits } from "./auth/limits";
+import { WS_MAX_PAYLOAD_BYTES, limitsWith, type Limits } from "./auth/limits";
+import { createMcp, type Mcp, type McpOptions } from "./mcp";
 import { configureDlp, dlpFromEnv, onDlpRedaction, type DlpFinding } from "./llm/dlp";
 
 /** How long draining waits for the shutdown notice to reach clients before closing (ms). Default 300. */
@@ -39,6 +40,8 @@ export interface Atrium {
   rooms: Set<WorkspaceRoom>;
   /** Join tokens, invites and the auth mode. */
   auth: AuthService;
+  /** Outside agents over MCP (/mcp) and their tokens (server/src/mcp). */
+  mcp: Mcp;
   /** Binds the port. Resolves once clients can connect. */
   listen(): Promise<void>;
   /** True from the start of drain() on: /readyz answers 503 and joins are refused. */
@@ -70,6 +73,8 @@ export interface AtriumOptions {
   limits?: Partial<Limits>;
   /** Seconds a dropped seat is held for a reconnection; RECONNECT_GRACE_S (30) when absent. Tests shorten it. */
   reconnectGraceS?: number;
+  /** MCP session timings (server/src/mcp); tests shorten them. */
+  mcp?: McpOptions;
 }
 
 export function createAtrium(
@@ -106,6 +111,7 @@ export function createAtrium(
   const rooms = new Set<WorkspaceRoom>();
   let accepting = false;
   let draining = false;
+  const mcp = createMcp({ store, world, roster, log, rooms, limits: limitsWith(options.limits), isDraining: () => draining, options: options.mcp });
 
   const transport = new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: WS_MAX_PAYLOAD_BYTES });
   const server = new Server({
@@ -116,15 +122,17 @@ export function createAtrium(
       // First: request ids and the access policy (server/src/auth/policy.ts) for every route after it.
       mountHttpAuth(app, auth, log);
       mountAuthApi(app, auth);
+      mcp.mount(app); // /api/agent-tokens (owner) and /mcp (agent tokens)
       mountApi(app, { store, rooms, isAccepting: () => accepting });
-      mountReplayApi(app, { store, world, roster });
+      mountReplayApi(app, { store, world, roster, extraAgents: (ws) => mcp.replayAgents(ws) });
       mountStatsApi(app, { store, roster, caps: broker?.ledger.caps ?? null });
       mountVoiceApi(app, voice);
       if (client.kind === "built") mountBuiltClient(app, client.dir);
       else if (client.kind === "vite") await client.mount(app);
     },
   });
-  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining, reconnectGraceS: options.reconnectGraceS })).filterBy(["workspace"]);
+  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining, reconnectGraceS: options.reconnectGraceS })).filterBy(["workspace"])
+    .on("create", (room: WorkspaceRoom) => mcp.onRoomCreated(room));
 
   return {
     server,
@@ -133,6 +141,7 @@ export function createAtrium(
     world,
     rooms,
     auth,
+    mcp,
     async listen() {
       await server.listen(config.port, config.host);
       accepting = true;
@@ -148,6 +157,7 @@ export function createAtrium(
       for (const room of rooms) room.announceShutdown();
       await new Promise((r) => setTimeout(r, SHUTDOWN_NOTICE_MS));
       const streaming = broker?.inFlight ?? 0;
+      mcp.close();
       for (const room of rooms) room.stopWork();
       // Aborted streams settle on the next turns; each is recorded (outcome error, aborted) before the store closes.
       const deadline = performance.now() + SHUTDOWN_LLM_WAIT_MS;
@@ -157,6 +167,7 @@ export function createAtrium(
     },
     async close() {
       accepting = false;
+      mcp.close();
       await Promise.all(matchMaker.disconnectAll());
       await server.gracefullyShutdown(false);
       store.close();

@@ -22,7 +22,8 @@ export const OFFLINE_LABEL = "offline planner";
 /**
  * Drives agents with no language model: deterministic, template output, through exactly the
  * same validated tool pipeline an LLM would use. On a task it walks home to work, works for a
- * while, writes an artifact, then hands off to the next agent in the roster — or, after
+ * while, writes an artifact, then hands off to the next agent in the roster (or back to the
+ * external agent that gave it the task) — or, after
  * `maxHops` hand-offs, asks a person to approve and finishes the task on their answer.
  */
 export class OfflinePlanner implements Brain {
@@ -58,7 +59,7 @@ export class OfflinePlanner implements Brain {
         error,
       });
     try {
-      await withLlmCall(body.config.id, decision.id, () => (event.kind === "message" ? this.onMessage(body, event) : this.onTask(body, event.taskId)));
+      await withLlmCall(body.config.id, decision.id, () => (event.kind === "message" ? this.onMessage(body, event) : this.onTask(body, event.taskId, event.from)));
       finish("ok", null);
     } catch (err) {
       finish("error", err instanceof Error ? err.message : String(err));
@@ -108,7 +109,7 @@ export class OfflinePlanner implements Brain {
     }
   }
 
-  private async onTask(body: AgentBody, taskId: string): Promise<void> {
+  private async onTask(body: AgentBody, taskId: string, from: AgentEvent["from"]): Promise<void> {
     const me = body.config;
     const task = this.store.work.getTask(taskId);
     if (!task) throw new Error(`task ${taskId} no longer exists`);
@@ -127,7 +128,9 @@ export class OfflinePlanner implements Brain {
     }
 
     const hops = this.store.work.taskEvents(taskId).filter((e) => e.kind === "handoff").length;
-    const next = this.nextAgent(me.id);
+    // A task from an agent outside the roster (an external agent over MCP) goes back to it; else on round the roster.
+    const giver = from.kind === "agent" && from.id !== me.id && !this.roster.agents.some((a) => a.id === from.id) ? { id: from.id, name: from.name } : null;
+    const next = giver ?? this.nextAgent(me.id);
     if (hops < this.opts.maxHops && next && me.tools.includes("hand_off")) {
       await this.call(body, "update_task", { task_id: taskId, status: "review", notes: `${me.name} finished the ${me.role.toLowerCase()} pass.` });
       await this.call(body, "hand_off", { task_id: taskId, to_agent: next.id, note: `Over to you, ${next.name}: my notes are on the artifact wall.` });

@@ -49,12 +49,19 @@ export class LiveAgent {
   stateSince = performance.now();
   abort = new AbortController();
   walk: { x: number; z: number; resolve: () => void; reject: (e: Error) => void } | null = null;
+  /** Set for an agent driven from outside over MCP (server/src/mcp): it has no brain here, and its mail waits for it. */
+  external: ExternalDriver | null = null;
 
   constructor(
     readonly config: AgentConfig,
     readonly view: Agent,
     readonly index: number,
   ) {}
+}
+
+/** The outside side of an external agent: told when mail arrives, since no brain here takes it. */
+export interface ExternalDriver {
+  onMail(agent: LiveAgent): void;
 }
 
 export interface RuntimeDeps {
@@ -87,25 +94,50 @@ export class AgentRuntime {
 
   constructor(private readonly deps: RuntimeDeps) {
     this.speech = new SpeechCoalescer((type, payload) => deps.broadcast(type, payload));
-    deps.roster.agents.forEach((config, i) => {
-      const view = new Agent();
-      view.id = config.id;
-      view.name = config.name;
-      view.role = config.role;
-      view.colour = config.appearance.colour;
-      view.shape = config.appearance.shape;
-      view.state = "idle";
-      view.reason = "";
-      view.taskId = "";
-      view.brain = deps.brain.kind;
-      const spot = this.homeSpot(config, i);
-      view.x = spot.x;
-      view.z = spot.z;
-      view.yaw = 0;
-      deps.state.agents.set(config.id, view);
-      this.agents.set(config.id, new LiveAgent(config, view, i));
-    });
+    deps.roster.agents.forEach((config, i) => this.place(config, i, deps.brain.kind, "idle"));
     this.tools = new ToolExecutor(this.host());
+  }
+
+  /** Puts an agent in the world (patched state) and in the runtime. */
+  private place(config: AgentConfig, index: number, brain: string, state: AgentState): LiveAgent {
+    const view = new Agent();
+    view.id = config.id;
+    view.name = config.name;
+    view.role = config.role;
+    view.colour = config.appearance.colour;
+    view.shape = config.appearance.shape;
+    view.state = state;
+    view.reason = "";
+    view.taskId = "";
+    view.brain = brain;
+    const spot = this.homeSpot(config, index);
+    view.x = spot.x;
+    view.z = spot.z;
+    view.yaw = 0;
+    this.deps.state.agents.set(config.id, view);
+    const agent = new LiveAgent(config, view, index);
+    this.agents.set(config.id, agent);
+    return agent;
+  }
+
+  /**
+   * Registers an agent that an outside process drives over MCP (server/src/mcp): an avatar like
+   * the others (brain "external", offline until it connects) that runs the same tools through the
+   * same executor, but has no brain here: its mail waits in its mailbox for it to read. Returns
+   * the agent already registered under that id when it is external too; throws when the id
+   * belongs to a roster agent.
+   */
+  addExternal(config: AgentConfig, driver: ExternalDriver): LiveAgent {
+    const existing = this.agents.get(config.id);
+    if (existing) {
+      if (!existing.external) throw new Error(`the agent id "${config.id}" belongs to a built-in agent`);
+      existing.external = driver;
+      return existing;
+    }
+    const agent = this.place(config, this.agents.size, "external", "offline");
+    agent.view.reason = "not connected";
+    agent.external = driver;
+    return agent;
   }
 
   /** A standing place in the agent's home district, spread so agents don't overlap. */
@@ -113,6 +145,16 @@ export class AgentRuntime {
     const d = this.deps.world.districts.find((w) => w.id === config.home) ?? this.deps.world.districts[0]!;
     const a = index * 2.399; // golden angle: neighbours never line up
     return { x: d.position[0] + Math.cos(a) * HOME_SPREAD, z: d.position[1] + Math.sin(a) * HOME_SPREAD };
+  }
+
+  /** Takes an external agent out of the world (its token was revoked). Its work stays in the store. */
+  removeExternal(agentId: string): boolean {
+    const agent = this.agents.get(agentId);
+    if (!agent?.external) return false;
+    this.free(agent, "removed", null);
+    this.agents.delete(agentId);
+    this.deps.state.agents.delete(agentId);
+    return true;
   }
 
   /** Puts an event in an agent's mailbox. False when there is no such agent. */
@@ -124,7 +166,8 @@ export class AgentRuntime {
       this.deps.store.audit({ workspace: this.deps.workspace, actor: agentId, kind: "mailbox-overflow", data: { dropped: dropped ?? null } });
     }
     agent.mailbox.push(event);
-    this.pump(agent);
+    if (agent.external) agent.external.onMail(agent);
+    else this.pump(agent);
     return true;
   }
 
@@ -218,7 +261,7 @@ export class AgentRuntime {
   }
 
   private canStart(agent: LiveAgent): boolean {
-    if (agent.busy || this.disposed || agent.mailbox.length === 0) return false;
+    if (agent.external || agent.busy || this.disposed || agent.mailbox.length === 0) return false;
     const state = agent.view.state;
     return state !== "paused" && state !== "waiting-for-human";
   }

@@ -80,7 +80,31 @@ export const REST_POLICY: readonly RestRule[] = [
   { method: "GET", path: "/api/invites", roles: OWNER },
   { method: "POST", path: "/api/invites", roles: OWNER },
   { method: "DELETE", path: "/api/invites/:id", roles: OWNER },
+  // Agent tokens for outside agents over MCP (server/src/mcp/agent-token-api.ts): the owner only.
+  { method: "GET", path: "/api/agent-tokens", roles: OWNER },
+  { method: "POST", path: "/api/agent-tokens", roles: OWNER },
+  { method: "DELETE", path: "/api/agent-tokens/:id", roles: OWNER },
+  { method: "POST", path: "/api/agent-tokens/:id/pause", roles: OWNER },
+  { method: "POST", path: "/api/agent-tokens/:id/resume", roles: OWNER },
+  { method: "PUT", path: "/api/agent-tokens/:id/budget", roles: OWNER },
 ];
+
+/**
+ * Outside agents over MCP (server/src/mcp). `/mcp` is not under POLICED_PREFIXES: it takes agent
+ * tokens, not join tokens, and the MCP layer checks them. What an agent token's role may do:
+ * connect and read (the board, its mailbox, artifacts) as a member or a spectator; change the
+ * world (its allowed tools, its status) as a member only.
+ */
+export const MCP_POLICY: Readonly<Record<"connect" | "read" | "act", readonly Role[]>> = {
+  connect: ["member", "spectator"],
+  read: ["member", "spectator"],
+  act: ["member"],
+};
+
+/** May an agent token of `role` do `action` over MCP? */
+export function mayMcp(role: Role, action: keyof typeof MCP_POLICY): boolean {
+  return MCP_POLICY[action].includes(role);
+}
 
 /** Paths the middleware polices even when no rule matches (deny by default). */
 export const POLICED_PREFIXES = ["/api", "/metrics"] as const;

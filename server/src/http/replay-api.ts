@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Roster } from "../../../shared/agents";
 import { DEFAULT_WORKSPACE } from "../../../shared/constants";
 import { workspaceIdSchema } from "../../../shared/protocol/schemas";
-import { OFFLINE_PLANNER_MODEL, type ReplayLlmCall } from "../../../shared/replay";
+import { OFFLINE_PLANNER_MODEL, type ReplayAgentInfo, type ReplayLlmCall } from "../../../shared/replay";
 import type { World } from "../../../shared/world";
 import { replayStoreOf } from "../replay/replay-store";
 import { buildTimeline } from "../replay/timeline";
@@ -13,6 +13,8 @@ export interface ReplayApiDeps {
   store: Store;
   world: World;
   roster: Roster;
+  /** Agents beside the roster's in a workspace (outside agents over MCP). */
+  extraAgents?: (workspace: string) => ReplayAgentInfo[];
 }
 
 /** A moment: epoch milliseconds ("1767225600000") or an ISO-8601 time ("2026-01-01T00:00:00Z"). */
@@ -69,7 +71,7 @@ export function mountReplayApi(app: Application, deps: ReplayApiDeps): void {
     const parsed = replayQuerySchema.safeParse(query);
     if (!parsed.success) return badRequest(res, parsed.error.issues);
     const { workspace, from, to } = parsed.data;
-    const timeline = buildTimeline(deps.store, deps.world, deps.roster, { workspace, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+    const timeline = buildTimeline(deps.store, deps.world, deps.roster, { workspace, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), extraAgents: deps.extraAgents?.(workspace) ?? [] });
     if (!timeline) {
       res.status(404).json({ error: `nothing has been recorded in workspace "${workspace}" yet` });
       return;

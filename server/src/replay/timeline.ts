@@ -1,5 +1,5 @@
 import type { Roster } from "../../../shared/agents";
-import { reduceTasks, REPLAY_SPEECH_LINGER_MS, type ReplayTimeline, type ReplayWorld } from "../../../shared/replay";
+import { reduceTasks, REPLAY_SPEECH_LINGER_MS, type ReplayAgentInfo, type ReplayTimeline, type ReplayWorld } from "../../../shared/replay";
 import type { World } from "../../../shared/world";
 import type { Store } from "../store/store";
 import { replayStoreOf } from "./replay-store";
@@ -15,6 +15,8 @@ export interface TimelineQuery {
   to?: number;
   /** REPLAY_ROW_LIMIT when absent. */
   limit?: number;
+  /** Agents beside the roster's: outside agents over MCP (server/src/mcp). */
+  extraAgents?: readonly ReplayAgentInfo[];
 }
 
 /** The campus as the 2D map needs it (no boards, no purpose texts). */
@@ -66,7 +68,10 @@ export function buildTimeline(store: Store, world: World, roster: Roster, q: Tim
     to,
     truncated,
     world: replayWorld(world),
-    agents: roster.agents.map((a) => ({ id: a.id, name: a.name, role: a.role, colour: a.appearance.colour, home: a.home })),
+    agents: [
+      ...roster.agents.map((a) => ({ id: a.id, name: a.name, role: a.role, colour: a.appearance.colour, home: a.home })),
+      ...(q.extraAgents ?? []).filter((x) => !roster.agents.some((a) => a.id === x.id)),
+    ],
     initial: { poses: replay.posesAt(q.workspace, from), tasks: [...reduceTasks([], before).values()] },
     poses: upTo(poses),
     taskEvents: after,

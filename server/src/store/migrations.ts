@@ -129,4 +129,30 @@ export const migrations: readonly string[] = [
      revoked_by TEXT
    );
    CREATE INDEX invites_created_at ON invites (created_at);`,
+  // 6: agent tokens (server/src/mcp). An outside agent connects over MCP with a token the owner
+  // issued: it names the agent (id, name, title), the workspace it works in, its access role, the
+  // tools it may call (JSON array), its budget of tool calls and how many it has used. Only the
+  // SHA-256 of the token's secret is kept. Times are ISO-8601 UTC strings.
+  `CREATE TABLE agent_tokens (
+     id           TEXT PRIMARY KEY,
+     secret_hash  TEXT NOT NULL,
+     workspace    TEXT NOT NULL,
+     agent_id     TEXT NOT NULL,
+     name         TEXT NOT NULL,
+     title        TEXT NOT NULL,
+     role         TEXT NOT NULL CHECK (role IN ('member', 'spectator')),
+     tools        TEXT NOT NULL,
+     home         TEXT NOT NULL,
+     colour       TEXT NOT NULL,
+     shape        TEXT NOT NULL,
+     budget_calls INTEGER NOT NULL CHECK (budget_calls > 0),
+     used_calls   INTEGER NOT NULL DEFAULT 0,
+     created_by   TEXT NOT NULL,
+     created_at   TEXT NOT NULL,
+     expires_at   TEXT NOT NULL,
+     revoked_at   TEXT,
+     revoked_by   TEXT
+   );
+   CREATE INDEX agent_tokens_workspace ON agent_tokens (workspace, created_at);
+   CREATE INDEX agent_tokens_agent ON agent_tokens (workspace, agent_id);`,
 ];
