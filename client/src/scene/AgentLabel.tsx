@@ -31,7 +31,7 @@ export function AgentLabel({ id, anchors }: { id: string; anchors: Map<string, G
   }, [speech]);
   if (!agent) return null;
   const showSpeech = speech && (!speech.done || performance.now() - speech.at < SPEECH_LINGER_MS) && speech.text.trim() !== "";
-  const offline = agent.brain === "offline" ? " · offline planner" : "";
+  const offline = agent.brain === "offline" ? " · offline planner" : agent.brain === "external" ? " · external" : "";
   return (
     <group ref={ref} visible={false}>
       <Billboard>

@@ -6,6 +6,7 @@ import { ActivityFeed } from "./ActivityFeed";
 import { HelpOverlay } from "./HelpOverlay";
 import { LocationIndicator } from "./LocationIndicator";
 import { NewTaskDialog } from "./NewTaskDialog";
+import { OwnerPanel } from "./OwnerPanel";
 import { QuestionsPanel } from "./QuestionsPanel";
 import { StatusChip } from "./StatusChip";
 import { TalkPanel } from "./TalkPanel";
@@ -52,6 +53,7 @@ export function Hud() {
       <QuestionsPanel />
       <TalkPanel />
       <NewTaskDialog />
+      <OwnerPanel />
       {readerOpen && (
         <Suspense fallback={null}>
           <ArtifactReader />

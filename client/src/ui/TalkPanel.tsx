@@ -76,7 +76,7 @@ function Conversation({ agentId }: { agentId: string }) {
       <div className="muted small" data-testid="talk-state">
         <span className="state-dot" style={{ background: AGENT_STATE_COLOURS[agent.state] }} /> {agent.state}
         {agent.reason ? `: ${agent.reason}` : ""}
-        {agent.brain === "offline" ? " · offline planner" : ""}
+        {agent.brain === "offline" ? " · offline planner" : agent.brain === "external" ? " · external agent (MCP)" : ""}
       </div>
       {speech && speech.text && (
         <p className="talk-speech" data-testid="talk-speech">
