@@ -132,15 +132,16 @@ export class ExternalAgents {
    * The agent badges in: its room is opened (and kept open while it is connected), it appears
    * idle, and an older session of the same agent is ended. Audited as `mcp-connect`.
    */
-  async connect(t: AgentToken, link: ExternalLink): Promise<{ room: WorkspaceRoom; agent: LiveAgent }> {
+  async connect(t: AgentToken, link: ExternalLink): Promise<{ room: WorkspaceRoom; agent: LiveAgent | null }> {
     const room = await this.open(t.workspace);
-    const agent = this.register(room, t);
+    // A spectator token reads the workspace without an avatar, like a spectator person.
+    const agent = t.role === "member" ? this.register(room, t) : null;
     const k = key(t.workspace, t.agentId);
     const before = this.online.get(k);
     this.online.set(k, link);
     if (before && before !== link) before.close("a newer session of the same agent connected");
     room.autoDispose = false;
-    if (agent.view.state === "offline") room.runtime.setState(agent, "idle", "connected over MCP");
+    if (agent?.view.state === "offline") room.runtime.setState(agent, "idle", "connected over MCP");
     this.deps.store.audit({ workspace: t.workspace, actor: t.agentId, kind: "mcp-connect", data: { token: t.id, name: t.name, role: t.role, replaced: before !== undefined && before !== link } });
     this.deps.log.info({ workspace: t.workspace, agent: t.agentId }, "outside agent connected over MCP");
     return { room, agent };

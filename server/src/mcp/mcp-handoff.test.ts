@@ -13,7 +13,8 @@ import { call, connectAgent, readJson, startMcpAtrium, type McpTestAtrium } from
 let t: McpTestAtrium;
 
 beforeAll(async () => {
-  t = await startMcpAtrium({ name: "mcp-handoff", options: { offline: { thinkMs: 20, workMs: 50 } } });
+  // A short idle timeout, so an agent that vanishes without closing its session shows offline soon.
+  t = await startMcpAtrium({ name: "mcp-handoff", options: { offline: { thinkMs: 20, workMs: 50 }, mcp: { idleTimeoutMs: 1500, sweepMs: 100 } } });
 });
 afterAll(async () => {
   await t?.close();
@@ -119,4 +120,24 @@ describe("an external agent and a built-in agent", () => {
     expect(kinds).toContain("mcp-disconnect");
     await ada.leave(true);
   }, 60_000);
+
+  it("an agent that vanishes without closing its session shows offline after the idle timeout, and is back when it reconnects", async () => {
+    const workspace = "mcp-vanish";
+    t.atrium.store.work.createTask({ workspace, title: "Seed", createdBy: "test", district: "ops-center" });
+    const created = await t.issue({ workspace, agentId: "ghost", name: "Ghost" });
+    const first = await connectAgent(t.url, created.token);
+    const room = () => [...t.atrium.rooms].find((r) => r.workspace === workspace)!;
+    expect(room().state.agents.get("ghost")?.state).toBe("idle");
+    // Its open stream keeps it online past the timeout while it is quiet.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(room().state.agents.get("ghost")?.state).toBe("idle");
+    // The process dies: its connections drop, no DELETE is sent.
+    await first.transport.close();
+    await until("ghost offline", () => room().state.agents.get("ghost")?.state === "offline", 6000);
+    expect(room().state.agents.get("ghost")?.reason).toBe("no contact for 2 s");
+    const second = await connectAgent(t.url, created.token);
+    expect(room().state.agents.get("ghost")?.state).toBe("idle");
+    await second.transport.terminateSession();
+    await second.client.close();
+  }, 20_000);
 });

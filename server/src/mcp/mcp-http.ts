@@ -99,7 +99,7 @@ export class McpHttp {
     } catch (err) {
       if (!(err instanceof AgentTokenError)) throw err;
       this.refused(err);
-      res.setHeader("WWW-Authenticate", `Bearer realm="atrium", error="invalid_token", error_description="${err.message.replace(/"/g, "'")}"`);
+      res.setHeader("WWW-Authenticate", `Bearer realm="atrium", error="invalid_token", error_description="${err.message.replace(/"/g, "'").replace(/[^\x20-\x7e]/g, "")}"`);
       jsonRpcError(res, 401, MCP_HTTP_ERRORS.unauthorized, `unauthorized: ${err.message}`);
       return;
     }
