@@ -1,6 +1,7 @@
 import react from "@vitejs/plugin-react";
 import { defaultClientConditions, defineConfig } from "vite";
 import { voiceAssets } from "./client/src/voice/vite-voice-assets";
+import { xrNoEmulator } from "./client/src/modes/xr/vite-xr";
 
 /**
  * The client lives in client/; files in assets/ (fonts, later models and ONNX) are served
@@ -9,7 +10,7 @@ import { voiceAssets } from "./client/src/voice/vite-voice-assets";
 export default defineConfig({
   root: "client",
   publicDir: "../assets",
-  plugins: [react(), voiceAssets()],
+  plugins: [react(), voiceAssets(), xrNoEmulator()],
   // onnxruntime-web's builds that load their wasm from env.wasm.wasmPaths (the app's /voice/ort/),
   // instead of the ones that make the bundler copy a second 14–27 MB wasm of their own.
   resolve: { conditions: ["onnxruntime-web-use-extern-wasm", ...defaultClientConditions] },

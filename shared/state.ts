@@ -17,10 +17,29 @@ export const Person = schema(
     pitch: t.float32(),
     /** False while the client is dropped and may still reconnect. */
     connected: t.boolean(),
+    /**
+     * XR body (mode "vr"; absent for desktop): eye height above the floor (m), which hands are
+     * tracked (HAND_LEFT | HAND_RIGHT, plus HAND_ARTICULATED when they are hands, not
+     * controllers), and each hand's position relative to (x, 0, z) in world axes (m).
+     */
+    headY: t.float32(),
+    hands: t.uint8(),
+    leftX: t.float32(),
+    leftY: t.float32(),
+    leftZ: t.float32(),
+    rightX: t.float32(),
+    rightY: t.float32(),
+    rightZ: t.float32(),
   },
   "Person",
 );
 export type Person = SchemaType<typeof Person>;
+
+/** Person.hands bits. */
+export const HAND_LEFT = 1;
+export const HAND_RIGHT = 2;
+/** Set when the tracked hands are articulated hands rather than controllers. */
+export const HAND_ARTICULATED = 4;
 
 /**
  * An AI agent in the workspace. Static facts (persona, tools, budget) stay on the server; this

@@ -3,7 +3,7 @@ import { useApp } from "./engine/store";
 import { loadSceneModule } from "./scene/lazy";
 import { Hud } from "./ui/Hud";
 import { LoadingScreen } from "./ui/LoadingScreen";
-import { NamePrompt } from "./ui/NamePrompt";
+import { Landing } from "./ui/Landing";
 
 const CampusCanvas = lazy(() => loadSceneModule().then((m) => ({ default: m.CampusCanvas })));
 
@@ -20,7 +20,7 @@ export function App() {
       )}
       {phase === "campus" && <Hud />}
       {phase === "loading" && <LoadingScreen />}
-      {(phase === "name" || phase === "joining") && <NamePrompt />}
+      {(phase === "name" || phase === "joining") && <Landing />}
     </>
   );
 }

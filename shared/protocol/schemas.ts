@@ -17,11 +17,24 @@ export const nameSchema = z
   .max(MAX_NAME_LENGTH, `name must be at most ${MAX_NAME_LENGTH} characters`)
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "name must not contain control characters");
 
+/** A hand's offset from the person's (x, 0, z), metres in world axes: within arm's reach. */
+const handOffset = z.tuple([finite.min(-2).max(2), finite.min(-0.5).max(3), finite.min(-2).max(2)]);
+
 export const moveSchema = z.strictObject({
   x: finite,
   z: finite,
   yaw: angle,
   pitch: finite.min(-Math.PI / 2).max(Math.PI / 2),
+  /** XR only (all optional, additive): eye height above the floor (m). */
+  headY: finite.min(0).max(3).optional(),
+  /** Person.hands bits: which hands are tracked, and whether they are articulated hands. */
+  hands: z.number().int().min(0).max(7).optional(),
+  left: handOffset.optional(),
+  right: handOffset.optional(),
+  /** The person entered or left an XR session (desktop ↔ vr/ar). */
+  mode: z.enum(personModes).optional(),
+  /** An XR teleport: the server checks bounds and rate, not walking speed (see movement.ts). */
+  teleport: z.boolean().optional(),
 });
 
 export const renameSchema = z.strictObject({ name: nameSchema });

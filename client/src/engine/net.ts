@@ -18,6 +18,7 @@ import type { World } from "../../../shared/world";
 import { layoutObstacles } from "./campus-layout";
 import { SnapshotBuffer } from "./interpolation";
 import { agentPoses, localPlayer, remotePoses } from "./people";
+import { remoteBodies, writeBody } from "./xr-body";
 import { mergeActivity } from "./activity";
 import { handOffArcs } from "./arcs";
 import { joinToken } from "./join-token";
@@ -111,6 +112,7 @@ export class WorkspaceConnection {
     m.z = p.z;
     m.yaw = p.yaw;
     m.pitch = p.pitch;
+    writeBody(m);
     this.room.send(ClientMessage.Move, m);
     this.lastSentAt = now;
     this.dirty = false;
@@ -253,6 +255,7 @@ export class WorkspaceConnection {
       const buffer = remotePoses.get(id) ?? new SnapshotBuffer();
       buffer.reset(performance.now(), person);
       remotePoses.set(id, buffer);
+      remoteBodies.set(id, person);
       callbacks.onChange(person, () => {
         buffer.push(performance.now(), person);
         upsertPerson(meta());
@@ -260,6 +263,7 @@ export class WorkspaceConnection {
     });
     callbacks.onRemove("people", (_person: Person, id: string) => {
       remotePoses.delete(id);
+      remoteBodies.delete(id);
       removePerson(id);
     });
   }

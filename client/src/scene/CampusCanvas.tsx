@@ -4,6 +4,8 @@ import { registerRenderer, type Projector } from "../engine/debug";
 import { useApp } from "../engine/store";
 import { DesktopControls } from "../modes/desktop/DesktopControls";
 import { FollowCamera } from "../modes/desktop/FollowCamera";
+import { DesktopOnly } from "../modes/xr/DesktopOnly";
+import { DeviceModeRoot } from "../modes/xr/DeviceModeRoot";
 import { Agents } from "./Agents";
 import { AnswerPanels } from "./AnswerPanels";
 import { Campus } from "./Campus";
@@ -50,8 +52,11 @@ export function CampusCanvas() {
         <WalkTarget />
         <AgentVoices />
         <PersonBubbles />
-        <DesktopControls />
-        <FollowCamera />
+        <DesktopOnly>
+          <DesktopControls />
+          <FollowCamera />
+        </DesktopOnly>
+        <DeviceModeRoot />
       </Canvas>
     </div>
   );

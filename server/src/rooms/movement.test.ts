@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MOVE_MAX_DT_S, MOVE_SLACK_M, MOVE_SPEED_TOLERANCE, RUN_SPEED } from "../../../shared/constants";
-import { checkMove, insideCampus, maxStep } from "./movement";
+import { TELEPORT_MIN_INTERVAL_MS, applyBody, checkMove, insideCampus, mayTeleport, maxStep } from "./movement";
 
 const R = 60;
 
@@ -96,5 +96,47 @@ describe("checkMove", () => {
   it("allows walking back into the campus from outside (e.g. after the radius shrank)", () => {
     const from = { x: R + 0.2, z: 0 };
     expect(checkMove(from, { x: R - 0.1, z: 0 }, 0.05, R).ok).toBe(true);
+  });
+});
+
+describe("teleport (XR)", () => {
+  it("skips the speed check but not the campus bounds", () => {
+    expect(checkMove({ x: 0, z: 0 }, { x: 30, z: 0 }, 0.05, R).ok).toBe(false);
+    expect(checkMove({ x: 0, z: 0 }, { x: 30, z: 0 }, 0.05, R, true).ok).toBe(true);
+    const out = checkMove({ x: 0, z: 0 }, { x: R + 1, z: 0 }, 0.05, R, true);
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.code).toBe("out_of_bounds");
+  });
+
+  it("is allowed to people in VR or AR only, and not more often than the minimum interval", () => {
+    const desktop = { mode: "desktop" };
+    expect(mayTeleport(desktop, { teleport: true }, 1000)).toBe(false);
+    // A move that switches into VR may teleport (entering a session places the rig).
+    expect(mayTeleport({ mode: "desktop" }, { teleport: true, mode: "vr" }, 1000)).toBe(true);
+    const vr = { mode: "vr" };
+    expect(mayTeleport(vr, {}, 1000)).toBe(false);
+    expect(mayTeleport(vr, { teleport: true }, 1000)).toBe(true);
+    expect(mayTeleport(vr, { teleport: true }, 1000 + TELEPORT_MIN_INTERVAL_MS - 1)).toBe(false);
+    expect(mayTeleport(vr, { teleport: true }, 1000 + TELEPORT_MIN_INTERVAL_MS)).toBe(true);
+    expect(mayTeleport({ mode: "ar" }, { teleport: true }, 5000)).toBe(true);
+  });
+});
+
+describe("applyBody", () => {
+  const body = () => ({ mode: "desktop", headY: 0, hands: 0, leftX: 0, leftY: 0, leftZ: 0, rightX: 0, rightY: 0, rightZ: 0 });
+
+  it("copies head height, hands and mode", () => {
+    const p = body();
+    applyBody(p, { mode: "vr", headY: 1.7, hands: 3, left: [-0.3, 1.2, -0.2], right: [0.3, 1.1, -0.25] });
+    expect(p).toEqual({ mode: "vr", headY: 1.7, hands: 3, leftX: -0.3, leftY: 1.2, leftZ: -0.2, rightX: 0.3, rightY: 1.1, rightZ: -0.25 });
+  });
+
+  it("leaves absent fields as they were (a desktop move changes nothing)", () => {
+    const p = { ...body(), mode: "vr", headY: 1.6, hands: 1, leftX: 0.1 };
+    applyBody(p, {});
+    expect(p.mode).toBe("vr");
+    expect(p.headY).toBe(1.6);
+    expect(p.hands).toBe(1);
+    expect(p.leftX).toBe(0.1);
   });
 });

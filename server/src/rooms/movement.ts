@@ -20,12 +20,13 @@ export function insideCampus(p: Pose, campusRadius: number): boolean {
 
 /**
  * Decides whether a person at `from` may be at `to` after `dtSeconds`. Pure, so the room and
- * its tests share one rule.
+ * its tests share one rule. A teleport (see mayTeleport) is checked against the bounds only.
  */
-export function checkMove(from: Pose, to: Pose, dtSeconds: number, campusRadius: number): MoveVerdict {
+export function checkMove(from: Pose, to: Pose, dtSeconds: number, campusRadius: number, teleport = false): MoveVerdict {
   if (!insideCampus(to, campusRadius)) {
     return { ok: false, code: "out_of_bounds", message: `that spot is outside the campus (radius ${campusRadius} m)` };
   }
+  if (teleport) return { ok: true };
   const distance = Math.hypot(to.x - from.x, to.z - from.z);
   const limit = maxStep(dtSeconds);
   if (distance > limit) {
@@ -36,4 +37,64 @@ export function checkMove(from: Pose, to: Pose, dtSeconds: number, campusRadius:
     };
   }
   return { ok: true };
+}
+
+/** Shortest time between two teleports of one person (ms): a teleport is a jump, not a way to fly. */
+export const TELEPORT_MIN_INTERVAL_MS = 300; // default 300
+
+/** When each person last teleported (performance.now() ms); forgotten with the person. */
+const lastTeleportAt = new WeakMap<object, number>();
+
+/**
+ * Whether this move may skip the walking-speed check as a teleport: only people in an XR mode
+ * teleport (desktop walks), and not more often than TELEPORT_MIN_INTERVAL_MS. The campus bounds
+ * still apply (checkMove). Records the teleport when it allows it.
+ */
+export function mayTeleport(person: { mode: string }, move: { teleport?: boolean | undefined; mode?: string | undefined }, now: number): boolean {
+  if (!move.teleport) return false;
+  const mode = move.mode ?? person.mode;
+  if (mode !== "vr" && mode !== "ar") return false;
+  const last = lastTeleportAt.get(person);
+  if (last !== undefined && now - last < TELEPORT_MIN_INTERVAL_MS) return false;
+  lastTeleportAt.set(person, now);
+  return true;
+}
+
+/** The XR part of a move, as the schema takes it (moveSchema's optional fields). */
+export interface BodyMove {
+  headY?: number | undefined;
+  hands?: number | undefined;
+  left?: readonly [number, number, number] | undefined;
+  right?: readonly [number, number, number] | undefined;
+  mode?: "desktop" | "vr" | "ar" | undefined;
+}
+
+/** The person's XR body fields, as in shared/state.ts Person. */
+export interface Body {
+  mode: string;
+  headY: number;
+  hands: number;
+  leftX: number;
+  leftY: number;
+  leftZ: number;
+  rightX: number;
+  rightY: number;
+  rightZ: number;
+}
+
+/** Copies an accepted move's XR body (head height, hands, mode) onto the person; absent fields stay. */
+export function applyBody(person: Body, move: BodyMove): void {
+  if (move.mode !== undefined) person.mode = move.mode;
+  if (move.headY !== undefined) person.headY = move.headY;
+  if (move.hands !== undefined) person.hands = move.hands;
+  if (move.left) {
+    person.leftX = move.left[0];
+    person.leftY = move.left[1];
+    person.leftZ = move.left[2];
+  }
+  if (move.right) {
+    person.rightX = move.right[0];
+    person.rightY = move.right[1];
+    person.rightZ = move.right[2];
+  }
 }

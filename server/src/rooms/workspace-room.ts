@@ -30,7 +30,7 @@ import { NoticeMessage, type NoticePayload } from "../../../shared/protocol/mode
 import type { AgentBudgetPayload, KickPayload, MutePayload } from "../../../shared/protocol/moderation-schemas";
 import type { Store } from "../store/store";
 import { describeIssues } from "../world/load-world";
-import { checkMove, insideCampus } from "./movement";
+import { applyBody, checkMove, insideCampus, mayTeleport } from "./movement";
 import { resumeAgentTasks, TaskIntents, type Refusal } from "./task-intents";
 import { WorkMirror } from "./work-mirror";
 import { TalkInbox } from "./talk-inbox";
@@ -417,7 +417,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       if (!person) return;
       const now = performance.now();
       const dt = (now - (this.lastMoveAt.get(client.sessionId) ?? now)) / 1000;
-      const verdict = checkMove(person, move, dt, world.campusRadius);
+      const verdict = checkMove(person, move, dt, world.campusRadius, mayTeleport(person, move, now));
       if (!verdict.ok) {
         this.reject(client, { code: verdict.code, rejected: "move", message: verdict.message, correction: { x: person.x, z: person.z } });
         return;
@@ -427,6 +427,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       person.z = move.z;
       person.yaw = move.yaw;
       person.pitch = move.pitch;
+      applyBody(person, move);
     }
 
     /**

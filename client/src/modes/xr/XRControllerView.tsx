@@ -1,0 +1,42 @@
+import { DefaultXRController, XRSpace, useXRInputSourceStateContext } from "@react-three/xr";
+import { useEffect, useRef } from "react";
+import { BoxGeometry, MeshLambertMaterial, type Object3D } from "three";
+import { handObjects } from "./rig-state";
+
+const body = new BoxGeometry(0.05, 0.04, 0.13).translate(0, -0.01, 0.03);
+const material = new MeshLambertMaterial({ color: "#334155" });
+
+/**
+ * A controller: a light block in the hand (no GLTF model from a CDN) and the default ray
+ * pointer, whose trigger selects through R3F pointer events. Registers its grip object so the
+ * rig can send where the hand is.
+ */
+export function XRControllerView() {
+  const state = useXRInputSourceStateContext("controller");
+  const ref = useRef<Object3D>(null);
+  const hand = state.inputSource.handedness;
+  useEffect(() => {
+    if (hand !== "left" && hand !== "right") return;
+    handObjects[hand] = ref.current;
+    handObjects[`${hand}Kind`] = "controller";
+    return () => {
+      if (handObjects[hand] === ref.current) {
+        handObjects[hand] = null;
+        handObjects[`${hand}Kind`] = null;
+      }
+    };
+  }, [hand]);
+  return (
+    <>
+      <XRSpace ref={ref} space="grip-space">
+        <mesh geometry={body} material={material} raycast={() => null} />
+      </XRSpace>
+      <DefaultXRController
+        model={false}
+        grabPointer={false}
+        teleportPointer={false}
+        rayPointer={{ rayModel: { color: "#bfdbfe", maxLength: 8 }, cursorModel: { color: "#ffffff" } }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import { DefaultXRHand, XRSpace, useXRInputSourceStateContext } from "@react-three/xr";
+import { useEffect, useRef } from "react";
+import { BoxGeometry, MeshLambertMaterial, SphereGeometry, type Object3D } from "three";
+import { handObjects } from "./rig-state";
+
+const palm = new BoxGeometry(0.08, 0.02, 0.09).translate(0, 0, -0.04);
+const tip = new SphereGeometry(0.012, 8, 6);
+const material = new MeshLambertMaterial({ color: "#e2c6a8" });
+
+/**
+ * A tracked hand: a palm and a fingertip (no hand model from a CDN), a ray pointer that selects
+ * with a pinch, and a touch pointer on the index finger for pressing panels directly.
+ */
+export function XRHandView() {
+  const state = useXRInputSourceStateContext("hand");
+  const ref = useRef<Object3D>(null);
+  const hand = state.inputSource.handedness;
+  useEffect(() => {
+    if (hand !== "left" && hand !== "right") return;
+    handObjects[hand] = ref.current;
+    handObjects[`${hand}Kind`] = "hand";
+    return () => {
+      if (handObjects[hand] === ref.current) {
+        handObjects[hand] = null;
+        handObjects[`${hand}Kind`] = null;
+      }
+    };
+  }, [hand]);
+  return (
+    <>
+      <XRSpace ref={ref} space="wrist">
+        <mesh geometry={palm} material={material} raycast={() => null} />
+      </XRSpace>
+      <XRSpace space="index-finger-tip">
+        <mesh geometry={tip} material={material} raycast={() => null} />
+      </XRSpace>
+      <DefaultXRHand model={false} grabPointer={false} teleportPointer={false} rayPointer={{ rayModel: { color: "#bfdbfe", maxLength: 1 } }} />
+    </>
+  );
+}

@@ -1,0 +1,46 @@
+import { createXRStore } from "@react-three/xr";
+import { XRControllerView } from "./XRControllerView";
+import { XRHandView } from "./XRHandView";
+
+/**
+ * Where the controller layout profiles are served from (assets/xr/profiles/): the app fetches
+ * nothing from a CDN, and with the controller models off only the layouts (which button is
+ * which) are needed.
+ */
+export const XR_PROFILES_PATH = "/xr/profiles/";
+
+/** The page element the DOM overlay (phone AR gestures, the Enter button) lives in. */
+export const overlayRoot: HTMLDivElement = (() => {
+  const div = document.createElement("div");
+  div.className = "xr-overlay";
+  div.dataset.testid = "xr-overlay";
+  document.body.appendChild(div);
+  return div;
+})();
+
+/**
+ * The one XR store. Controllers and hands draw our own light models (no GLTF from a CDN) and a
+ * ray pointer each; Vision Pro's transient-pointer (gaze and pinch) gets a ray pointer too;
+ * phones get screen input. No emulator is ever injected by the app itself: the tests bring IWER.
+ */
+export const xrStore = createXRStore({
+  emulate: false,
+  offerSession: false,
+  enterGrantedSession: false,
+  baseAssetPath: new URL(XR_PROFILES_PATH, window.location.href).href,
+  defaultControllerProfileId: "generic-trigger-squeeze-thumbstick",
+  controller: XRControllerView,
+  hand: XRHandView,
+  transientPointer: { cursorModel: { color: "#ffffff" } },
+  gaze: false,
+  screenInput: true,
+  handTracking: true,
+  hitTest: true,
+  domOverlay: overlayRoot,
+  anchors: false,
+  layers: false,
+  planeDetection: false,
+  meshDetection: false,
+  depthSensing: false,
+  bodyTracking: false,
+});
