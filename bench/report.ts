@@ -13,6 +13,7 @@ import type { GitInfo, MachineInfo } from "./machine";
 import type { RemoteLatencyResult } from "./remote-latency";
 import type { RoomCapacityResult } from "./room-capacity";
 import { REPO_ROOT } from "./server-process";
+import { spectatorDetails, spectatorRows, type SpectatorBenchResult } from "./spectator";
 import { voiceDetails, voiceRows, type VoiceBenchResult } from "./voice";
 import { round } from "./stats";
 
@@ -53,6 +54,8 @@ export interface BenchResults {
     agentsStreaming?: Outcome<AgentsStreamingResult>;
     /** Absent when the scenario was not run. */
     voice?: Outcome<VoiceBenchResult>;
+    /** Absent when the scenario was not run. */
+    spectator?: Outcome<SpectatorBenchResult>;
   };
   rows: Row[];
 }
@@ -178,6 +181,7 @@ export function buildRows(scenarios: BenchResults["scenarios"]): Row[] {
   }
   rows.push(...brokerOverheadRows(scenarios.brokerOverhead));
   rows.push(...agentsStreamingRows(scenarios.agentsStreaming));
+  rows.push(...spectatorRows(scenarios.spectator));
   rows.push(...voiceRows(scenarios.voice));
   return rows;
 }
@@ -358,6 +362,7 @@ export function renderMarkdown(results: BenchResults): string {
   }
   out.push(...brokerOverheadDetails(scenarios.brokerOverhead));
   out.push(...agentsStreamingDetails(scenarios.agentsStreaming, DOWNSTREAM_GOAL_BYTES_PER_S));
+  out.push(...spectatorDetails(scenarios.spectator));
   out.push(...voiceDetails(scenarios.voice));
   return `${out.join("\n")}\n`;
 }

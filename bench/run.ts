@@ -13,6 +13,7 @@ import { runRemoteLatency, type RemoteLatencyResult } from "./remote-latency";
 import { buildRows, renderMarkdown, toJson, type BenchResults, type BenchSettings, type Outcome, type Row } from "./report";
 import { LOAD_PROCESSES, runRoomCapacity, type RoomCapacityResult } from "./room-capacity";
 import { REPO_ROOT, startServer, type RunningServer } from "./server-process";
+import { runSpectatorBench, SPECTATOR_BENCH_AGENTS, type SpectatorBenchResult } from "./spectator";
 import { runVoice, type VoiceBenchResult } from "./voice";
 
 /** Client counts for the room-capacity scenario. */
@@ -140,7 +141,12 @@ async function main(): Promise<number> {
   log("voice: VAD per frame and end of speech → first agent audio, in headless Chromium with a fake microphone");
   const voice: Outcome<VoiceBenchResult> = await attempt("voice", () => runVoice((m) => log(`voice: ${m}`)));
 
-  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, brokerOverhead, agentsStreaming, voice };
+  // Its own server too: a roster of offline-planner agents, a desktop client and a spectator dashboard.
+  log(`spectator: ${SPECTATOR_BENCH_AGENTS} agents working, a desktop client and a spectator`);
+  const spectator: Outcome<SpectatorBenchResult> = await attempt("spectator", () => runSpectatorBench({ onProgress: (m) => log(`spectator: ${m}`) }));
+  if (spectator.ok) log(`spectator: ×${spectator.result.ratio.toFixed(3)} a desktop client's downstream, ×${spectator.result.trafficRatio.toFixed(3)} its traffic`);
+
+  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, brokerOverhead, agentsStreaming, voice, spectator };
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
     durationS: (performance.now() - started) / 1000,

@@ -1,8 +1,8 @@
 import { STATS_WINDOW_MS, type StatsBucket, type StatsResponse } from "../../../../shared/stats";
 import { spectateStore } from "./spectate-store";
 
-/** How often the dashboard asks for new chart data (ms). Default 5 s. */
-export const STATS_POLL_MS = 5_000;
+/** How often the dashboard asks for new chart data (ms): once per bucket (STATS_BUCKET_MS). Default 10 s. */
+export const STATS_POLL_MS = 10_000;
 /** Closed buckets asked for again with each poll, besides the open one (late-finishing calls). Default 1. */
 export const STATS_OVERLAP_BUCKETS = 1;
 
