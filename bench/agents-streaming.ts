@@ -208,6 +208,9 @@ export async function runAgentsStreaming(options: AgentsStreamingOptions = {}): 
         ATRIUM_MODEL: MODEL,
         ATRIUM_LLM_CONFIG: files.llm,
         ATRIUM_AGENTS: files.roster,
+        // One bench client stands in for fifty people, each talking to one agent: it may send
+        // what fifty people would (the per-person limits would rightly cut one person doing so).
+        ATRIUM_LIMITS: JSON.stringify({ kinds: { chat: { perSecond: agents * 2, burst: agents * 2 } }, total: { perSecond: 60 + agents * 2, burst: 120 + agents * 2 }, llmActionsPerMinute: agents * 20 }),
       },
     });
     const s = server;

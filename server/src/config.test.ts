@@ -1,4 +1,5 @@
 import path from "node:path";
+import { DEFAULT_LIMITS } from "./auth/limits";
 import { describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "./config";
 
@@ -91,5 +92,16 @@ describe("readConfig", () => {
   it("reads ATRIUM_PUBLIC_URL as an origin and refuses what is not http(s)", () => {
     expect(readConfig({ ATRIUM_PUBLIC_URL: "https://atrium.example.com/x" }, ROOT).publicUrl).toBe("https://atrium.example.com");
     expect(() => readConfig({ ATRIUM_PUBLIC_URL: "ftp://x" }, ROOT)).toThrow(/ATRIUM_PUBLIC_URL must be an http\(s\) URL/);
+  });
+
+  it("reads ATRIUM_LIMITS as an override of the message limits, and names what is wrong in a bad one", () => {
+    expect(readConfig({}, ROOT).limits).toBeUndefined();
+    const limits = readConfig({ ATRIUM_LIMITS: '{"kinds":{"chat":{"perSecond":100,"burst":100}},"llmActionsPerMinute":500}' }, ROOT).limits!;
+    expect(limits.kinds!.chat).toEqual({ perSecond: 100, burst: 100 });
+    expect(limits.kinds!.movement).toEqual(DEFAULT_LIMITS.kinds.movement);
+    expect(limits.llmActionsPerMinute).toBe(500);
+    expect(() => readConfig({ ATRIUM_LIMITS: "{chat: 5}" }, ROOT)).toThrow(/ATRIUM_LIMITS: not JSON/);
+    expect(() => readConfig({ ATRIUM_LIMITS: '{"kinds":{"chat":{"perSecond":-1,"burst":5}}}' }, ROOT)).toThrow(/ATRIUM_LIMITS: kinds\.chat\.perSecond/);
+    expect(() => readConfig({ ATRIUM_LIMITS: '{"chatty":1}' }, ROOT)).toThrow(/ATRIUM_LIMITS: .*chatty/);
   });
 });

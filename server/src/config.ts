@@ -1,5 +1,6 @@
 import path from "node:path";
 import { SECRET_MIN_LENGTH, isLoopback, type AuthMode } from "./auth/auth";
+import { parseLimitsOverride, type Limits } from "./auth/limits";
 
 /** Server settings, read from the environment. Every key has its default beside it. */
 export interface ServerConfig {
@@ -31,6 +32,11 @@ export interface ServerConfig {
   secret: string | undefined;
   /** ATRIUM_PUBLIC_URL: the address people open, for the printed owner link. Default http://HOST:PORT. */
   publicUrl: string | undefined;
+  /**
+   * ATRIUM_LIMITS: JSON overriding per-client message limits (server/src/auth/limits.ts), e.g.
+   * {"kinds":{"chat":{"perSecond":4,"burst":10}},"llmActionsPerMinute":40}. Default: none.
+   */
+  limits: Partial<Limits> | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +74,13 @@ function parsePublicUrl(raw: string | undefined): string | undefined {
   }
 }
 
+function parseLimits(raw: string | undefined): Partial<Limits> | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const result = parseLimitsOverride(raw);
+  if (typeof result === "string") throw new ConfigError(`ATRIUM_LIMITS: ${result}`);
+  return result;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): ServerConfig {
   const resolve = (p: string) => path.resolve(root, p);
   const host = env.HOST || "127.0.0.1";
@@ -83,5 +96,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     authMode: parseAuthMode(env.ATRIUM_AUTH, host),
     secret: parseSecret(env.ATRIUM_SECRET),
     publicUrl: parsePublicUrl(env.ATRIUM_PUBLIC_URL),
+    limits: parseLimits(env.ATRIUM_LIMITS),
   };
 }

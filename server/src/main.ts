@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
   const client: ClientServing = config.dev ? await viteMiddleware() : { kind: "built", dir: config.clientDir };
-  const atrium = createAtrium(config, log, client, { auth: { mode: config.authMode, secret: config.secret } });
+  const atrium = createAtrium(config, log, client, { auth: { mode: config.authMode, secret: config.secret }, limits: config.limits });
   await atrium.listen();
 
   const address = atrium.server.transport.server?.address() as AddressInfo | null;

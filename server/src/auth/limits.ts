@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * Per-client limits on room messages: token buckets for all messages and per kind of message,
  * a per-person budget of actions that make an agent think (each may cost an LLM call), and
@@ -56,6 +58,31 @@ export function kindOf(type: string): MessageKind {
   if (type === "talk") return "chat";
   if (type.startsWith("voice-")) return "voice";
   return "other";
+}
+
+const bucketSchema = z.strictObject({ perSecond: z.number().positive().finite(), burst: z.number().min(1).finite() });
+const limitsOverrideSchema = z.strictObject({
+  total: bucketSchema.optional(),
+  kinds: z.strictObject({ movement: bucketSchema.optional(), chat: bucketSchema.optional(), voice: bucketSchema.optional(), other: bucketSchema.optional() }).optional(),
+  llmActionsPerMinute: z.number().int().min(1).optional(),
+  strikesBeforeDisconnect: z.number().int().min(1).optional(),
+  strikeWindowS: z.number().positive().finite().optional(),
+});
+
+/** Reads a JSON override of the limits (ATRIUM_LIMITS): the override, or a sentence saying what is wrong. */
+export function parseLimitsOverride(json: string): Partial<Limits> | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return `not JSON: ${json.slice(0, 80)}`;
+  }
+  const parsed = limitsOverrideSchema.safeParse(raw);
+  if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ");
+  const { kinds, ...rest } = parsed.data;
+  const out: Partial<Limits> = { ...(rest as Partial<Limits>) };
+  if (kinds) out.kinds = { ...DEFAULT_LIMITS.kinds, ...(kinds as Partial<Limits["kinds"]>) };
+  return out;
 }
 
 /** Merges overrides into the defaults (one level deep for `kinds`). */
