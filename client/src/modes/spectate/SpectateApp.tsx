@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect } from "react";
 import { appStore, useApp } from "../../engine/store";
 import type { LiveMapScene } from "../../ui/spectate/live-map-scene";
 import { SpectateDashboard } from "../../ui/spectate/SpectateDashboard";
@@ -14,6 +14,9 @@ declare global {
   }
 }
 
+/** The page's spectator session, started on first mount and kept for the page's life. */
+let session: SpectateSession | null = null;
+
 /**
  * /spectate: a big-screen dashboard that watches a workspace. It joins as a spectator (no
  * avatar, read-only on the server) and offers no action that changes anything.
@@ -22,11 +25,10 @@ export default function SpectateApp() {
   const world = useApp((s) => s.world);
   const status = useApp((s) => s.status);
   const detail = useApp((s) => s.statusDetail);
-  const session = useRef<SpectateSession | null>(null);
-
   useEffect(() => {
-    const s = startSpectating();
-    session.current = s;
+    // One session per page: React's development double mount must not join twice.
+    session ??= startSpectating();
+    const s = session;
     document.title = `Spectator · ${s.workspace} · Atrium`;
     document.body.classList.add("spectating");
     window.__atriumSpectate = { store: spectateStore };
@@ -41,8 +43,6 @@ export default function SpectateApp() {
       window.removeEventListener("keydown", onKey);
       document.body.classList.remove("spectating");
       delete window.__atriumSpectate;
-      s.stop();
-      session.current = null;
     };
   }, []);
 

@@ -29,15 +29,21 @@ export function startSpectating(): SpectateSession {
   const poller = new StatsPoller(workspace);
   const stopFeed = collectFeed();
   appStore.setState({ workspace, phase: "campus" });
-  connection.join(SPECTATOR_NAME).catch((err: unknown) => {
-    appStore.setState({ status: "offline", statusDetail: `Could not join: ${err instanceof Error ? err.message : String(err)}` });
-  });
+  let stopped = false;
+  connection.join(SPECTATOR_NAME).then(
+    // Stopped while joining (React's development double mount): leave the seat just taken.
+    () => stopped && void connection.leave(),
+    (err: unknown) => {
+      if (!stopped) appStore.setState({ status: "offline", statusDetail: `Could not join: ${err instanceof Error ? err.message : String(err)}` });
+    },
+  );
   poller.start();
   return {
     workspace,
     connection,
     poller,
     stop() {
+      stopped = true;
       poller.stop();
       stopFeed();
       void connection.leave();
