@@ -1,6 +1,3 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import type { ColyseusTestServer } from "@colyseus/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,11 +7,11 @@ import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol
 import { ServerMessage, type QuestionPayload } from "../../../shared/protocol/messages";
 import type { WorkspaceState } from "../../../shared/state";
 import type { Atrium } from "../app";
-import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
+import { startTestAtrium, until, writeTestLlmSettings, type TestAtrium } from "../testing/harness";
 
 const API_KEY = "sk-test-do-not-leak-4242";
 /** Holds the LLM settings file, which must exist before the server starts. */
-let settingsDir: string;
+let settingsFile: { file: string; remove: () => void } | undefined;
 let fake: FakeOpenAI;
 let server: TestAtrium;
 let atrium: Atrium;
@@ -87,18 +84,9 @@ function team(req: RecordedRequest): FakeReply {
 }
 
 beforeAll(async () => {
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-llm-settings-"));
   fake = await startFakeOpenAI();
-  const settings = path.join(settingsDir, "llm.yaml");
-  fs.writeFileSync(
-    settings,
-    [
-      "prices:",
-      "  default: { input: 2.5, output: 10 }",
-      "budgets: { perAgentUsd: null, perWorkspaceUsd: null }",
-      "limits: { maxRetries: 2, backoffBaseMs: 5, backoffMaxMs: 10, attemptTimeoutMs: 3000, idleTimeoutMs: 3000, breakerFailureThreshold: 50 }",
-    ].join("\n"),
-  );
+  settingsFile = writeTestLlmSettings({ maxRetries: 2, timeoutMs: 3000 });
+  const settings = settingsFile.file;
   server = await startTestAtrium({
     name: "llm-room",
     options: { env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: API_KEY, ATRIUM_MODEL: "fake-model", ATRIUM_LLM_CONFIG: settings } },
@@ -109,7 +97,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await fake?.close();
-  fs.rmSync(settingsDir, { recursive: true, force: true });
+  settingsFile?.remove();
 });
 
 describe("agents driven by a (scripted) language model", () => {

@@ -15,6 +15,25 @@ const ROOT = path.resolve(__dirname, "../../..");
 const WORLD_FILE = path.join(ROOT, "config/world.yaml");
 const AGENTS_FILE = path.join(ROOT, "config/agents.yaml");
 
+/**
+ * Writes an LLM settings file (config/llm.yaml's format) for tests: fixed prices, no budgets,
+ * quick retries, a breaker that stays closed. Returns its path; `remove()` deletes it.
+ */
+export function writeTestLlmSettings(limits: { maxRetries: number; timeoutMs: number }): { file: string; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-llm-settings-"));
+  const file = path.join(dir, "llm.yaml");
+  fs.writeFileSync(
+    file,
+    [
+      "prices:",
+      "  default: { input: 2.5, output: 10 }",
+      "budgets: { perAgentUsd: null, perWorkspaceUsd: null }",
+      `limits: { maxRetries: ${limits.maxRetries}, backoffBaseMs: 5, backoffMaxMs: 10, attemptTimeoutMs: ${limits.timeoutMs}, idleTimeoutMs: ${limits.timeoutMs}, breakerFailureThreshold: 50 }`,
+    ].join("\n"),
+  );
+  return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -19,7 +17,7 @@ import {
 } from "../../../shared/protocol/voice-messages";
 import type { WorkspaceState } from "../../../shared/state";
 import { encodeWav, MAX_UTTERANCE_BYTES, parseWav } from "../../../shared/voice";
-import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
+import { startTestAtrium, until, writeTestLlmSettings, type TestAtrium } from "../testing/harness";
 
 /**
  * The voice path against a real server and the fake OpenAI-compatible upstream for chat,
@@ -27,7 +25,7 @@ import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
  * spoken near it; size limits, bad payloads, endpoints down, and barge-in.
  */
 
-let settingsDir: string;
+let settingsFile: { file: string; remove: () => void } | undefined;
 let fake: FakeOpenAI;
 let server: TestAtrium;
 
@@ -88,17 +86,8 @@ const chats = () => fake.requests.filter((r) => r.path.endsWith("/chat/completio
 const chatFor = (name: string) => chats().filter((r) => String(r.body?.messages[0]?.content ?? "").includes(`You are ${name},`));
 
 beforeAll(async () => {
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-voice-settings-"));
-  const settings = path.join(settingsDir, "llm.yaml");
-  fs.writeFileSync(
-    settings,
-    [
-      "prices:",
-      "  default: { input: 2.5, output: 10 }",
-      "budgets: { perAgentUsd: null, perWorkspaceUsd: null }",
-      "limits: { maxRetries: 0, backoffBaseMs: 5, backoffMaxMs: 10, attemptTimeoutMs: 20000, idleTimeoutMs: 20000, breakerFailureThreshold: 50 }",
-    ].join("\n"),
-  );
+  settingsFile = writeTestLlmSettings({ maxRetries: 0, timeoutMs: 20000 });
+  const settings = settingsFile.file;
   fake = await startFakeOpenAI();
   server = await startTestAtrium({
     name: "voice-room",
@@ -122,7 +111,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await fake?.close();
-  fs.rmSync(settingsDir, { recursive: true, force: true });
+  settingsFile?.remove();
 });
 
 beforeEach(() => {
