@@ -15,6 +15,7 @@ import type { RoomCapacityResult } from "./room-capacity";
 import { REPO_ROOT } from "./server-process";
 import { spectatorDetails, spectatorRows, type SpectatorBenchResult } from "./spectator";
 import { voiceDetails, voiceRows, type VoiceBenchResult } from "./voice";
+import { xrDrawCallRows, type XRDrawCallsResult } from "./xr-draw-calls";
 import { round } from "./stats";
 
 /** Room-capacity goals (DESIGN.md, Performance budgets). */
@@ -56,6 +57,8 @@ export interface BenchResults {
     voice?: Outcome<VoiceBenchResult>;
     /** Absent when the scenario was not run. */
     spectator?: Outcome<SpectatorBenchResult>;
+    /** Absent when the scenario was not run. */
+    xrDrawCalls?: Outcome<XRDrawCallsResult>;
   };
   rows: Row[];
 }
@@ -181,6 +184,7 @@ export function buildRows(scenarios: BenchResults["scenarios"]): Row[] {
   }
   rows.push(...brokerOverheadRows(scenarios.brokerOverhead));
   rows.push(...agentsStreamingRows(scenarios.agentsStreaming));
+  rows.push(...xrDrawCallRows(scenarios.xrDrawCalls));
   rows.push(...spectatorRows(scenarios.spectator));
   rows.push(...voiceRows(scenarios.voice));
   return rows;

@@ -15,6 +15,7 @@ import { LOAD_PROCESSES, runRoomCapacity, type RoomCapacityResult } from "./room
 import { REPO_ROOT, startServer, type RunningServer } from "./server-process";
 import { runSpectatorBench, SPECTATOR_BENCH_AGENTS, type SpectatorBenchResult } from "./spectator";
 import { runVoice, type VoiceBenchResult } from "./voice";
+import { runXRDrawCalls, type XRDrawCallsResult } from "./xr-draw-calls";
 
 /** Client counts for the room-capacity scenario. */
 const CAPACITY_SIZES = [20, 100, 200];
@@ -146,7 +147,11 @@ async function main(): Promise<number> {
   const spectator: Outcome<SpectatorBenchResult> = await attempt("spectator", () => runSpectatorBench({ onProgress: (m) => log(`spectator: ${m}`) }));
   if (spectator.ok) log(`spectator: ×${spectator.result.ratio.toFixed(3)} a desktop client's downstream, ×${spectator.result.trafficRatio.toFixed(3)} its traffic`);
 
-  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, brokerOverhead, agentsStreaming, voice, spectator };
+  // Headless Chromium with and without an emulated headset: draw calls and triangles per view.
+  log("rendering: 50 agents and 20 people, desktop and XR (IWER), renderer.info");
+  const xrDrawCalls: Outcome<XRDrawCallsResult> = await attempt("xr draw calls", () => runXRDrawCalls((m) => log(`rendering: ${m}`)));
+
+  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, brokerOverhead, agentsStreaming, voice, spectator, xrDrawCalls };
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
     durationS: (performance.now() - started) / 1000,
