@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAI, textReply, type FakeOpenAI } from "../../../e2e/fake-openai";
-import { Dlp, DlpConfigError, luhnValid, parseDlpPatterns, placeholder } from "./dlp";
+import { Dlp, DLP_MEMO_ENTRIES, DLP_MEMO_MAX_CHARS, DlpConfigError, luhnValid, parseDlpPatterns, placeholder } from "./dlp";
 import { testBroker } from "./test-fixtures";
 import type { DlpFinding } from "./dlp";
 
@@ -113,5 +113,30 @@ describe("DLP in the LLM broker (a real HTTP upstream)", () => {
         ],
       },
     ]);
+  });
+});
+
+describe("remembered redactions", () => {
+  const secret = "mail ada@example.com, key sk-abcdefghijklmnopqrstuvwx, card 4111 1111 1111 1111";
+  it("answer a text seen before exactly as a fresh scan does, with this call's `where`", () => {
+    const dlp = new Dlp();
+    const first = dlp.redact(secret, "messages[0].content");
+    const again = dlp.redact(secret, "messages[4].content");
+    const fresh = new Dlp().redact(secret, "messages[4].content");
+    expect(again).toEqual(fresh);
+    expect(first.text).toBe(fresh.text);
+    expect(again.findings.map((f) => f.kind).sort()).toEqual(["api-key", "credit-card", "email"]);
+    expect(again.findings.every((f) => f.where === "messages[4].content")).toBe(true);
+  });
+
+  it("stay right past the memo's size: older texts are scanned again, not mixed up", () => {
+    const dlp = new Dlp();
+    for (let i = 0; i < DLP_MEMO_ENTRIES + 10; i++) dlp.redact(`note ${i}: call +44 20 7946 09${String(i % 100).padStart(2, "0")}`, "x");
+    for (const i of [0, 5, DLP_MEMO_ENTRIES + 9]) {
+      const text = `note ${i}: call +44 20 7946 09${String(i % 100).padStart(2, "0")}`;
+      expect(dlp.redact(text, "y")).toEqual(new Dlp().redact(text, "y"));
+    }
+    const long = `${"x".repeat(DLP_MEMO_MAX_CHARS)} ada@example.com`;
+    expect(dlp.redact(long, "z").findings).toEqual([{ kind: "email", where: "z" }]);
   });
 });

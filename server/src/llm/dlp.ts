@@ -110,11 +110,37 @@ export function parseDlpPatterns(raw: string | undefined): DlpPattern[] {
   });
 }
 
+/**
+ * Texts whose redaction is remembered (most recently used first out). Every model call of an
+ * agent resends its system prompt and recent conversation, so most texts were scanned moments
+ * ago; remembering them saves ~0.2 ms of regular expressions per call. Default 512.
+ */
+export const DLP_MEMO_ENTRIES = 512;
+/** Texts longer than this (characters) are scanned every time, not remembered. Default 16,000. */
+export const DLP_MEMO_MAX_CHARS = 16_000;
+
 export class Dlp {
+  /** text → its redacted text and the kinds found, in order (a Map keeps insertion order: oldest first). */
+  private readonly memo = new Map<string, { text: string; kinds: string[] }>();
+
   constructor(readonly custom: readonly DlpPattern[] = []) {}
 
   /** `text` with every finding replaced by its placeholder, and the findings (kind, where). */
   redact(text: string, where: string): { text: string; findings: DlpFinding[] } {
+    if (text.length > DLP_MEMO_MAX_CHARS) return this.scan(text, where);
+    let known = this.memo.get(text);
+    if (known) {
+      this.memo.delete(text); // most recently used goes last
+    } else {
+      const r = this.scan(text, where);
+      known = { text: r.text, kinds: r.findings.map((f) => f.kind) };
+      if (this.memo.size >= DLP_MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
+    }
+    this.memo.set(text, known);
+    return { text: known.text, findings: known.kinds.map((kind) => ({ kind, where })) };
+  }
+
+  private scan(text: string, where: string): { text: string; findings: DlpFinding[] } {
     const findings: DlpFinding[] = [];
     let out = text;
     const replace = (re: RegExp, kind: string, accept?: (match: string) => boolean) => {
