@@ -121,8 +121,12 @@ describe("agents driven by a (scripted) language model", () => {
     expect(atrium.store.work.listArtifacts({ taskId: task.id })[0]?.body).toContain("| flat | yes |");
     await until("every agent idle", () => [...ada.room.state.agents.values()].every((a) => a.state === "idle"), 15_000);
 
-    // Every call is audited with the exact messages, tokens and cost.
-    const calls = atrium.store.work.llmCalls(100, ws);
+    // Every call is audited with the exact messages, tokens and cost. A call's row is opened when
+    // it starts and completed when the broker reports it, which may come just after the agent is idle.
+    const calls = await until("every call recorded", () => {
+      const all = atrium.store.work.llmCalls(100, ws);
+      return all.every((c) => c.outcome !== "pending") && all;
+    }, 15_000);
     expect(calls.length).toBeGreaterThanOrEqual(6);
     for (const c of calls) {
       expect(c.outcome).toBe("ok");
