@@ -10,8 +10,8 @@ export const MAX_TTS_IN_FLIGHT = 4;
 export interface AgentVoicesDeps {
   /** The voice an agent speaks in. */
   voiceOf(agentId: string): string;
-  /** Turns one sentence into audio (the speech endpoint). */
-  synthesize(text: string, voice: string, signal: AbortSignal): Promise<SpeechClip>;
+  /** Turns one sentence of an agent's into audio (the speech endpoint). */
+  synthesize(text: string, voice: string, signal: AbortSignal, agentId: string): Promise<SpeechClip>;
   /** True when someone who listens stands near the agent: no listener, no synthesis. */
   anyListenerNear(agentId: string): boolean;
   /** Sends a clip to the listeners near the agent. */
@@ -134,7 +134,7 @@ export class AgentVoices {
         await this.slot();
         try {
           if (signal.aborted || u.failed) break;
-          const clip = await this.deps.synthesize(text, this.deps.voiceOf(agentId), signal);
+          const clip = await this.deps.synthesize(text, this.deps.voiceOf(agentId), signal, agentId);
           if (signal.aborted || u.failed || v.current !== u) continue;
           this.deps.deliver({ agentId, utteranceId: u.id, seq: u.seq++, text, audio: clip.audio, mime: clip.mime });
         } catch (err) {

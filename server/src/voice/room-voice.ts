@@ -13,6 +13,7 @@ import type { VoiceBargeInPayload } from "../../../shared/protocol/voice-schemas
 import { HEARING_RADIUS_M, MAX_UTTERANCE_BYTES, MAX_UTTERANCE_S, MIN_UTTERANCE_MS, WavError, parseWav } from "../../../shared/voice";
 import { MAX_TALK_LENGTH } from "../../../shared/constants";
 import type { WorkspaceState } from "../../../shared/state";
+import { redactForUpstream } from "../llm/dlp";
 import type { Logger } from "../logger";
 import { AgentVoices } from "./agent-voices";
 import { chooseAddressee } from "./addressee";
@@ -64,7 +65,9 @@ export class RoomVoice {
     this.agents = tts
       ? new AgentVoices({
           voiceOf: (id) => voiceById.get(id) ?? tts.voice,
-          synthesize: (text, voice, signal) => synthesize(tts, text, voice, signal),
+          // What leaves for the speech service is redacted like everything sent upstream (DLP, audited).
+          synthesize: (text, voice, signal, agentId) =>
+            synthesize(tts, redactForUpstream(text, "tts:input", { workspace: deps.workspace, actor: agentId }), voice, signal),
           anyListenerNear: (id) => this.listenersNear(id).length > 0,
           deliver: (payload) => this.deliver(payload),
           failed: (agentId, utteranceId, message) => {

@@ -207,6 +207,20 @@ describe("speaking to agents", () => {
     await ada.room.leave();
   });
 
+  it("redacts what goes to the speech service (DLP), audits it, and still shows people the words", async () => {
+    const ws = "voice-tts-dlp";
+    const ada = await join(ws, "Ada");
+    standNear(ada, "bram");
+    fake.setDefault(textReply("Write to ops.lead@example.com about it."));
+    ada.room.send("talk", { agentId: "bram", text: "Who do I ask about the build?" });
+    await until("the spoken sentence", () => ada.audio[0], 10_000);
+    expect(speeches()[0]!.body).toMatchObject({ input: "Write to [redacted:email] about it." });
+    expect(ada.audio[0]!.text).toBe("Write to ops.lead@example.com about it.");
+    const audit = await until("the redaction audited", () => server.atrium.store.recentAudit(50, ws).find((r) => JSON.stringify(r.data).includes("tts:input")), 5_000);
+    expect(JSON.stringify(audit.data)).not.toContain("ops.lead@example.com");
+    await ada.room.leave();
+  });
+
   it("shows the text and says why when the speech endpoint is down", async () => {
     const ws = "voice-tts-down";
     const ada = await join(ws, "Ada");
