@@ -2,6 +2,7 @@ import { DefaultXRController, XRSpace, useXRInputSourceStateContext } from "@rea
 import { useEffect, useRef } from "react";
 import { BoxGeometry, MeshLambertMaterial, type Object3D } from "three";
 import { handObjects } from "./rig-state";
+import { XR_CLICK_THRESHOLD_MS } from "./xr-store";
 
 const body = new BoxGeometry(0.05, 0.04, 0.13).translate(0, -0.01, 0.03);
 const material = new MeshLambertMaterial({ color: "#334155" });
@@ -35,7 +36,7 @@ export function XRControllerView() {
         model={false}
         grabPointer={false}
         teleportPointer={false}
-        rayPointer={{ rayModel: { color: "#bfdbfe", maxLength: 8 }, cursorModel: { color: "#ffffff" } }}
+        rayPointer={{ rayModel: { color: "#bfdbfe", maxLength: 8 }, cursorModel: { color: "#ffffff" }, clickThresholdMs: XR_CLICK_THRESHOLD_MS }}
       />
     </>
   );

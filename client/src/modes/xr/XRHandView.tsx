@@ -2,6 +2,7 @@ import { DefaultXRHand, XRSpace, useXRInputSourceStateContext } from "@react-thr
 import { useEffect, useRef } from "react";
 import { BoxGeometry, MeshLambertMaterial, SphereGeometry, type Object3D } from "three";
 import { handObjects } from "./rig-state";
+import { XR_CLICK_THRESHOLD_MS } from "./xr-store";
 
 const palm = new BoxGeometry(0.08, 0.02, 0.09).translate(0, 0, -0.04);
 const tip = new SphereGeometry(0.012, 8, 6);
@@ -34,7 +35,13 @@ export function XRHandView() {
       <XRSpace space="index-finger-tip">
         <mesh geometry={tip} material={material} raycast={() => null} />
       </XRSpace>
-      <DefaultXRHand model={false} grabPointer={false} teleportPointer={false} rayPointer={{ rayModel: { color: "#bfdbfe", maxLength: 1 } }} />
+      <DefaultXRHand
+        model={false}
+        grabPointer={false}
+        teleportPointer={false}
+        rayPointer={{ rayModel: { color: "#bfdbfe", maxLength: 1 }, clickThresholdMs: XR_CLICK_THRESHOLD_MS }}
+        touchPointer={{ clickThresholdMs: XR_CLICK_THRESHOLD_MS }}
+      />
     </>
   );
 }

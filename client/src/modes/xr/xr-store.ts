@@ -9,6 +9,16 @@ import { XRHandView } from "./XRHandView";
  */
 export const XR_PROFILES_PATH = "/xr/profiles/";
 
+/**
+ * How long a select (trigger pull, pinch, gaze-and-pinch, screen tap) may be held and still be a
+ * click on what it points at. @pmndrs/pointer-events defaults to 300 ms, but a WebXR select is
+ * one press-and-release whatever its length, and selectstart/selectend arrive with the frames: a
+ * deliberate trigger pull often takes longer, and at a low frame rate (a loaded headset, or the
+ * emulated one in the tests at a few frames a second) the two are always more than 300 ms apart,
+ * so no click ever reached the scene's onClick handlers. Default 2000.
+ */
+export const XR_CLICK_THRESHOLD_MS = 2000;
+
 /** The page element the DOM overlay (phone AR gestures, the Enter button) lives in. */
 export const overlayRoot: HTMLDivElement = (() => {
   const div = document.createElement("div");
@@ -31,9 +41,9 @@ export const xrStore = createXRStore({
   defaultControllerProfileId: "generic-trigger-squeeze-thumbstick",
   controller: XRControllerView,
   hand: XRHandView,
-  transientPointer: { cursorModel: { color: "#ffffff" } },
+  transientPointer: { cursorModel: { color: "#ffffff" }, clickThresholdMs: XR_CLICK_THRESHOLD_MS },
   gaze: false,
-  screenInput: true,
+  screenInput: { clickThresholdMs: XR_CLICK_THRESHOLD_MS },
   handTracking: true,
   hitTest: true,
   domOverlay: overlayRoot,
