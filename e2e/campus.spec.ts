@@ -1,5 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INTERPOLATION_DELAY_MS } from "../shared/constants";
 import { canvasVariance, drawnPose, enterAs, launchBrowser, screenshot, visit, waitUntil, type Visitor } from "./browser";
 import { startServer, type RunningServer } from "./server";
 
@@ -44,17 +45,21 @@ describe("the campus in a real browser", () => {
 
   it("a key press on one page walks its avatar on the other, smoothly", async () => {
     const before = (await drawnPose(bob.page, adaId))!;
-    // Record where Bob's page draws Ada on every frame while Ada walks.
-    await bob.page.evaluate((id) => {
-      const w = window as unknown as { __trail: { x: number; z: number }[] };
-      w.__trail = [];
-      const tick = () => {
-        const p = window.__atrium.renderedPoses.get(id);
-        if (p) w.__trail.push({ x: p.x, z: p.z });
-        if (w.__trail.length < 100000) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    }, adaId);
+    // Record, every 50 ms, where Bob's page would draw Ada: the same interpolation the scene
+    // samples each frame, read on a timer so that headless Chromium's low and uneven frame rate
+    // (a frame can take a second here) does not decide the verdict.
+    await bob.page.evaluate(
+      ([id, delayMs]) => {
+        const w = window as unknown as { __trail: { x: number; z: number }[] };
+        w.__trail = [];
+        const out = { x: 0, z: 0, yaw: 0, pitch: 0 };
+        const timer = setInterval(() => {
+          if (window.__atrium.remotePoses.get(id)?.sample(performance.now() - delayMs, out)) w.__trail.push({ x: out.x, z: out.z });
+          if (w.__trail.length > 2000) clearInterval(timer);
+        }, 50);
+      },
+      [adaId, INTERPOLATION_DELAY_MS] as const,
+    );
 
     // Step right (D) for 3 s: from the spawn point that crosses open plaza, clear of the fountain.
     await ada.page.keyboard.down("KeyD");
@@ -82,8 +87,8 @@ describe("the campus in a real browser", () => {
     expect(Math.hypot(after.x - ownNow.x, after.z - ownNow.z), `Bob sees ${JSON.stringify(after)}, Ada is at ${JSON.stringify(ownNow)}`).toBeLessThan(0.01);
     expect(after.x - before.x).toBeGreaterThan(3);
 
-    // Smooth, never teleporting: Bob drew Ada at many places in between, and no single frame
-    // covered a large share of the walk (frame rates in headless Chromium are low and uneven).
+    // Smooth, never teleporting: Bob's view had Ada at many places in between, and no 50 ms
+    // step covered a large share of the walk.
     const trail = await bob.page.evaluate(() => (window as unknown as { __trail: { x: number; z: number }[] }).__trail);
     const distance = Math.hypot(after.x - before.x, after.z - before.z);
     let biggestStep = 0;

@@ -7,6 +7,8 @@ declare global {
     __atrium: {
       store: StoreApi<AppState>;
       localPlayer: { pose: { x: number; z: number; yaw: number; pitch: number } };
+      /** Remote people's interpolation buffers (client/src/engine/interpolation.ts SnapshotBuffer). */
+      remotePoses: Map<string, { sample(t: number, out: { x: number; z: number; yaw: number; pitch: number }): boolean }>;
       renderedPoses: Map<string, { x: number; z: number; yaw: number; pitch: number }>;
       renderedAgentPoses: Map<string, { x: number; z: number; yaw: number; pitch: number }>;
       cameraRig: { distance: number; min: number; max: number };
