@@ -27,12 +27,13 @@ import { maySend, policedMessageTypes } from "../auth/policy";
 import { CLOSE_KICKED, CLOSE_LIMITS, ClientLimiter, LlmActionLimiter, limitsWith, type Limits } from "../auth/limits";
 import type { BudgetLedger } from "../llm/budget-ledger";
 import { NoticeMessage, type NoticePayload } from "../../../shared/protocol/moderation-messages";
-import type { AgentBudgetPayload, KickPayload, MutePayload } from "../../../shared/protocol/moderation-schemas";
+import type { KickPayload, MutePayload } from "../../../shared/protocol/moderation-schemas";
 import type { Store } from "../store/store";
 import { describeIssues } from "../world/load-world";
 import { applyBody, checkMove, insideCampus, mayTeleport } from "./movement";
 import { resumeAgentTasks, TaskIntents, type Refusal } from "./task-intents";
 import { WorkMirror } from "./work-mirror";
+import { AgentModeration, type Moderated } from "./agent-moderation";
 import { TalkInbox } from "./talk-inbox";
 import { TickStats } from "./tick-stats";
 import { RoomVoice, VoiceHub } from "../voice";
@@ -112,6 +113,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     /** Boards, walls and the activity feed, mirrored from the store. */
     work!: WorkMirror;
     private taskIntents!: TaskIntents;
+    /** The owner's pause, resume and budget for agents. */
+    private agentModeration!: AgentModeration;
     /** The first person's arrival starts the offline demo work once per room. */
     private kickedOff = false;
     /** Spoken utterances, agents' voices and barge-in (server/src/voice). */
@@ -193,10 +196,11 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.handle("mute", this.onMute);
       this.handle("unmute", this.onUnmute);
       this.handle("kick", this.onKick);
-      this.handle("agent-pause", this.onAgentPause);
-      this.handle("agent-resume", this.onAgentResume);
-      this.handle("agent-budget", this.onAgentBudget);
-      this.loadBudgets();
+      this.agentModeration = new AgentModeration({ workspace: this.workspace, runtime: this.runtime, store, ledger: deps.ledger ?? null });
+      this.handle("agent-pause", (client, { agentId }) => this.onAgentModeration(client, "agent-pause", agentId, this.agentModeration.pause(agentId)));
+      this.handle("agent-resume", (client, { agentId }) => this.onAgentModeration(client, "agent-resume", agentId, this.agentModeration.resume(agentId)));
+      this.handle("agent-budget", (client, { agentId, usd }) => this.onAgentModeration(client, "agent-budget", agentId, this.agentModeration.setBudget(agentId, usd)));
+      this.agentModeration.loadBudgets();
       rooms.add(this);
       log.info({ workspace: this.workspace, roomId: this.roomId }, "workspace room created");
     }
@@ -570,63 +574,10 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       }
     }
 
-    private targetAgent(client: Client, type: string, agentId: string) {
-      const agent = this.runtime.agents.get(agentId);
-      if (!agent) this.reject(client, { code: "unknown_agent", rejected: type, message: `there is no agent "${agentId}" here` });
-      return agent ?? null;
-    }
-
-    private onAgentPause(client: Client, { agentId }: { agentId: string }) {
-      const agent = this.targetAgent(client, "agent-pause", agentId);
-      if (!agent) return;
-      // Stop what it is doing now (an LLM stream is aborted and recorded), then hold it.
-      this.runtime.free(agent, "paused by the owner", null);
-      this.runtime.setState(agent, "paused", "paused by the owner");
-      this.moderated(client, "agent-pause", agentId, `${agent.config.name} was paused by the owner.`);
-    }
-
-    private onAgentResume(client: Client, { agentId }: { agentId: string }) {
-      const agent = this.targetAgent(client, "agent-resume", agentId);
-      if (!agent) return;
-      if (agent.view.state !== "paused") {
-        this.reject(client, { code: "not_allowed", rejected: "agent-resume", message: `${agent.config.name} is not paused (it is ${agent.view.state})` });
-        return;
-      }
-      this.runtime.setState(agent, "idle", "resumed by the owner");
-      this.moderated(client, "agent-resume", agentId, `${agent.config.name} was resumed by the owner.`);
-    }
-
-    private onAgentBudget(client: Client, { agentId, usd }: AgentBudgetPayload) {
-      const agent = this.targetAgent(client, "agent-budget", agentId);
-      if (!agent) return;
-      const ledger = deps.ledger;
-      if (!ledger) {
-        this.reject(client, { code: "not_allowed", rejected: "agent-budget", message: "no LLM is configured: the offline planner spends nothing, so there is no budget to change" });
-        return;
-      }
-      const before = ledger.agentCap(agentId, this.workspace) ?? agent.config.budget.usd;
-      ledger.setAgentCap(agentId, this.workspace, usd);
-      store.db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(budgetKey(this.workspace, agentId), String(usd));
-      // An agent that stopped for its budget takes up its work again once the new budget allows.
-      const spent = ledger.spent(agentId, this.workspace).agentUsd;
-      let resumed = false;
-      if (agent.view.state === "paused" && /budget/.test(agent.view.reason) && spent < usd) {
-        this.runtime.setState(agent, "idle", `budget raised to $${usd.toFixed(2)}`);
-        resumed = true;
-      }
-      this.moderated(client, "agent-budget", agentId, `${agent.config.name}'s budget is now $${usd.toFixed(2)}${resumed ? "; it is working again" : ""}.`, { fromUsd: before, toUsd: usd, spentUsd: spent, resumed });
-    }
-
-    /** The owner's budget changes for this workspace's agents survive restarts (settings table). */
-    private loadBudgets() {
-      const ledger = deps.ledger;
-      if (!ledger) return;
-      const rows = store.db.prepare("SELECT key, value FROM settings WHERE key LIKE ?").all(`${budgetKey(this.workspace, "")}%`) as Array<{ key: string; value: string }>;
-      for (const row of rows) {
-        const agentId = row.key.slice(budgetKey(this.workspace, "").length);
-        const usd = Number(row.value);
-        if (this.runtime.agents.has(agentId) && Number.isFinite(usd)) ledger.setAgentCap(agentId, this.workspace, usd);
-      }
+    /** An owner's agent moderation: refused to the owner, or audited and announced. */
+    private onAgentModeration(client: Client, action: "agent-pause" | "agent-resume" | "agent-budget", agentId: string, outcome: Moderated | Refusal) {
+      if ("code" in outcome) this.reject(client, { code: outcome.code, rejected: action, message: outcome.message });
+      else this.moderated(client, action, agentId, outcome.message, outcome.data);
     }
 
     /**
@@ -661,11 +612,6 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       log.info({ workspace: this.workspace }, "workspace room disposed");
     }
   };
-}
-
-/** Where an owner's budget for an agent in a workspace is kept (settings table). */
-function budgetKey(workspace: string, agentId: string): string {
-  return `budget/${workspace}/${agentId}`;
 }
 
 export type WorkspaceRoom = InstanceType<ReturnType<typeof defineWorkspaceRoom>>;
