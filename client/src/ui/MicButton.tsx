@@ -23,7 +23,12 @@ export function MicButton() {
         title={on ? "Turn the microphone off" : "Turn the microphone on (or hold V)"}
         onClick={() => (on ? voice.disable() : void voice.enable())}
       >
-        <span aria-hidden>🎙</span> {LABELS[mic]}
+        <svg className="mic-icon" aria-hidden viewBox="0 0 16 16" width="14" height="14">
+          {/* An inline icon: an emoji needs a colour-emoji font, which many machines lack. */}
+          <rect x="5.5" y="1.5" width="5" height="8.5" rx="2.5" fill="currentColor" />
+          <path d="M3.5 7.5a4.5 4.5 0 0 0 9 0M8 12v2.5M5.5 14.5h5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+        </svg>{" "}
+        {LABELS[mic]}
       </button>
       {on && (
         <>
