@@ -196,7 +196,11 @@ describe("voice in the browser", () => {
     const wav = parseWav(new Uint8Array(take.upload!.file!));
     expect(wav.durationS).toBeGreaterThan(6);
     expect(wav.durationS).toBeLessThan(8);
-    const message = await waitUntil("what was heard, shown", () => s.page.textContent("[data-testid=voice-message]"));
+    // The line reads "Transcribing…" until the server's transcript comes back.
+    const message = await waitUntil("what was heard, shown", async () => {
+      const text = await s.page.textContent("[data-testid=voice-message]");
+      return text?.startsWith("You →") ? text : null;
+    }, 15_000);
     expect(message).toContain(`You → Iris: “${UTTERANCE_TEXT}”`);
     expect(s.errors).toEqual([]);
     await s.close();
