@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { selfId, waitUntil } from "./browser";
 import { ROOT } from "./server";
 
 /**
@@ -110,4 +111,57 @@ export async function xrContext(browser: Browser, kind: EmulatedDevice): Promise
 /** Runs `fn` on the emulated device in the page. */
 export function onDevice<A, R>(page: Page, fn: (device: any, arg: A) => R, arg: A): Promise<R> {
   return page.evaluate(([f, a]) => new Function("device", "arg", `return (${f})(device, arg)`)((window as any).__iwer, a), [fn.toString(), arg] as const) as Promise<R>;
+}
+
+export interface XRVisit {
+  context: BrowserContext;
+  page: Page;
+  /** This person's id in the room. */
+  id: string;
+  /** Uncaught exceptions on the page. */
+  errors: string[];
+}
+
+/** Opens `url` on an emulated device, picks `mode` on the landing page, joins as `name` and starts the session. */
+export async function enterXR(browser: Browser, kind: EmulatedDevice, mode: "vr" | "ar", url: string, name: string): Promise<XRVisit> {
+  const context = await xrContext(browser, kind);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  await page.waitForSelector("[data-testid=landing]", { timeout: 60_000 });
+  await page.click(`[data-testid=mode-${mode}]`);
+  await page.waitForSelector("[data-testid=name-prompt]");
+  await page.fill("input[name=name]", name);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("[data-testid=campus] canvas", { timeout: 60_000 });
+  await page.waitForSelector("[data-testid=enter-xr]", { timeout: 60_000 });
+  await page.click("[data-testid=enter-xr]");
+  await waitUntil("the XR session", () => page.evaluate(() => !!(window as any).__atriumXR?.store.getState().session), 30_000);
+  const id = await selfId(page);
+  return { context, page, id, errors };
+}
+
+/** Lets the emulated frame loop run a little (IWER runs on requestAnimationFrame). */
+export const frames = (page: Page, ms = 400) => page.waitForTimeout(ms);
+
+/** World position of a named object in the scene (a uikit button, a panel), or null when there is none. */
+export function objectPosition(page: Page, name: string): Promise<{ x: number; y: number; z: number } | null> {
+  return page.evaluate((n) => {
+    const store = (window as any).__atriumXR.store.getState();
+    const scene = store.origin?.parent;
+    let found: any = null;
+    scene?.traverse((o: any) => {
+      if (!found && o.name === n) found = o;
+    });
+    if (!found) return null;
+    const v = new found.position.constructor();
+    found.getWorldPosition(v);
+    return { x: v.x, y: v.y, z: v.z };
+  }, name);
+}
+
+/** Presses (1) or releases (0) a button of an emulated controller, e.g. ("left", "x-button"). */
+export function setButton(page: Page, hand: "left" | "right", button: string, value: 0 | 1): Promise<void> {
+  return onDevice(page, (d, a: { hand: string; button: string; value: number }) => void d.controllers[a.hand].updateButtonValue(a.button, a.value), { hand, button, value });
 }

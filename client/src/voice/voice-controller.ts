@@ -22,6 +22,7 @@ import { MicrophoneError, openMicrophone, type Microphone } from "./microphone";
 import { startVad, type VadWorker } from "./vad-client";
 import type { ExecutionProvider, FromVadWorker } from "./vad-protocol";
 import { voiceStore, type TalkMode } from "./voice-store";
+import { connectXRVoice } from "./xr-voice";
 
 /** An agent counts as looked at within this angle of where the person faces (rad) … */
 const LOOK_CONE_RAD = 0.3;
@@ -60,6 +61,7 @@ class VoiceController {
     this.started = true;
     connection.onRoom((room) => this.attachRoom(room));
     this.updateOutput();
+    connectXRVoice(this); // push-to-talk, mute and the listening indicator in a headset
   }
 
   private attachRoom(room: Room): void {

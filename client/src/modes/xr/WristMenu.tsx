@@ -7,7 +7,7 @@ import { useStore } from "zustand";
 import { useApp } from "../../engine/store";
 import { handObjects, teleportRequest } from "./rig-state";
 import { Button, COLOURS, Line, PIXEL_SIZE, Row, named } from "./ui-kit";
-import { onXRVoiceChange, xrVoice } from "./voice-hook";
+import { onXRVoiceChange, xrVoice, type XRVoice, type XRVoiceStatus } from "./voice-hook";
 import { nextOf, updateXRSettings, xrSettings } from "./xr-settings";
 import { xrStore } from "./xr-store";
 
@@ -22,6 +22,15 @@ const eye = new Vector3();
 const target = new Vector3();
 const q = new Quaternion();
 const s = new Vector3();
+
+const noSubscribe = () => () => undefined;
+const off = (): XRVoiceStatus["phase"] => "off";
+
+/** The voice's phase (off, starting, ready, listening, sending), re-rendering only when it changes. */
+function useVoicePhase(voice: XRVoice | null): XRVoiceStatus["phase"] {
+  const get = voice ? () => voice.status().phase : off;
+  return useSyncExternalStore(voice?.subscribe ?? noSubscribe, get, get);
+}
 
 /** Teleport requests from the menu, carried out by the rig (which finds a free spot nearby). */
 function teleportToDistrict(x: number, z: number): void {
@@ -42,7 +51,8 @@ export function WristMenu({ onPlaceAgain }: { onPlaceAgain?: () => void }) {
   const world = useApp((st) => st.world);
   const settings = useStore(xrSettings);
   const voice = useSyncExternalStore(onXRVoiceChange, xrVoice, xrVoice);
-  const [muted, setMuted] = useState(() => voice?.isMuted() ?? false);
+  const voicePhase = useVoicePhase(voice);
+  const muted = voicePhase === "off";
 
   useFrame(({ camera }, dt) => {
     const g = ref.current;
@@ -65,27 +75,43 @@ export function WristMenu({ onPlaceAgain }: { onPlaceAgain?: () => void }) {
   });
 
   if (!session) return null;
-  const toggleMute = () => {
-    if (!voice) return;
-    voice.setMuted(!voice.isMuted());
-    setMuted(voice.isMuted());
-  };
+  const toggleMute = () => voice?.setMuted(!voice.isMuted());
   return (
     <group ref={ref}>
       {!open ? (
-        <Container pixelSize={PIXEL_SIZE} ref={named("wrist-menu-button")} backgroundColor={COLOURS.primary} borderRadius={40} paddingX={22} paddingY={14} onClick={() => setOpen(true)}>
-          <Text fontSize={26} color={COLOURS.text}>
-            Menu
-          </Text>
+        <Container pixelSize={PIXEL_SIZE} flexDirection="row" gap={10}>
+          <Container ref={named("wrist-menu-button")} backgroundColor={COLOURS.primary} borderRadius={40} paddingX={22} paddingY={14} onClick={() => setOpen(true)}>
+            <Text fontSize={26} color={COLOURS.text}>
+              Menu
+            </Text>
+          </Container>
+          {voice && (
+            // Push-to-talk for hands and gaze-and-pinch: pinch (or poke) and hold; release to send.
+            <Container
+              ref={named("wrist-talk-button")}
+              backgroundColor={voicePhase === "listening" ? COLOURS.danger : COLOURS.good}
+              borderRadius={40}
+              paddingX={22}
+              paddingY={14}
+              onPointerDown={() => voice.startTalking()}
+              onPointerUp={() => voice.stopTalking()}
+              onPointerLeave={() => voice.stopTalking()}
+            >
+              <Text fontSize={26} color={COLOURS.text}>
+                {voicePhase === "listening" ? "Release to send" : "Hold to talk"}
+              </Text>
+            </Container>
+          )}
         </Container>
       ) : (
         <Container pixelSize={PIXEL_SIZE} ref={named("wrist-menu")} width={460} flexDirection="column" padding={20} gap={12} backgroundColor={COLOURS.panel} borderRadius={22}>
           <Row>
             <Button label="Close" name="menu-close" onClick={() => setOpen(false)} />
-            {voice && <Button label={muted ? "Unmute" : "Mute"} name="menu-mute" onClick={toggleMute} colour={muted ? COLOURS.danger : COLOURS.button} />}
+            {voice && <Button label={muted ? "Mic on" : "Mic off"} name="menu-mute" onClick={toggleMute} colour={muted ? COLOURS.danger : COLOURS.button} />}
             {onPlaceAgain && <Button label="Place again" name="menu-place" onClick={onPlaceAgain} />}
             <Button label="Leave" name="menu-leave" colour={COLOURS.danger} onClick={() => void xrStore.getState().session?.end()} />
           </Row>
+          {voice && <Line>{`Talk: hold X (left controller) or A (right), or pinch and hold "Hold to talk" on the wrist.${muted ? " The first press turns the microphone on." : ""}`}</Line>}
           {!onPlaceAgain && world && (
             <>
               <Line>Teleport to</Line>

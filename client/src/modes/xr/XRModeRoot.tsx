@@ -13,6 +13,8 @@ import { Vignette } from "./Vignette";
 import { WristMenu } from "./WristMenu";
 import { XREnterOverlay } from "./XREnterOverlay";
 import { XRPanels } from "./XRPanels";
+import { XRPushToTalk } from "./XRPushToTalk";
+import { XRVoiceIndicator } from "./XRVoiceIndicator";
 import { XRRig } from "./XRRig";
 import { xrSettings } from "./xr-settings";
 import { overlayRoot, xrStore } from "./xr-store";
@@ -34,7 +36,7 @@ function exposeXRDebug(): void {
 
 /**
  * Everything a chosen XR mode adds to the scene: the XR store and session (VR rig or AR tabletop),
- * teleport arc, comfort vignette, in-world panels and the wrist menu; or, for the phone's touch
+ * teleport arc, comfort vignette, in-world panels, push-to-talk and its indicator, and the wrist menu; or, for the phone's touch
  * view, the orbit camera. Loaded lazily (see DeviceModeRoot).
  */
 export function XRModeRoot({ view }: { view: ViewMode }) {
@@ -70,6 +72,8 @@ export function XRModeRoot({ view }: { view: ViewMode }) {
       {view === "vr" && <TeleportArc />}
       {view === "vr" && <Vignette />}
       {presenting && <XRPanels />}
+      {presenting && <XRPushToTalk />}
+      {presenting && <XRVoiceIndicator />}
       <WristMenu onPlaceAgain={view === "ar" ? () => void (placement.placed = false) : undefined} />
     </XR>
   );

@@ -17,6 +17,25 @@ export function named(name: string) {
   };
 }
 
+/** Typography the panels' MSDF font (uikit's Inter: ASCII plus a few Latin-1 letters) has no glyph for, and what to draw instead. */
+const PLAIN: [RegExp, string][] = [
+  [/[“”„«»]/g, '"'],
+  [/[‘’‚]/g, "'"],
+  [/…/g, "..."],
+  [/→/g, "->"],
+  [/←/g, "<-"],
+  [/[·•●]/g, "-"],
+  [/[–—]/g, "-"],
+  [/\u00a0/g, " "],
+];
+
+/** Text as the in-world font can draw it (no boxes for curly quotes, ellipses, arrows or dots). */
+export function plain(text: string): string {
+  let out = text;
+  for (const [from, to] of PLAIN) out = out.replace(from, to);
+  return out;
+}
+
 export const COLOURS = {
   panel: "#0f172a",
   text: "#f8fafc",
@@ -43,7 +62,7 @@ export function Panel({ title, width = 620, onClose, children, testId }: { title
     >
       <Container flexDirection="row" justifyContent="space-between" alignItems="center" gap={12}>
         <Text fontSize={30} fontWeight="bold" color={COLOURS.text} flexShrink={1}>
-          {title}
+          {plain(title)}
         </Text>
         {onClose && <Button label="Close" onClick={onClose} colour={COLOURS.button} name="close" />}
       </Container>
@@ -90,7 +109,7 @@ export function Button({
       onPointerUp={onPointerUp ? () => onPointerUp() : undefined}
     >
       <Text fontSize={24} color={COLOURS.text}>
-        {label}
+        {plain(label)}
       </Text>
     </Container>
   );
@@ -100,7 +119,7 @@ export function Button({
 export function Line({ children, colour = COLOURS.muted, size = 22 }: { children: string; colour?: string; size?: number }) {
   return (
     <Text fontSize={size} color={colour} wordBreak="break-word">
-      {children}
+      {plain(children)}
     </Text>
   );
 }
