@@ -1,4 +1,5 @@
 import { transitionRefusal } from "../../../shared/agents";
+import type { Roster } from "../../../shared/agents";
 import type { ErrorCode } from "../../../shared/protocol/messages";
 import type { TaskCreatePayload, TaskUpdatePayload } from "../../../shared/protocol/schemas";
 import type { World } from "../../../shared/world";
@@ -102,4 +103,20 @@ export function resumeAgentTasks({ workspace, store, runtime }: Pick<TaskIntentD
   }
   if (resumed.length > 0) store.audit({ workspace, actor: "system", kind: "resume", data: { taskIds: resumed } });
   return resumed;
+}
+
+/** What the coordinator is asked to do when a workspace with no open work gets its first visitor (offline planner). */
+export const DEMO_BRIEF = "Prepare this week's team brief. Gather what each district did and what is next.";
+
+/**
+ * With the offline planner, the first arrival in a workspace with no open work asks the
+ * coordinator (the agent that may create tasks) for a starter task, so the campus is alive with
+ * zero configuration. True when the request went into the coordinator's mailbox.
+ */
+export function startDemoWork({ workspace, store, runtime, roster }: Pick<TaskIntentDeps, "workspace" | "store" | "runtime"> & { roster: Roster }): boolean {
+  const open = store.work.listTasks(workspace, { status: ["todo", "doing", "review"] });
+  if (open.length > 0) return false;
+  const coordinator = roster.agents.find((a) => a.tools.includes("create_task"));
+  if (!coordinator) return false;
+  return runtime.deliver(coordinator.id, { kind: "message", from: { id: "system", name: "Atrium", kind: "system" }, text: DEMO_BRIEF });
 }
