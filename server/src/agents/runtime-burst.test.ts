@@ -7,13 +7,21 @@ import { WorkspaceState } from "../../../shared/state";
 import { createLogger } from "../logger";
 import { Store } from "../store/store";
 import { deferred, msg, sleep, TestBrain, world } from "./runtime-fixtures";
-import { AgentRuntime, MAX_BRAIN_STARTS_PER_TICK, START_FALLBACK_MS } from "./runtime";
+import { AgentRuntime, BRAIN_START_BUDGET_MS, MAX_BRAIN_STARTS_PER_TICK, START_FALLBACK_MS, TICKS_STOPPED_MS } from "./runtime";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
-/** A runtime with `count` agents whose brains block until released. */
-function burst(count: number) {
+/** Keeps the thread busy for `ms`, like a start that does real work. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
+}
+
+/** A runtime with `count` agents whose brains block until released; each start first works for `startCostMs`. */
+function burst(count: number, startCostMs = 0, startBudgetMs = Infinity) {
   const agents: AgentConfig[] = Array.from({ length: count }, (_, i) => ({
     id: `a-${i}`,
     name: `A${i}`,
@@ -26,10 +34,13 @@ function burst(count: number) {
   }));
   const roster: Roster = { agents };
   const release = deferred();
-  const brain = new TestBrain(() => release.promise);
+  const brain = new TestBrain(() => {
+    busy(startCostMs);
+    return release.promise;
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-burst-"));
   const store = new Store(path.join(dir, "atrium.db"));
-  const runtime = new AgentRuntime({ workspace: "burst", world, roster, store, log: createLogger("silent"), state: new WorkspaceState(), brain, broadcast: () => {} });
+  const runtime = new AgentRuntime({ workspace: "burst", world, roster, store, log: createLogger("silent"), state: new WorkspaceState(), brain, broadcast: () => {}, startBudgetMs });
   cleanups.push(() => {
     release.resolve();
     runtime.dispose();
@@ -42,16 +53,43 @@ function burst(count: number) {
 
 describe("a burst of mail to many agents", () => {
   it("starts no brain inside deliver, then at most MAX_BRAIN_STARTS_PER_TICK per tick, oldest first", () => {
-    const { runtime, agents, started, brain } = burst(7);
+    const count = 2 * MAX_BRAIN_STARTS_PER_TICK + 1;
+    const { runtime, agents, started, brain } = burst(count);
     for (const a of agents) runtime.deliver(a.id, msg("all at once"));
     expect(started()).toBe(0);
     runtime.tick(0.05);
     expect(started()).toBe(MAX_BRAIN_STARTS_PER_TICK);
     runtime.tick(0.05);
     expect(started()).toBe(2 * MAX_BRAIN_STARTS_PER_TICK);
-    for (let i = 0; i < 5; i++) runtime.tick(0.05);
-    expect(started()).toBe(7);
+    runtime.tick(0.05);
+    expect(started()).toBe(count);
     expect(brain.log.filter((l) => l.startsWith("start:"))).toEqual(agents.map((a) => `start:${a.id}:all at once`));
+  });
+
+  it("stops starting brains in a tick once its starts have taken BRAIN_START_BUDGET_MS, but always starts one", () => {
+    const { runtime, agents, started } = burst(3, BRAIN_START_BUDGET_MS * 1.5, BRAIN_START_BUDGET_MS);
+    for (const a of agents) runtime.deliver(a.id, msg("slow starts"));
+    runtime.tick(0.05);
+    expect(started()).toBe(1);
+    runtime.tick(0.05);
+    expect(started()).toBe(2);
+  });
+
+  it("leaves the starting to the ticks while they run: the fallback timer starts none between them", async () => {
+    const { runtime, agents, started } = burst(3 * MAX_BRAIN_STARTS_PER_TICK);
+    for (const a of agents) runtime.deliver(a.id, msg("ticks only"));
+    // Ticks that come later than the fallback timer would fire (a loaded server's ticks drift late).
+    const gap = START_FALLBACK_MS * 2;
+    expect(gap).toBeLessThan(TICKS_STOPPED_MS);
+    runtime.tick(0.05);
+    expect(started()).toBe(MAX_BRAIN_STARTS_PER_TICK);
+    await sleep(gap);
+    expect(started()).toBe(MAX_BRAIN_STARTS_PER_TICK);
+    runtime.tick(0.05);
+    expect(started()).toBe(2 * MAX_BRAIN_STARTS_PER_TICK);
+    // When the ticks stop for good, the timer takes over.
+    await sleep(TICKS_STOPPED_MS + START_FALLBACK_MS * 4);
+    expect(started()).toBe(3 * MAX_BRAIN_STARTS_PER_TICK);
   });
 
   it("starts the waiting ones by itself when no tick drives it", async () => {

@@ -22,14 +22,26 @@ export const WATCHDOG_DEADLINES_S: Partial<Record<AgentState, number>> = {
 /** Events kept waiting in one mailbox; older ones are dropped (and audited) past this. */
 export const MAILBOX_LIMIT = 20;
 /**
- * Brains started per simulation tick; more wait for the next ticks. Starting a turn (prompt,
- * store reads, building and sending the request) costs 0.5–1.5 ms, so a burst of mail to fifty
- * agents started at once would stall a tick for 25 ms or more. Two per tick keep a burst under
- * ~3 ms a tick and still start fifty agents within 1.25 s.
+ * Brains started per simulation tick, at most; more wait for the next ticks. Starting a turn
+ * (prompt, store reads, the provenance row, handing the request to the broker) costs about
+ * 0.2–0.5 ms, so a burst of mail to fifty agents started at once would stall a tick for 10–25 ms.
+ * Four per tick start fifty agents within 0.65 s. Default 4.
  */
-export const MAX_BRAIN_STARTS_PER_TICK = 2;
+export const MAX_BRAIN_STARTS_PER_TICK = 4;
+/**
+ * …and no more once the tick's starts have taken this long (ms): a slow start (a cold cache, a
+ * busy disk) leaves the rest to the next ticks. The first start of a tick always goes. Default 1.
+ */
+export const BRAIN_START_BUDGET_MS = 1;
 /** With no simulation tick driving the runtime (tests, tools), a timer starts waiting agents this often (ms). */
 export const START_FALLBACK_MS = 50;
+/**
+ * The fallback timer starts brains only when no tick has run for this long (ms): while ticks run
+ * they do every start, so the per-tick bound holds and every start is counted in the room's
+ * tick. (A timer that only checked "no tick since I was armed" fired a few ms before the next,
+ * late-running tick and doubled the starts.) Default 4 × START_FALLBACK_MS.
+ */
+export const TICKS_STOPPED_MS = 4 * START_FALLBACK_MS;
 /** Agents of one district stand this far apart around its centre (m). */
 const HOME_SPREAD = 3;
 
@@ -75,6 +87,8 @@ export interface RuntimeDeps {
   broadcast: (type: string, payload: unknown) => void;
   /** Watchdog deadlines (s); WATCHDOG_DEADLINES_S when absent. */
   deadlinesS?: Partial<Record<AgentState, number>>;
+  /** BRAIN_START_BUDGET_MS when absent (tests that count starts per tick pass Infinity). */
+  startBudgetMs?: number;
 }
 
 /**
@@ -229,15 +243,17 @@ export class AgentRuntime {
   }
 
   /**
-   * Starts up to MAX_BRAIN_STARTS_PER_TICK waiting agents, oldest first. Every brain starts here,
-   * inside the tick (so its cost is counted in the tick and bounded per tick), never inside the
-   * message handler that delivered the mail.
+   * Starts up to MAX_BRAIN_STARTS_PER_TICK waiting agents within BRAIN_START_BUDGET_MS, oldest
+   * first. Every brain starts here, inside the tick (so its cost is counted in the tick and
+   * bounded per tick), never inside the message handler that delivered the mail.
    */
   private startWaiting(): void {
     if (this.waitTimer) clearTimeout(this.waitTimer);
     this.waitTimer = null;
+    const budgetMs = this.deps.startBudgetMs ?? BRAIN_START_BUDGET_MS;
     let started = 0;
-    while (started < MAX_BRAIN_STARTS_PER_TICK && this.waiting.length > 0) {
+    const t0 = performance.now();
+    while (started < MAX_BRAIN_STARTS_PER_TICK && this.waiting.length > 0 && (started === 0 || performance.now() - t0 < budgetMs)) {
       if (this.start(this.waiting.shift()!)) started++;
     }
     if (this.waiting.length > 0) this.armFallback();
@@ -246,10 +262,10 @@ export class AgentRuntime {
   /** Without ticks (no room drives this runtime), a timer does the ticks' starting. */
   private armFallback(): void {
     if (this.waitTimer || this.disposed) return;
-    const armedAt = performance.now();
     this.waitTimer = setTimeout(() => {
       this.waitTimer = null;
-      if (this.lastTickAt < armedAt) this.startWaiting();
+      if (performance.now() - this.lastTickAt >= TICKS_STOPPED_MS) this.startWaiting();
+      else this.armFallback(); // the ticks start them; look again in case the ticks stop
     }, START_FALLBACK_MS);
   }
 
