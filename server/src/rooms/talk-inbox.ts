@@ -10,31 +10,52 @@ interface Pending {
 }
 
 /**
- * What people say to agents, saved in one transaction per event-loop turn and then delivered.
- * One socket read often holds many messages (fifty people talking at once arrive together);
- * written one by one they cost a commit each, batched they cost one. A message reaches its agent
- * only once it is committed, so what an agent answers is always in the saved conversation.
+ * How long the inbox gathers what people say before it saves it (ms). A burst (fifty people
+ * talking at once) reaches the server over several socket reads a few ms apart; gathered, it
+ * costs one commit instead of one per read. Agents take their mail on the room's 50 ms
+ * simulation tick anyway, so this rarely delays an answer at all (by one tick when it does).
+ * Default 10.
+ */
+export const TALK_GATHER_MS = 10;
+
+/**
+ * What people say to agents, gathered for TALK_GATHER_MS, saved in one transaction and then
+ * delivered. Written one by one, messages cost a commit each; batched they cost one. A message
+ * reaches its agent only once it is committed, so what an agent answers is always in the saved
+ * conversation.
  */
 export class TalkInbox {
   private batch: Pending[] = [];
   private scheduled = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
     /** Runs the flush after the current turn (the room times it as room work). */
     private readonly schedule: (flush: () => void) => void,
+    /** The gathering window (ms); 0 schedules the flush at once, for the turn's messages only. */
+    private readonly gatherMs = TALK_GATHER_MS,
   ) {}
 
   push(pending: Pending): void {
     this.batch.push(pending);
     if (this.scheduled) return;
     this.scheduled = true;
-    this.schedule(() => this.flush());
+    if (this.gatherMs <= 0) {
+      this.schedule(() => this.flush());
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.schedule(() => this.flush());
+    }, this.gatherMs);
   }
 
   /** Saves and delivers everything waiting. Safe to call at any time (also on dispose). */
   flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.scheduled = false;
     const batch = this.batch;
     this.batch = [];
