@@ -24,17 +24,35 @@ export interface PromptContext {
   taskId: string | null;
 }
 
+/** The campus part of each agent's system prompt (its districts and the other agents), made once per world and roster. */
+const campusCache = new WeakMap<World, WeakMap<Roster, { districts: string; others: Map<string, string> }>>();
+
+function campusLines(agent: AgentConfig, ctx: PromptContext): { districts: string; others: string } {
+  let byRoster = campusCache.get(ctx.world);
+  if (!byRoster) campusCache.set(ctx.world, (byRoster = new WeakMap()));
+  let campus = byRoster.get(ctx.roster);
+  if (!campus) {
+    campus = { districts: ctx.world.districts.map((d) => `- ${d.id}: ${d.name} — ${d.purpose}`).join("\n"), others: new Map() };
+    byRoster.set(ctx.roster, campus);
+  }
+  let others = campus.others.get(agent.id);
+  if (others === undefined) {
+    others = ctx.roster.agents
+      .filter((a) => a.id !== agent.id)
+      .map((a) => `- ${a.id}: ${a.name}, ${a.role} (home ${a.home})`)
+      .join("\n");
+    campus.others.set(agent.id, others);
+  }
+  return { districts: campus.districts, others };
+}
+
 /**
  * The messages for one model turn: who the agent is (persona), where it is (the campus, the
  * other agents), what it is doing (its task and that task's recent history), the recent talk
  * it took part in, and finally the event it must act on. Bounded, so prompts stay small.
  */
 export function buildPrompt(agent: AgentConfig, event: AgentEvent, ctx: PromptContext): LlmMessage[] {
-  const districts = ctx.world.districts.map((d) => `- ${d.id}: ${d.name} — ${d.purpose}`).join("\n");
-  const others = ctx.roster.agents
-    .filter((a) => a.id !== agent.id)
-    .map((a) => `- ${a.id}: ${a.name}, ${a.role} (home ${a.home})`)
-    .join("\n");
+  const { districts, others } = campusLines(agent, ctx);
   const taskId = event.kind === "task" ? event.taskId : ctx.taskId;
   const task = taskId ? ctx.store.work.getTask(taskId) : null;
   const taskBlock = task

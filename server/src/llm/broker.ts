@@ -165,7 +165,9 @@ export class LlmBroker {
       stream_options: { include_usage: true },
       ...(tools.length > 0 ? { tools } : {}),
     };
-    const promptSize = promptChars(request.messages, tools);
+    // Only needed to estimate usage for an upstream that reports none: counted then, not on every call.
+    let promptSize: number | null = null;
+    const promptSizeOf = () => (promptSize ??= promptChars(request.messages, tools));
     const onFirstDelta = () => {
       state.ttftMs ??= performance.now() - started;
     };
@@ -187,14 +189,14 @@ export class LlmBroker {
           progress,
         );
         permit.success();
-        this.addUsage(state, progress, promptSize);
+        this.addUsage(state, progress, promptSizeOf);
         return result;
       } catch (e) {
         const err = classifyError(e, null, this.limits);
         if (permit) {
           if (countsAgainstUpstream(err.kind)) permit.failure(this.redact(err.message));
           else permit.neutral();
-          this.addUsage(state, progress, promptSize);
+          this.addUsage(state, progress, promptSizeOf);
         }
         lastError = err;
         if (!err.retryable || progress.emitted || retry >= this.limits.maxRetries) throw err;
@@ -229,13 +231,13 @@ export class LlmBroker {
   }
 
   /** Adds an attempt's usage: as reported, or estimated when the stream began but reported none. */
-  private addUsage(state: CallState, progress: AttemptProgress, promptSize: number): void {
+  private addUsage(state: CallState, progress: AttemptProgress, promptSize: () => number): void {
     if (progress.responseModel) state.responseModel = progress.responseModel;
     if (progress.text) state.partialText = progress.text;
     let usage = progress.usage;
     if (usage === null) {
       if (!progress.started) return;
-      usage = estimateUsage(promptSize, progress.text.length + progress.toolChars);
+      usage = estimateUsage(promptSize(), progress.text.length + progress.toolChars);
       state.usageEstimated = true;
     }
     state.usage = { promptTokens: state.usage.promptTokens + usage.promptTokens, completionTokens: state.usage.completionTokens + usage.completionTokens };

@@ -37,6 +37,9 @@ export interface Window {
   limit: number;
 }
 
+/** Started calls whose request JSON is remembered until they finish (oldest forgotten first). Default 1,000. */
+export const STARTED_REQUESTS_KEPT = 1_000;
+
 const iso = (ms: number) => new Date(ms).toISOString();
 const ms = (isoText: unknown) => Date.parse(String(isoText));
 
@@ -47,6 +50,12 @@ const ms = (isoText: unknown) => Date.parse(String(isoText));
  */
 export class ReplayStore {
   private readonly s;
+  /**
+   * The request JSON each started, unfinished call was stored with. A call usually finishes with
+   * the very same request (it differs only where the broker redacted something), and then its
+   * finish leaves the column alone: a request is kilobytes (the whole prompt), written once.
+   */
+  private readonly startedRequests = new Map<number, string>();
 
   constructor(private readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
@@ -55,6 +64,10 @@ export class ReplayStore {
                        VALUES (@workspace, @at, @agentId, @x, @z, @yaw, @state, @reason, @taskId)`),
       startCall: p(`INSERT INTO llm_calls (at, workspace, agent_id, model, request, outcome) VALUES (?, ?, ?, ?, ?, 'pending')`),
       finishCall: p(`UPDATE llm_calls SET model = @model, request = @request, response = @response, prompt_tokens = @prompt_tokens,
+                       completion_tokens = @completion_tokens, cost_usd = @cost_usd, latency_ms = @latency_ms, ttft_ms = @ttft_ms,
+                       outcome = @outcome, error = @error WHERE id = @id`),
+      // The same, for a call whose request is already stored as it went: the big column is not written twice.
+      finishCallSameRequest: p(`UPDATE llm_calls SET model = @model, response = @response, prompt_tokens = @prompt_tokens,
                        completion_tokens = @completion_tokens, cost_usd = @cost_usd, latency_ms = @latency_ms, ttft_ms = @ttft_ms,
                        outcome = @outcome, error = @error WHERE id = @id`),
       setResponse: p("UPDATE llm_calls SET response = ? WHERE id = ?"),
@@ -98,7 +111,11 @@ export class ReplayStore {
     for (const [field, v] of Object.entries({ workspace: call.workspace, agentId: call.agentId, model: call.model })) {
       if (typeof v !== "string" || v.trim() === "") throw new StoreInputError(`${field} must be a non-empty string`);
     }
-    return Number(this.s.startCall.run(new Date().toISOString(), call.workspace, call.agentId, call.model, request).lastInsertRowid);
+    const id = Number(this.s.startCall.run(new Date().toISOString(), call.workspace, call.agentId, call.model, request).lastInsertRowid);
+    // Bounded: a call that is never finished (its brain was torn down) must not hold memory for ever.
+    if (this.startedRequests.size >= STARTED_REQUESTS_KEPT) this.startedRequests.delete(this.startedRequests.keys().next().value!);
+    this.startedRequests.set(id, request);
+    return id;
   }
 
   /** Completes a started call with its response, usage, cost, timings and outcome. */
@@ -108,10 +125,13 @@ export class ReplayStore {
         throw new StoreInputError(`${field} must be a finite, non-negative number, got ${value}`);
       }
     }
-    const changed = this.s.finishCall.run({
+    const request = JSON.stringify(call.request);
+    const stored = this.startedRequests.get(id);
+    this.startedRequests.delete(id);
+    const changed = (stored === request ? this.s.finishCallSameRequest : this.s.finishCall).run({
       id,
       model: call.model,
-      request: JSON.stringify(call.request),
+      ...(stored === request ? {} : { request }),
       response: call.response === undefined || call.response === null ? null : JSON.stringify(call.response),
       prompt_tokens: call.promptTokens ?? 0,
       completion_tokens: call.completionTokens ?? 0,
