@@ -1,13 +1,13 @@
 import { useFrame, useThree } from "@react-three/fiber";
 import { XROrigin, useXR, useXRHitTest, useXRInputSourceEvent } from "@react-three/xr";
 import { useEffect, useRef } from "react";
-import { Matrix4, Mesh, RingGeometry, Vector3, type Fog, type Group } from "three";
+import { Mesh, RingGeometry, Vector3, type Fog, type Group } from "three";
 import { localPlayer } from "../../engine/people";
 import { connection } from "../../engine/session";
 import { useApp } from "../../engine/store";
 import { announceMode, localBody } from "../../engine/xr-body";
 import { controllerState } from "../xr/xr-input";
-import { overlayRoot } from "../xr/xr-store";
+import { overlayRoot, xrStore } from "../xr/xr-store";
 import { fingerSpan, newPlacement, originFor, pinchScale, twistAngle } from "./tabletop";
 
 /** How often the AR marker others see may jump to where this person looks (ms). */
@@ -21,10 +21,7 @@ const STICK_SCALE = 1.6;
 /** The placement, shared with the tests through the debug handle (window.__atriumXR). */
 export const placement = newPlacement();
 
-const hitWorld = new Vector3();
 const hitTracked = new Vector3();
-const hitMatrix = new Matrix4();
-const inverse = new Matrix4();
 const originPose = { x: 0, y: 0, z: 0, yaw: 0, scale: 1 };
 const eye = new Vector3();
 const dir = new Vector3();
@@ -112,11 +109,16 @@ export function ARTabletop() {
     };
   }, [session]);
 
+  // The hit point straight in the tracked space (the origin's reference space). Not through
+  // getWorldMatrix: that multiplies by the origin the hit-test source saw when it was created, and
+  // the origin here moves every frame to follow the reticle, so the point crept away frame by frame.
   useXRHitTest(
-    (results, getWorldMatrix) => {
+    (results) => {
       const first = results[0];
-      hit.current = !!first && getWorldMatrix(hitMatrix, first);
-      if (hit.current) hitWorld.setFromMatrixPosition(hitMatrix);
+      const space = xrStore.getState().originReferenceSpace;
+      const pose = first && space ? first.getPose(space) : undefined;
+      hit.current = !!pose;
+      if (pose) hitTracked.set(pose.transform.position.x, pose.transform.position.y, pose.transform.position.z);
     },
     "viewer",
   );
@@ -135,10 +137,7 @@ export function ARTabletop() {
     const o = origin.current;
     if (!o || !session) return;
     const dt = Math.min(delta, 0.1);
-    // The hit point in the tracked space (undo the origin the hit test result was given in).
     if (!placement.placed && hit.current) {
-      inverse.copy(o.matrixWorld).invert();
-      hitTracked.copy(hitWorld).applyMatrix4(inverse);
       placement.x = hitTracked.x;
       placement.y = hitTracked.y;
       placement.z = hitTracked.z;
