@@ -46,10 +46,13 @@ function installDevice(kind: EmulatedDevice, room: unknown): void {
   }
   w.__iwer = device;
 
-  // Transient pointers (visionOS): an input source that exists only while the pinch is held.
+  // Transient pointers (visionOS): an input source that exists only while the pinch is held. The
+  // order is the WebXR one (and visionOS Safari's): the source is added (inputsourceschange),
+  // then selectstart; on release select and selectend, then the source is removed. Each event is
+  // dispatched at the start of a frame, once the session lists the source.
   const XRTrackedInput = Object.getPrototypeOf(IWER.XRGazeInput);
-  const P_SPACE = IWER.P_SPACE;
   let active: any = null;
+  let last: any = null;
   const base = Object.getOwnPropertyDescriptor(IWER.XRDevice.prototype, "activeInputs")!.get!;
   Object.defineProperty(device, "activeInputs", {
     get() {
@@ -74,23 +77,31 @@ function installDevice(kind: EmulatedDevice, room: unknown): void {
       const ql = Math.hypot(qx, qy, qz, qw);
       input.quaternion.set(qx / ql, qy / ql, qz / ql, qw / ql);
       const pending: string[] = ["selectstart"];
+      const sent: string[] = [];
       const onFrameStart = input.onFrameStart.bind(input);
       input.onFrameStart = (frame: any) => {
         onFrameStart(frame);
-        while (pending.length) frame.session.dispatchEvent(new IWER.XRInputSourceEvent(pending.shift(), { frame, inputSource: source }));
+        // Not before the session has announced the source (it does so after this, in the first frame).
+        if (!Array.from(frame.session.inputSources).includes(source)) return;
+        while (pending.length) {
+          const type = pending.shift()!;
+          frame.session.dispatchEvent(new IWER.XRInputSourceEvent(type, { frame, inputSource: source }));
+          sent.push(type);
+          if (type === "selectend" && active === input) active = null; // removed in this frame's update
+        }
       };
       input.__pending = pending;
+      input.__sent = sent;
       active = input;
-      void P_SPACE;
+      last = input;
     },
     /** Ends the pinch: select and selectend, then the source goes away. */
     end() {
-      if (!active) return;
-      active.__pending.push("select", "selectend");
-      const ending = active;
-      setTimeout(() => {
-        if (active === ending) active = null;
-      }, 200);
+      active?.__pending.push("select", "selectend");
+    },
+    /** The events dispatched so far for the current (or last) pinch. */
+    sent(): string[] {
+      return last ? [...last.__sent] : [];
     },
   };
 }
