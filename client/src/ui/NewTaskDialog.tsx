@@ -2,22 +2,13 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { MAX_TASK_DESCRIPTION_LENGTH, MAX_TASK_TITLE_LENGTH } from "../../../shared/constants";
 import { connection } from "../engine/session";
 import { appStore, showNotice, useApp } from "../engine/store";
-
-/** "agent:<id>", "person:<name>" or "" for nobody. */
-function parseAssignee(v: string): { kind: "agent" | "person"; id: string } | null {
-  const i = v.indexOf(":");
-  if (i < 0) return null;
-  const kind = v.slice(0, i);
-  const id = v.slice(i + 1);
-  return (kind === "agent" || kind === "person") && id ? { kind, id } : null;
-}
+import { parseAssignee } from "../engine/assignee";
+import { AssigneeSelect } from "./AssigneeSelect";
 
 /** Creates a task on a district's board (N, or "+ New task" on a board), optionally assigned. */
 export function NewTaskDialog() {
   const open = useApp((s) => s.newTask);
   const world = useApp((s) => s.world);
-  const agents = useApp((s) => s.agents);
-  const people = useApp((s) => s.people);
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
   const [district, setDistrict] = useState(open?.district ?? "");
@@ -50,7 +41,6 @@ export function NewTaskDialog() {
     setAssignee("");
     close();
   };
-  const names = [...new Set(Object.values(people).map((p) => p.name))].sort();
   return (
     <div className="modal-backdrop" onClick={close}>
       <form className="card new-task" data-testid="new-task" role="dialog" aria-label="New task" onSubmit={submit} onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === "Escape" && close()}>
@@ -76,23 +66,7 @@ export function NewTaskDialog() {
           </label>
           <label className="field">
             Assign to <span className="muted small">(optional)</span>
-            <select name="assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)}>
-              <option value="">Nobody yet</option>
-              <optgroup label="Agents">
-                {Object.values(agents).map((a) => (
-                  <option key={a.id} value={`agent:${a.id}`}>
-                    {a.name} · {a.role}
-                  </option>
-                ))}
-              </optgroup>
-              <optgroup label="People">
-                {names.map((n) => (
-                  <option key={n} value={`person:${n}`}>
-                    {n}
-                  </option>
-                ))}
-              </optgroup>
-            </select>
+            <AssigneeSelect value={assignee} onChange={setAssignee} noneLabel="Nobody yet" />
           </label>
         </div>
         <div className="footer">

@@ -6,6 +6,8 @@ import { BOARD_COLUMNS, assigneeColour, assigneeName } from "../engine/boards";
 import { connection } from "../engine/session";
 import { appStore, showNotice, useApp } from "../engine/store";
 import { describeEvent, fetchTaskDetail, type TaskDetailData } from "../engine/task-detail";
+import { assigneeValue, parseAssignee } from "../engine/assignee";
+import { AssigneeSelect } from "./AssigneeSelect";
 
 type Load = { state: "loading" } | { state: "error"; error: string } | { state: "ready"; data: TaskDetailData };
 
@@ -47,19 +49,17 @@ export function TaskDetail() {
   const title = card?.title ?? data?.task.title ?? id;
   const status = card?.status ?? data?.task.status ?? "";
   const district = world?.districts.find((d) => d.id === (card?.district ?? data?.task.district));
-  const currentAssignee = card?.assignee ? `${card.assigneeKind}:${card.assignee}` : "";
+  const currentAssignee = assigneeValue(card ? { kind: card.assigneeKind, id: card.assignee } : null);
 
   const move = (to: string) => {
     if (!connection.updateTask({ taskId: id, status: to as TaskUpdatePayload["status"], ...(note.trim() ? { note: note.trim() } : {}) })) showNotice("error", "Not connected.");
     setNote("");
   };
   const assign = (value: string) => {
-    const i = value.indexOf(":");
-    const assignee = i < 0 ? null : { kind: value.slice(0, i) as "agent" | "person", id: value.slice(i + 1) };
+    const assignee = parseAssignee(value);
     if (!connection.updateTask({ taskId: id, assignee, ...(note.trim() ? { note: note.trim() } : {}) })) showNotice("error", "Not connected.");
     setNote("");
   };
-  const names = [...new Set(Object.values(people).map((p) => p.name))].sort();
 
   return (
     <aside className="hud-panel task-detail" data-testid="task-detail" aria-label={`Task: ${title}`}>
@@ -98,24 +98,7 @@ export function TaskDetail() {
             </div>
             <label className="assign">
               <span className="muted small">Assigned to</span>
-              <select name="assignee" value={currentAssignee} onChange={(e) => assign(e.target.value)}>
-                <option value="">Nobody</option>
-                <optgroup label="Agents">
-                  {Object.values(agents).map((a) => (
-                    <option key={a.id} value={`agent:${a.id}`}>
-                      {a.name} · {a.role}
-                    </option>
-                  ))}
-                </optgroup>
-                <optgroup label="People">
-                  {names.map((n) => (
-                    <option key={n} value={`person:${n}`}>
-                      {n}
-                    </option>
-                  ))}
-                  {card?.assigneeKind === "person" && !names.includes(card.assignee) && <option value={currentAssignee}>{card.assignee}</option>}
-                </optgroup>
-              </select>
+              <AssigneeSelect value={currentAssignee} onChange={assign} noneLabel="Nobody" />
             </label>
             <input className="note-input" name="note" value={note} maxLength={500} placeholder="Note for the history (optional)" onChange={(e) => setNote(e.target.value)} />
           </div>
