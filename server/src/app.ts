@@ -25,6 +25,7 @@ import { mountAuthApi, mountHttpAuth } from "./auth/http-auth";
 import { WS_MAX_PAYLOAD_BYTES, limitsWith, type Limits } from "./auth/limits";
 import { createMcp, type Mcp, type McpOptions } from "./mcp";
 import { configureDlp, dlpFromEnv, onDlpRedaction, type DlpFinding } from "./llm/dlp";
+import { LOCAL_SCALE_OUT, type ScaleOut } from "./scale/scale-out";
 
 /** How long draining waits for the shutdown notice to reach clients before closing (ms). Default 300. */
 export const SHUTDOWN_NOTICE_MS = 300;
@@ -42,6 +43,8 @@ export interface Atrium {
   auth: AuthService;
   /** Outside agents over MCP (/mcp) and their tokens (server/src/mcp). */
   mcp: Mcp;
+  /** Presence and driver: local (one process) or Redis (several; server/src/scale). */
+  scale: ScaleOut;
   /** Binds the port. Resolves once clients can connect. */
   listen(): Promise<void>;
   /** True from the start of drain() on: /readyz answers 503 and joins are refused. */
@@ -75,6 +78,8 @@ export interface AtriumOptions {
   reconnectGraceS?: number;
   /** MCP session timings (server/src/mcp); tests shorten them. */
   mcp?: McpOptions;
+  /** Colyseus presence and driver shared with other processes (server/src/scale/scale-out.ts); one process when absent. */
+  scale?: ScaleOut;
 }
 
 export function createAtrium(
@@ -113,17 +118,21 @@ export function createAtrium(
   let draining = false;
   const mcp = createMcp({ store, world, roster, log, rooms, limits: limitsWith(options.limits), isDraining: () => draining, options: options.mcp });
 
+  const scale = options.scale ?? LOCAL_SCALE_OUT;
   const transport = new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: WS_MAX_PAYLOAD_BYTES });
   const server = new Server({
     transport,
     greet: false,
     gracefullyShutdown: false,
+    presence: scale.presence,
+    driver: scale.driver,
+    publicAddress: scale.publicAddress,
     express: async (app) => {
       // First: request ids and the access policy (server/src/auth/policy.ts) for every route after it.
       mountHttpAuth(app, auth, log);
       mountAuthApi(app, auth);
       mcp.mount(app); // /api/agent-tokens (owner) and /mcp (agent tokens)
-      mountApi(app, { store, rooms, isAccepting: () => accepting });
+      mountApi(app, { store, rooms, isAccepting: () => accepting, scaleHealth: scale.kind === "redis" ? () => scale.health() : undefined });
       mountReplayApi(app, { store, world, roster, extraAgents: (ws) => mcp.replayAgents(ws) });
       mountStatsApi(app, { store, roster, caps: broker?.ledger.caps ?? null });
       mountVoiceApi(app, voice);
@@ -142,6 +151,7 @@ export function createAtrium(
     rooms,
     auth,
     mcp,
+    scale,
     async listen() {
       await server.listen(config.port, config.host);
       accepting = true;
@@ -170,6 +180,7 @@ export function createAtrium(
       mcp.close();
       await Promise.all(matchMaker.disconnectAll());
       await server.gracefullyShutdown(false);
+      await scale.close();
       store.close();
     },
   };

@@ -7,6 +7,7 @@ import { ConfigFileError } from "./world/load-world";
 import { OWNER_LINK_TTL_S } from "./auth/auth";
 import { joinLink } from "./auth/http-auth";
 import { DlpConfigError } from "./llm/dlp";
+import { connectScaleOut, RedisUnavailableError } from "./scale/scale-out";
 
 /** The longest a graceful shutdown may take before the process exits anyway (ms). Default 10 000. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -26,7 +27,15 @@ async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
   const client: ClientServing = config.dev ? await viteMiddleware() : { kind: "built", dir: config.clientDir };
-  const atrium = createAtrium(config, log, client, { auth: { mode: config.authMode, secret: config.secret }, limits: config.limits });
+  // REDIS_URL: several processes share matchmaking (server/src/scale, docs/DEPLOYMENT.md).
+  const scale = await connectScaleOut(process.env, { host: config.host, port: config.port }, log);
+  log.info(
+    scale.describe(),
+    scale.kind === "redis"
+      ? "scale-out: Colyseus RedisPresence and RedisDriver; rooms this process hosts are reached at its public address"
+      : "single process: Colyseus LocalPresence and LocalDriver (set REDIS_URL to run several)",
+  );
+  const atrium = createAtrium(config, log, client, { auth: { mode: config.authMode, secret: config.secret }, limits: config.limits, scale });
   await atrium.listen();
 
   const address = atrium.server.transport.server?.address() as AddressInfo | null;
@@ -70,7 +79,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof ConfigFileError || err instanceof LlmConfigError || err instanceof DlpConfigError) {
+  if (err instanceof ConfigError || err instanceof ConfigFileError || err instanceof LlmConfigError || err instanceof DlpConfigError || err instanceof RedisUnavailableError) {
     process.stderr.write(`\nAtrium cannot start: ${err.message}\n\n`);
   } else {
     process.stderr.write(`\nAtrium failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n\n`);

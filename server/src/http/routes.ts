@@ -10,6 +10,8 @@ export interface HttpDeps {
   rooms: Set<WorkspaceRoom>;
   /** True once the room type is defined and the server accepts joins. */
   isAccepting: () => boolean;
+  /** With REDIS_URL (server/src/scale): whether Redis answers, and why not. */
+  scaleHealth?: () => { ok: boolean; detail: string };
 }
 
 /** Health, readiness, metrics and the work API (./api.ts). Mounted before the client so they always answer. */
@@ -21,9 +23,10 @@ export function mountApi(app: Application, deps: HttpDeps): void {
   });
 
   app.get("/readyz", (_req, res) => {
-    const checks = { database: deps.store.ping(), rooms: deps.isAccepting() };
-    const ready = checks.database && checks.rooms;
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
+    const redis = deps.scaleHealth?.();
+    const checks = { database: deps.store.ping(), rooms: deps.isAccepting(), ...(redis ? { redis: redis.ok } : {}) };
+    const ready = checks.database && checks.rooms && (redis?.ok ?? true);
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks, ...(redis && !redis.ok ? { reason: redis.detail } : {}) });
   });
 
   app.get("/metrics", (_req, res) => {

@@ -39,10 +39,11 @@ export class Store {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     try {
+      // busy_timeout first: with REDIS_URL several processes open one file at once (docs/DEPLOYMENT.md).
+      this.db.pragma("busy_timeout = 5000");
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("foreign_keys = ON");
-      this.db.pragma("busy_timeout = 5000");
       this.migrate();
       this.insertAudit = this.db.prepare(
         "INSERT INTO audit (at, workspace, actor, kind, data) VALUES (?, ?, ?, ?, ?)",
@@ -62,6 +63,11 @@ export class Store {
   }
 
   private migrate(): void {
+    // Under the write lock, so a second process that opens the file at the same moment waits and then sees the new version.
+    this.db.transaction(() => this.migrateLocked()).immediate();
+  }
+
+  private migrateLocked(): void {
     const applied = this.schemaVersion;
     if (applied > migrations.length) {
       throw new Error(
@@ -69,11 +75,8 @@ export class Store {
       );
     }
     for (let v = applied; v < migrations.length; v++) {
-      const sql = migrations[v]!;
-      this.db.transaction(() => {
-        this.db.exec(sql);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
+      this.db.exec(migrations[v]!);
+      this.db.pragma(`user_version = ${v + 1}`);
     }
   }
 
