@@ -77,7 +77,10 @@ export class ExternalAgents {
     let pending = this.opening.get(workspace);
     if (!pending) {
       pending = (async () => {
-        const listing = await matchMaker.createRoom(WORKSPACE_ROOM, { workspace });
+        // With REDIS_URL another process may host the workspace, and its agents with it: never open a second room here.
+        const elsewhere = (await matchMaker.query({ name: WORKSPACE_ROOM, workspace })).find((l) => l.processId !== matchMaker.processId);
+        if (elsewhere) throw new Error(`workspace "${workspace}" is hosted by another Atrium process (${elsewhere.publicAddress ?? elsewhere.processId}); point the MCP client at that process (docs/DEPLOYMENT.md)`);
+        const listing = await matchMaker.handleCreateRoom(WORKSPACE_ROOM, { workspace });
         const room = [...this.deps.rooms].find((r) => r.roomId === listing.roomId) ?? this.roomOf(workspace);
         if (!room) throw new Error(`the room of workspace "${workspace}" could not be opened`);
         return room;
