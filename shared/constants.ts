@@ -27,6 +27,18 @@ export const MOVE_MAX_DT_S = 0.5;
 /** Remote avatars are drawn this far in the past so there are two snapshots to blend (ms). */
 export const INTERPOLATION_DELAY_MS = 100;
 
+/**
+ * Interest management (server/src/rooms/interest.ts): what is not near a client reaches it only
+ * as a coarse pose, refreshed this often (ms). Spectators get only coarse poses.
+ */
+export const COARSE_POSE_INTERVAL_MS = 1000;
+
+/** Something known only by its coarse pose is drawn this far in the past, so two coarse poses bracket it (ms). */
+export const COARSE_INTERPOLATION_DELAY_MS = COARSE_POSE_INTERVAL_MS + 150;
+
+/** When something switches between full and coarse poses, its drawing delay glides between the two over this long (ms). */
+export const INTERPOLATION_DELAY_GLIDE_MS = 2000;
+
 /** How long a dropped client keeps its avatar and place while it reconnects (s). */
 export const RECONNECT_GRACE_S = 30;
 

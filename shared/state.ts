@@ -1,6 +1,16 @@
 import { schema, t, type SchemaType } from "@colyseus/schema";
+import { COARSE_YAW_RANGE, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, PITCH_RANGE, POSITION_RANGE, quantisedField, YAW_RANGE } from "./quantise";
 
-/** A person in the workspace. Positions are metres on the ground plane; angles are radians. */
+/**
+ * A person in the workspace. Positions are metres on the ground plane; angles are radians.
+ *
+ * Poses are fixed-point integers on the wire (shared/quantise.ts: 1 cm, 1/65536 of a turn) and
+ * come in two rates (server/src/rooms/interest.ts). The full pose (x … rightZ, `.view()`) reaches
+ * a client only while the person is among what is near it, at every patch; elsewhere those
+ * fields are undefined on the client. The coarse pose (coarseX, coarseZ, coarseYaw) goes to
+ * everyone, refreshed every COARSE_POSE_INTERVAL_MS. On the server every field is always set.
+ * Read a person's or an agent's best known pose with `poseOf` below.
+ */
 export const Person = schema(
   {
     id: t.string(),
@@ -9,12 +19,12 @@ export const Person = schema(
     mode: t.string(),
     /** Avatar colour, derived from the id on the server. */
     colour: t.string(),
-    x: t.float32(),
-    z: t.float32(),
-    /** Body and head yaw: where the person faces. */
-    yaw: t.float32(),
+    x: quantisedField(POSITION_RANGE).view(),
+    z: quantisedField(POSITION_RANGE).view(),
+    /** Body and head yaw: where the person faces, in [0, 2π). */
+    yaw: quantisedField(YAW_RANGE).view(),
     /** Head pitch: up/down look. */
-    pitch: t.float32(),
+    pitch: quantisedField(PITCH_RANGE).view(),
     /** False while the client is dropped and may still reconnect. */
     connected: t.boolean(),
     /**
@@ -22,18 +32,53 @@ export const Person = schema(
      * tracked (HAND_LEFT | HAND_RIGHT, plus HAND_ARTICULATED when they are hands, not
      * controllers), and each hand's position relative to (x, 0, z) in world axes (m).
      */
-    headY: t.float32(),
-    hands: t.uint8(),
-    leftX: t.float32(),
-    leftY: t.float32(),
-    leftZ: t.float32(),
-    rightX: t.float32(),
-    rightY: t.float32(),
-    rightZ: t.float32(),
+    headY: quantisedField(HEAD_Y_RANGE).view(),
+    hands: t.uint8().view(),
+    leftX: quantisedField(HAND_XZ_RANGE).view(),
+    leftY: quantisedField(HAND_Y_RANGE).view(),
+    leftZ: quantisedField(HAND_XZ_RANGE).view(),
+    rightX: quantisedField(HAND_XZ_RANGE).view(),
+    rightY: quantisedField(HAND_Y_RANGE).view(),
+    rightZ: quantisedField(HAND_XZ_RANGE).view(),
+    /** The coarse pose, for everyone: where the person was at the last coarse refresh. */
+    coarseX: quantisedField(POSITION_RANGE),
+    coarseZ: quantisedField(POSITION_RANGE),
+    coarseYaw: quantisedField(COARSE_YAW_RANGE),
   },
   "Person",
 );
 export type Person = SchemaType<typeof Person>;
+
+/** The pose fields `poseOf` reads: a Person's or an Agent's, as the client holds them. */
+export interface PosedEntity {
+  x?: number | undefined;
+  z?: number | undefined;
+  yaw?: number | undefined;
+  coarseX?: number | undefined;
+  coarseZ?: number | undefined;
+  coarseYaw?: number | undefined;
+}
+
+/**
+ * The best pose a side holds for a person or an agent: the full pose where it has one (always
+ * on the server; on a client, for what is near it), else the coarse one. Writes into `out` and
+ * returns "full", "coarse", or null when neither has arrived yet.
+ */
+export function poseOf(e: PosedEntity, out: { x: number; z: number; yaw: number }): "full" | "coarse" | null {
+  if (e.x !== undefined && e.z !== undefined) {
+    out.x = e.x;
+    out.z = e.z;
+    out.yaw = e.yaw ?? 0;
+    return "full";
+  }
+  if (e.coarseX !== undefined && e.coarseZ !== undefined) {
+    out.x = e.coarseX;
+    out.z = e.coarseZ;
+    out.yaw = e.coarseYaw ?? 0;
+    return "coarse";
+  }
+  return null;
+}
 
 /** Person.hands bits. */
 export const HAND_LEFT = 1;
@@ -53,9 +98,14 @@ export const Agent = schema(
     colour: t.string(),
     /** capsule | cube | cone | sphere | octahedron */
     shape: t.string(),
-    x: t.float32(),
-    z: t.float32(),
-    yaw: t.float32(),
+    /** The full pose, near clients only (see Person). */
+    x: quantisedField(POSITION_RANGE).view(),
+    z: quantisedField(POSITION_RANGE).view(),
+    yaw: quantisedField(YAW_RANGE).view(),
+    /** The coarse pose, for everyone (see Person). */
+    coarseX: quantisedField(POSITION_RANGE),
+    coarseZ: quantisedField(POSITION_RANGE),
+    coarseYaw: quantisedField(COARSE_YAW_RANGE),
     /** idle | walking | thinking | speaking | working | waiting-for-human | paused | offline */
     state: t.string(),
     /** Why it is in that state, e.g. "paused: budget reached". Empty when there is nothing to say. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CAMPUS_RADIUS_MAX_M } from "./quantise";
 
 /** A colour written as #rgb or #rrggbb. */
 const colour = z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "must be a hex colour like #4f8cff");
@@ -20,7 +21,7 @@ export const worldSchema = z
   .object({
     name: z.string().min(1).max(60),
     /** People and agents stay within this distance of the plaza centre (m). */
-    campusRadius: z.number().positive().max(500),
+    campusRadius: z.number().positive().max(CAMPUS_RADIUS_MAX_M),
     plaza: z.object({ radius: z.number().positive().max(60), colour }),
     spawn: z.object({ position: z.tuple([z.number(), z.number()]), spread: z.number().min(0).max(20).default(3) }),
     districts: z.array(districtSchema).min(1).max(16),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { COARSE_INTERPOLATION_DELAY_MS, INTERPOLATION_DELAY_GLIDE_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
 import { SnapshotBuffer, angleDelta, type Pose } from "./interpolation";
 
 const pose = (x: number, z = 0, yaw = 0, pitch = 0): Pose => ({ x, z, yaw, pitch });
@@ -167,5 +168,69 @@ describe("SnapshotBuffer", () => {
     buf.sample(0, o);
     expect(same).toBe(o);
     expect(o.x).toBe(5);
+  });
+
+  it("after a silence, plays the next move over one interval instead of over the whole silence", () => {
+    const buf = new SnapshotBuffer();
+    buf.push(0, pose(0));
+    buf.push(5000, pose(1), 1000); // stood still 5 s, then moved 1 m within the last interval
+    expect(buf.size).toBe(3);
+    const o = out();
+    buf.sample(3000, o);
+    expect(o.x).toBe(0); // still standing, not creeping over 5 s
+    buf.sample(4500, o);
+    expect(o.x).toBeCloseTo(0.5);
+    // Regular arrivals add no hold.
+    buf.push(6000, pose(2), 1000);
+    expect(buf.size).toBe(4);
+    buf.sample(5500, o);
+    expect(o.x).toBeCloseTo(1.5);
+  });
+
+  it("sampleNow draws INTERPOLATION_DELAY_MS in the past, and glides to a new delay without a jump", () => {
+    const buf = new SnapshotBuffer();
+    // A straight walk, 1 m per 100 ms: a snapshot arrives every 100 ms, as time goes on.
+    buf.reset(0, pose(0));
+    const o = out();
+    let arrived = 0;
+    const arrive = (now: number) => {
+      while (arrived + 100 <= now) {
+        arrived += 100;
+        buf.push(arrived, pose(arrived / 100));
+      }
+    };
+    arrive(1000);
+    buf.sampleNow(1000, o);
+    expect(o.x).toBeCloseTo((1000 - INTERPOLATION_DELAY_MS) / 100);
+
+    // Switch to coarse poses at t = 2 s: the delay grows to COARSE_INTERPOLATION_DELAY_MS over the glide.
+    buf.setDelay(COARSE_INTERPOLATION_DELAY_MS, 2000);
+    expect(buf.delayAt(2000)).toBe(INTERPOLATION_DELAY_MS);
+    expect(buf.delayAt(2000 + INTERPOLATION_DELAY_GLIDE_MS / 2)).toBeCloseTo((INTERPOLATION_DELAY_MS + COARSE_INTERPOLATION_DELAY_MS) / 2);
+    expect(buf.delayAt(2000 + INTERPOLATION_DELAY_GLIDE_MS)).toBe(COARSE_INTERPOLATION_DELAY_MS);
+    // Drawn every 16 ms through the glide and back: never a step back, never a jump.
+    let last = -Infinity;
+    let biggest = 0;
+    let back = false;
+    for (let now = 1500; now < 9000; now += 16) {
+      if (!back && now >= 5000) {
+        back = true;
+        buf.setDelay(INTERPOLATION_DELAY_MS, now); // and back to full poses mid-way
+      }
+      arrive(now);
+      buf.sampleNow(now, o);
+      if (last !== -Infinity) {
+        expect(o.x).toBeGreaterThanOrEqual(last - 1e-9);
+        biggest = Math.max(biggest, o.x - last);
+      }
+      last = o.x;
+    }
+    // Walking 0.16 m per frame; catching up after the glide back at most about 1.5× that.
+    expect(biggest).toBeLessThan(0.16 * (1 + (COARSE_INTERPOLATION_DELAY_MS - INTERPOLATION_DELAY_MS) / INTERPOLATION_DELAY_GLIDE_MS) + 1e-6);
+    expect(buf.delayAt(9000)).toBe(INTERPOLATION_DELAY_MS);
+
+    // reset takes a delay at once.
+    buf.reset(0, pose(0), COARSE_INTERPOLATION_DELAY_MS);
+    expect(buf.delayAt(0)).toBe(COARSE_INTERPOLATION_DELAY_MS);
   });
 });

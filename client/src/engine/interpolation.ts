@@ -1,7 +1,14 @@
+import { INTERPOLATION_DELAY_GLIDE_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
+
 /**
- * Remote motion smoothing. Each remote person keeps a small ring of timestamped snapshots;
- * the scene samples it at `now - INTERPOLATION_DELAY_MS`, so there are normally two snapshots
- * to blend and motion never jumps between patches. No allocation after construction.
+ * Remote motion smoothing. Each remote person and agent keeps a small ring of timestamped
+ * snapshots; the scene samples it a little in the past (`sampleNow`), so there are normally two
+ * snapshots to blend and motion never jumps between patches. How far in the past depends on how
+ * often poses arrive: INTERPOLATION_DELAY_MS for full-rate poses (every patch), and
+ * COARSE_INTERPOLATION_DELAY_MS for coarse ones (what is far away; see pose-feed.ts). When a
+ * buffer switches, its delay glides to the new one over INTERPOLATION_DELAY_GLIDE_MS, so the
+ * drawing speeds up or slows down for a while instead of jumping. No allocation after
+ * construction.
  */
 
 export interface Pose {
@@ -30,28 +37,67 @@ export class SnapshotBuffer {
   /** Index of the newest snapshot. */
   private head = -1;
   private count = 0;
+  /** The drawing delay glides from `delayFrom` to `delayTo` (ms), starting at `glideStart`. */
+  private delayFrom = INTERPOLATION_DELAY_MS;
+  private delayTo = INTERPOLATION_DELAY_MS;
+  private glideStart = 0;
 
   get size(): number {
     return this.count;
   }
 
-  /** Adds a snapshot taken at time `t` (ms). Out-of-order snapshots are dropped. */
-  push(t: number, pose: Pose): void {
+  /**
+   * Adds a snapshot taken at time `t` (ms). Out-of-order snapshots are dropped. With
+   * `intervalMs` (how often poses normally arrive), a snapshot after a silence of over two
+   * intervals (the person stood still, so nothing was sent) first repeats the last pose one interval earlier:
+   * the move then plays over one interval instead of being blended over the whole silence.
+   */
+  push(t: number, pose: Pose, intervalMs = 0): void {
     if (this.count > 0 && t < this.t[this.head]!) return;
+    if (intervalMs > 0 && this.count > 0 && t - this.t[this.head]! > intervalMs * 2) {
+      const last = this.head;
+      this.append(t - intervalMs, this.x[last]!, this.z[last]!, this.yaw[last]!, this.pitch[last]!);
+    }
+    this.append(t, pose.x, pose.z, pose.yaw, pose.pitch);
+  }
+
+  private append(t: number, x: number, z: number, yaw: number, pitch: number): void {
     this.head = (this.head + 1) % CAPACITY;
     this.t[this.head] = t;
-    this.x[this.head] = pose.x;
-    this.z[this.head] = pose.z;
-    this.yaw[this.head] = pose.yaw;
-    this.pitch[this.head] = pose.pitch;
+    this.x[this.head] = x;
+    this.z[this.head] = z;
+    this.yaw[this.head] = yaw;
+    this.pitch[this.head] = pitch;
     if (this.count < CAPACITY) this.count++;
   }
 
-  /** Forgets history and starts at `pose` (after a reconnect or a snap). */
-  reset(t: number, pose: Pose): void {
+  /** Forgets history and starts at `pose` (after a reconnect or a snap); `delayMs` is taken at once, without a glide. */
+  reset(t: number, pose: Pose, delayMs = this.delayTo): void {
     this.count = 0;
     this.head = -1;
+    this.delayFrom = this.delayTo = delayMs;
     this.push(t, pose);
+  }
+
+  /** From `now` on, glide the drawing delay to `delayMs` (no-op when that is the target already). */
+  setDelay(delayMs: number, now: number): void {
+    if (delayMs === this.delayTo) return;
+    this.delayFrom = this.delayAt(now);
+    this.delayTo = delayMs;
+    this.glideStart = now;
+  }
+
+  /** How far in the past this buffer is drawn at `now` (ms). */
+  delayAt(now: number): number {
+    const k = (now - this.glideStart) / INTERPOLATION_DELAY_GLIDE_MS;
+    if (k >= 1) return this.delayTo;
+    if (k <= 0) return this.delayFrom;
+    return this.delayFrom + (this.delayTo - this.delayFrom) * k;
+  }
+
+  /** The pose to draw at `now`: `sample` at `now` minus this buffer's delay. */
+  sampleNow(now: number, out: Pose): boolean {
+    return this.sample(now - this.delayAt(now), out);
   }
 
   /**

@@ -13,10 +13,11 @@ import type { Role } from "../../../shared/roles";
 import type { JoinOptions, MovePayload, TaskCreatePayload, TaskUpdatePayload } from "../../../shared/protocol/schemas";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
 import { WorkServerMessage, type ActivityItem } from "../../../shared/protocol/work-messages";
-import type { Agent, ArtifactCard, Person, TaskCard, WorkspaceState } from "../../../shared/state";
+import { poseOf, type Agent, type ArtifactCard, type Person, type TaskCard, type WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import { layoutObstacles } from "./campus-layout";
 import { SnapshotBuffer } from "./interpolation";
+import { PoseFeed } from "./pose-feed";
 import { agentPoses, localPlayer, remotePoses } from "./people";
 import { remoteBodies, writeBody } from "./xr-body";
 import { mergeActivity } from "./activity";
@@ -248,16 +249,19 @@ export class WorkspaceConnection {
       const meta = () => ({ id, name: person.name, colour: person.colour, mode: person.mode, connected: person.connected });
       upsertPerson(meta());
       if (id === room.sessionId) {
-        // Our own avatar: the server chose (or confirmed) where we stand.
-        localPlayer.place(person.x, person.z);
+        // Our own avatar: the server chose (or confirmed) where we stand. Our own full pose never
+        // comes back to us (rooms/interest.ts), so this is the coarse one, set when we joined.
+        const spot = { x: 0, z: 0, yaw: 0 };
+        if (poseOf(person, spot)) localPlayer.place(spot.x, spot.z);
         return;
       }
-      const buffer = remotePoses.get(id) ?? new SnapshotBuffer();
-      buffer.reset(performance.now(), person);
-      remotePoses.set(id, buffer);
+      // Full poses while the person is near, coarse ones otherwise (engine/pose-feed.ts).
+      const feed = new PoseFeed(person, remotePoses.get(id) ?? new SnapshotBuffer());
+      feed.update(performance.now());
+      remotePoses.set(id, feed.buffer);
       remoteBodies.set(id, person);
       callbacks.onChange(person, () => {
-        buffer.push(performance.now(), person);
+        feed.update(performance.now());
         upsertPerson(meta());
       });
     });
@@ -283,15 +287,11 @@ export class WorkspaceConnection {
         brain: agent.brain,
       });
       upsertAgent(meta());
-      const buffer = agentPoses.get(id) ?? new SnapshotBuffer();
-      buffer.reset(performance.now(), { x: agent.x, z: agent.z, yaw: agent.yaw, pitch: 0 });
-      agentPoses.set(id, buffer);
-      const pose = { x: 0, z: 0, yaw: 0, pitch: 0 };
+      const feed = new PoseFeed(agent, agentPoses.get(id) ?? new SnapshotBuffer());
+      feed.update(performance.now());
+      agentPoses.set(id, feed.buffer);
       callbacks.onChange(agent, () => {
-        pose.x = agent.x;
-        pose.z = agent.z;
-        pose.yaw = agent.yaw;
-        buffer.push(performance.now(), pose);
+        feed.update(performance.now());
         upsertAgent(meta());
       });
     });

@@ -16,7 +16,6 @@ import {
   type Group,
 } from "three";
 import { useShallow } from "zustand/react/shallow";
-import { INTERPOLATION_DELAY_MS } from "../../../shared/constants";
 import { AGENT_STATE_COLOURS } from "../../../shared/protocol/agent-messages";
 import type { Pose } from "../engine/interpolation";
 import { agentPoses, renderedAgentPoses } from "../engine/people";
@@ -89,7 +88,7 @@ export function Agents() {
     const o = orbs.current;
     if (!h || !o) return;
     const t = clock.elapsedTime;
-    const renderAt = performance.now() - INTERPOLATION_DELAY_MS;
+    const now = performance.now();
     counts.fill(0);
     labels.begin();
     let n = 0;
@@ -99,7 +98,7 @@ export function Agents() {
     for (const id in agents) {
       if (n >= MAX_AGENTS) break;
       const meta = agents[id]!;
-      if (!agentPoses.get(id)?.sample(renderAt, scratch)) continue;
+      if (!agentPoses.get(id)?.sampleNow(now, scratch)) continue;
       let drawn = renderedAgentPoses.get(id);
       if (!drawn) renderedAgentPoses.set(id, (drawn = { x: 0, z: 0, yaw: 0, pitch: 0 }));
       drawn.x = scratch.x;

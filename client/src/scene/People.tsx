@@ -2,7 +2,6 @@ import { useFrame } from "@react-three/fiber";
 import { useMemo, useRef } from "react";
 import { BoxGeometry, CapsuleGeometry, Color, ConeGeometry, InstancedMesh, MeshLambertMaterial, Object3D, SphereGeometry, Vector3, type Group } from "three";
 import { useShallow } from "zustand/react/shallow";
-import { INTERPOLATION_DELAY_MS } from "../../../shared/constants";
 import { HAND_LEFT, HAND_RIGHT } from "../../../shared/state";
 import type { Pose } from "../engine/interpolation";
 import { localPlayer, remotePoses, renderedPoses } from "../engine/people";
@@ -100,7 +99,7 @@ export function People() {
     const hm = handsRef.current;
     const mk = markers.current;
     if (!b || !h || !v || !hm || !mk) return;
-    const renderAt = performance.now() - INTERPOLATION_DELAY_MS;
+    const now = performance.now();
     const { people, selfId } = appStore.getState();
     // The eye in the campus: in XR the camera sits under the moving rig, so use its world matrix.
     eye.setFromMatrixPosition(camera.matrixWorld);
@@ -115,7 +114,7 @@ export function People() {
       const self = id === selfId;
       let pose: Pose;
       if (self) pose = localPlayer.pose;
-      else if (remotePoses.get(id)?.sample(renderAt, scratch)) pose = scratch;
+      else if (remotePoses.get(id)?.sampleNow(now, scratch)) pose = scratch;
       else continue;
 
       let drawn = renderedPoses.get(id);

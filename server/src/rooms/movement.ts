@@ -1,5 +1,6 @@
 import { MOVE_MAX_DT_S, MOVE_SLACK_M, MOVE_SPEED_TOLERANCE, RUN_SPEED } from "../../../shared/constants";
 import type { ErrorCode } from "../../../shared/protocol/messages";
+import type { MovePayload } from "../../../shared/protocol/schemas";
 
 export interface Pose {
   x: number;
@@ -96,5 +97,45 @@ export function applyBody(person: Body, move: BodyMove): void {
     person.rightX = move.right[0];
     person.rightY = move.right[1];
     person.rightZ = move.right[2];
+  }
+}
+
+/** A person as a move changes it: the pose fields of shared/state.ts Person. */
+export interface Mover extends Body, Pose {
+  yaw: number;
+  pitch: number;
+}
+
+/**
+ * Judges and applies the room's moves: each person's clock since their last accepted move (for
+ * the speed check), the campus bounds and the teleport rule.
+ */
+export class MoveJudge {
+  /** When each person's last move was accepted (ms, monotonic). */
+  private readonly lastMoveAt = new Map<string, number>();
+
+  constructor(private readonly campusRadius: number) {}
+
+  /** Starts (or restarts, after a reconnection) a person's clock. */
+  start(id: string, now = performance.now()): void {
+    this.lastMoveAt.set(id, now);
+  }
+
+  forget(id: string): void {
+    this.lastMoveAt.delete(id);
+  }
+
+  /** Applies `move` to `person` when it is allowed; otherwise changes nothing and says why. */
+  apply(id: string, person: Mover, move: MovePayload, now = performance.now()): MoveVerdict {
+    const dt = (now - (this.lastMoveAt.get(id) ?? now)) / 1000;
+    const verdict = checkMove(person, move, dt, this.campusRadius, mayTeleport(person, move, now));
+    if (!verdict.ok) return verdict;
+    this.lastMoveAt.set(id, now);
+    person.x = move.x;
+    person.z = move.z;
+    person.yaw = move.yaw;
+    person.pitch = move.pitch;
+    applyBody(person, move);
+    return verdict;
   }
 }

@@ -5,6 +5,7 @@ import { WORKSPACE_ROOM } from "../../../shared/constants";
 import { ServerMessage, type ErrorPayload } from "../../../shared/protocol/messages";
 import type { JoinOptions } from "../../../shared/protocol/schemas";
 import { WorkServerMessage, type ActivityItem } from "../../../shared/protocol/work-messages";
+import { POSITION_RANGE, PITCH_RANGE, snap, YAW_RANGE } from "../../../shared/quantise";
 import type { Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import type { Atrium } from "../app";
@@ -30,6 +31,14 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function pose(p: { name: string; x: number; z: number; yaw: number; pitch: number; connected: boolean }) {
   return { name: p.name, x: p.x, z: p.z, yaw: p.yaw, pitch: p.pitch, connected: p.connected };
 }
+
+/** A pose as the state holds it once written: each field snapped to its fixed-point step (shared/quantise.ts). */
+export function snapped(p: { x: number; z: number; yaw: number; pitch: number }) {
+  return { x: snap(POSITION_RANGE, p.x), z: snap(POSITION_RANGE, p.z), yaw: snap(YAW_RANGE, p.yaw), pitch: snap(PITCH_RANGE, p.pitch) };
+}
+
+/** Yaw `yaw` as the state holds it. */
+export const snappedYaw = (yaw: number) => snap(YAW_RANGE, yaw);
 
 /** What `observer` currently sees of `subject`. */
 export function seen(observer: Joined, subject: Joined) {

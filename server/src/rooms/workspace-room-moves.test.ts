@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { until } from "../testing/harness";
-import { pose, seen, useWorkspaceRoomServer } from "./workspace-room-fixtures";
+import { pose, seen, snapped, snappedYaw, useWorkspaceRoomServer } from "./workspace-room-fixtures";
 
 // Moving, and messages the room refuses. Joining, renaming, leaving and the rest are in
 // workspace-room.test.ts.
@@ -17,12 +17,12 @@ describe("moving", () => {
     const move = { x: start.x + 0.4, z: start.z - 0.2, yaw: 1.25, pitch: -0.5 };
     a.room.send("move", move);
     await until("B to see the move", () => seen(b, a)?.yaw !== 0, 3000);
+    // Fixed-point on the wire (shared/quantise.ts): both sides hold exactly the snapped pose.
     const other = seen(b, a)!;
-    expect(other.x).toBeCloseTo(move.x, 4);
-    expect(other.z).toBeCloseTo(move.z, 4);
-    expect(other.yaw).toBeCloseTo(move.yaw, 5);
-    expect(other.pitch).toBeCloseTo(move.pitch, 5);
-    expect(serverPerson(a)).toMatchObject(move);
+    expect(pose(other)).toMatchObject(snapped(move));
+    expect(other.x).toBeCloseTo(move.x, 2);
+    expect(other.yaw).toBeCloseTo(move.yaw, 4);
+    expect(serverPerson(a)).toMatchObject(snapped(move));
     expect(a.errors).toEqual([]);
   });
 
@@ -49,8 +49,8 @@ describe("moving", () => {
 
     // A small step right after is still fine: the refusal did not lock the person.
     a.room.send("move", { x: before.x + 0.2, z: before.z, yaw: 0.5, pitch: 0 });
-    await until("B to see the small step", () => Math.abs(seen(b, a)!.yaw - 0.5) < 1e-6, 3000);
-    expect(seen(b, a)!.z).toBeCloseTo(before.z, 4);
+    await until("B to see the small step", () => seen(b, a)!.yaw === snappedYaw(0.5), 3000);
+    expect(seen(b, a)!.z).toBe(before.z);
     expect(b.errors).toEqual([]);
     expect(a.errors).toHaveLength(1);
   });
@@ -112,7 +112,7 @@ describe("invalid messages", () => {
     // A valid move after the bad message reaches B through a patch; anything the bad message
     // had sent or changed would have reached B first.
     a.room.send("move", { x: before.x, z: before.z, yaw: 0.75, pitch: 0 });
-    await until("B to see the marker move", () => Math.abs(seen(b, a)!.yaw - 0.75) < 1e-6, 3000);
+    await until("B to see the marker move", () => seen(b, a)!.yaw === snappedYaw(0.75), 3000);
     expect(b.errors).toEqual([]);
     expect(pose(seen(b, a)!)).toEqual({ ...seenBefore, yaw: seen(b, a)!.yaw });
     expect(a.errors).toHaveLength(1);

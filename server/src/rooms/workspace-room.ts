@@ -28,7 +28,8 @@ import type { BudgetLedger } from "../llm/budget-ledger";
 import { NoticeMessage, type NoticePayload } from "../../../shared/protocol/moderation-messages";
 import type { Store } from "../store/store";
 import { describeIssues } from "../world/load-world";
-import { applyBody, checkMove, mayTeleport } from "./movement";
+import { MoveJudge } from "./movement";
+import { Interest } from "./interest";
 import { ClientGate, type Seat } from "./client-gate";
 import { PersonModeration } from "./person-moderation";
 import { newPerson } from "./people";
@@ -83,8 +84,9 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     /** Patch encode + message handling time per patch interval, for /metrics and the bench. */
     readonly ticks = new TickStats();
     private workSinceLastPatch = 0;
-    /** When each person's last move was accepted (ms, monotonic). */
-    private readonly lastMoveAt = new Map<string, number>();
+    private readonly moves = new MoveJudge(world.campusRadius);
+    /** Who gets whose full pose (StateView per client) and everyone's coarse pose. */
+    interest!: Interest;
     runtime!: AgentRuntime;
     /** People's words to agents, saved in batches before they are delivered. */
     private talk!: TalkInbox;
@@ -113,6 +115,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.workspace = workspace.data ?? DEFAULT_WORKSPACE;
       this.state = new WorkspaceState();
       this.state.workspace = this.workspace;
+      this.interest = new Interest(this.state);
       this.gate = new ClientGate({ workspace: this.workspace, limits, store, log });
       this.runtime = new AgentRuntime({
         workspace: this.workspace,
@@ -229,7 +232,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
       const person = newPerson(client.sessionId, options, world);
       this.state.people.set(client.sessionId, person);
-      this.lastMoveAt.set(client.sessionId, performance.now());
+      this.moves.start(client.sessionId);
+      client.view = this.interest.watch(client.sessionId, person);
 
       this.sendWelcome(client);
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: person.name, mode: person.mode, role: identity.role, via: identity.via } });
@@ -260,7 +264,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     override onReconnect(client: Client) {
       const person = this.state.people.get(client.sessionId);
       if (person) person.connected = true;
-      this.lastMoveAt.set(client.sessionId, performance.now());
+      this.moves.start(client.sessionId);
       client.send(ServerMessage.World, world);
       client.send(WorkServerMessage.ActivityBacklog, this.work.backlog());
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "reconnect" });
@@ -276,7 +280,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         return;
       }
       this.state.people.delete(client.sessionId);
-      this.lastMoveAt.delete(client.sessionId);
+      this.moves.forget(client.sessionId);
+      this.interest.unwatch(client.sessionId);
       this.voice?.leave(client.sessionId);
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: person.name, code: code ?? null } });
       log.info({ workspace: this.workspace, session: client.sessionId, code }, "person left");
@@ -285,19 +290,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     private onMove(client: Client, move: MovePayload) {
       const person = this.state.people.get(client.sessionId);
       if (!person) return;
-      const now = performance.now();
-      const dt = (now - (this.lastMoveAt.get(client.sessionId) ?? now)) / 1000;
-      const verdict = checkMove(person, move, dt, world.campusRadius, mayTeleport(person, move, now));
-      if (!verdict.ok) {
-        this.gate.reject(client, { code: verdict.code, rejected: "move", message: verdict.message, correction: { x: person.x, z: person.z } });
-        return;
-      }
-      this.lastMoveAt.set(client.sessionId, now);
-      person.x = move.x;
-      person.z = move.z;
-      person.yaw = move.yaw;
-      person.pitch = move.pitch;
-      applyBody(person, move);
+      const verdict = this.moves.apply(client.sessionId, person, move);
+      if (!verdict.ok) this.gate.reject(client, { code: verdict.code, rejected: "move", message: verdict.message, correction: { x: person.x, z: person.z } });
     }
 
     private onTalk(client: Client, { agentId, text }: TalkPayload) {
@@ -385,6 +379,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     override broadcastPatch(): boolean {
       const started = performance.now();
+      this.interest.beforePatch();
       const changed = super.broadcastPatch();
       this.ticks.record(this.workSinceLastPatch + (performance.now() - started));
       this.workSinceLastPatch = 0;

@@ -1,4 +1,3 @@
-import { INTERPOLATION_DELAY_MS } from "../../../../shared/constants";
 import { AGENT_STATE_COLOURS } from "../../../../shared/protocol/agent-messages";
 import { ARC_LIFE_MS, ARC_TRAVEL_MS, handOffArcs } from "../../engine/arcs";
 import type { Pose } from "../../engine/interpolation";
@@ -118,10 +117,9 @@ export class LiveMapScene {
 
   /** The agents to draw now (the same array and objects every frame). */
   update(now: number): readonly MapAgent[] {
-    const renderAt = now - INTERPOLATION_DELAY_MS;
     for (const a of this.agents) {
       const buffer = agentPoses.get(a.id);
-      a.visible = buffer?.sample(renderAt, scratch) ?? false;
+      a.visible = buffer?.sampleNow(now, scratch) ?? false;
       if (a.visible) {
         a.x = scratch.x;
         a.z = scratch.z;
@@ -131,7 +129,7 @@ export class LiveMapScene {
       a.speech = sp && sp.text && (!sp.done || now - sp.at < MAP_SPEECH_LINGER_MS) ? sp.text : "";
     }
     for (const p of this.people) {
-      p.visible = remotePoses.get(p.id)?.sample(renderAt, scratch) ?? false;
+      p.visible = remotePoses.get(p.id)?.sampleNow(now, scratch) ?? false;
       if (p.visible) {
         p.x = scratch.x;
         p.z = scratch.z;

@@ -1,0 +1,126 @@
+import { Encoder, Reflection } from "@colyseus/schema";
+import { describe, expect, it } from "vitest";
+import {
+  CAMPUS_RADIUS_MAX_M,
+  COARSE_YAW_RANGE,
+  fromWire,
+  HAND_XZ_RANGE,
+  HAND_Y_RANGE,
+  HEAD_Y_RANGE,
+  PITCH_RANGE,
+  POSITION_RANGE,
+  quantum,
+  snap,
+  toWire,
+  YAW_RANGE,
+  type PoseRange,
+} from "./quantise";
+import { Agent, Person, poseOf, WorkspaceState } from "./state";
+import { worldSchema } from "./world";
+
+/** The smallest signed difference between two angles (rad). */
+function turn(a: number, b: number): number {
+  const d = (((b - a) % (2 * Math.PI)) + 3 * Math.PI) % (2 * Math.PI);
+  return d - Math.PI;
+}
+
+const ranges: Array<[string, PoseRange]> = [
+  ["position", POSITION_RANGE],
+  ["pitch", PITCH_RANGE],
+  ["head height", HEAD_Y_RANGE],
+  ["hand across", HAND_XZ_RANGE],
+  ["hand height", HAND_Y_RANGE],
+];
+
+describe("fixed-point poses", () => {
+  it("positions are whole centimetres over ±327.67 m: an int16 of centimetres", () => {
+    expect(quantum(POSITION_RANGE)).toBeCloseTo(0.01, 12);
+    expect(toWire(POSITION_RANGE, 0)).toBe(32767);
+    expect(toWire(POSITION_RANGE, -327.67)).toBe(0);
+    expect(toWire(POSITION_RANGE, 327.67)).toBe(65534);
+    expect(toWire(POSITION_RANGE, 12.345)).toBe(32767 + 1235);
+    expect(snap(POSITION_RANGE, 0)).toBe(0); // a symmetric range carries an exact zero
+  });
+
+  it.each(ranges)("%s: a round trip moves a value by at most half a step, and the ends are exact", (_name, range) => {
+    const half = quantum(range) / 2;
+    for (let i = 0; i <= 1000; i++) {
+      const v = range.min + ((range.max - range.min) * i) / 1000 + (i % 7) * 1e-4 * (range.max - range.min) * 0.001;
+      const clamped = Math.min(range.max, Math.max(range.min, v));
+      expect(Math.abs(snap(range, v) - clamped)).toBeLessThanOrEqual(half + 1e-12);
+    }
+    expect(snap(range, range.min)).toBe(range.min);
+    expect(snap(range, range.max)).toBeCloseTo(range.max, 12);
+    // Out of range clamps to the nearest end; garbage pins to the bottom, never to NaN.
+    expect(snap(range, range.max + 10)).toBeCloseTo(range.max, 12);
+    expect(snap(range, range.min - 10)).toBe(range.min);
+    expect(snap(range, Number.NaN)).toBe(range.min);
+  });
+
+  it("every place on the largest campus a world may have, plus a hand's reach, fits the position range", () => {
+    expect(CAMPUS_RADIUS_MAX_M + HAND_XZ_RANGE.max).toBeLessThan(POSITION_RANGE.max);
+    const base = { name: "w", plaza: { radius: 10, colour: "#ccc" }, spawn: { position: [0, 0] }, districts: [{ id: "a", name: "A", purpose: "p", colour: "#ccc", position: [0, 0], radius: 5 }] };
+    expect(worldSchema.safeParse({ ...base, campusRadius: CAMPUS_RADIUS_MAX_M }).success).toBe(true);
+    const tooBig = worldSchema.safeParse({ ...base, campusRadius: CAMPUS_RADIUS_MAX_M + 1 });
+    expect(tooBig.success).toBe(false);
+  });
+
+  it.each([
+    ["yaw", YAW_RANGE],
+    ["coarse yaw", COARSE_YAW_RANGE],
+  ] as const)("%s wraps: any angle reads back in [0, 2π), within half a step of the same direction", (_name, range) => {
+    const half = quantum(range) / 2;
+    expect(quantum(range)).toBeCloseTo((2 * Math.PI) / 2 ** range.bits, 12);
+    for (let a = -20; a <= 20; a += 0.0137) {
+      const s = snap(range, a);
+      expect(s).toBeGreaterThanOrEqual(0);
+      expect(s).toBeLessThan(2 * Math.PI);
+      expect(Math.abs(turn(a, s))).toBeLessThanOrEqual(half + 1e-9);
+    }
+    expect(toWire(range, 2 * Math.PI)).toBe(0); // a full turn is no turn
+    expect(snap(range, -Math.PI / 2)).toBeCloseTo((3 * Math.PI) / 2, 9);
+    expect(fromWire(range, 2 ** (range.bits - 1))).toBeCloseTo(Math.PI, 12);
+  });
+
+  it("the state's fields hold the snapped value on the server and carry the same integer to a client", () => {
+    const state = new WorkspaceState();
+    const encoder = new Encoder(state);
+    const person = new Person();
+    const raw = { x: 12.3456, z: -250.001, yaw: -0.3, pitch: 0.123456, headY: 1.61234, leftX: 0.333333, leftY: 1.23456, leftZ: -1.99999, coarseX: 12.3456, coarseZ: -250.001, coarseYaw: -0.3 };
+    Object.assign(person, { id: "p", name: "P", mode: "vr", colour: "#fff", connected: true, hands: 3 }, raw);
+    state.people.set("p", person);
+    const agent = new Agent();
+    Object.assign(agent, { id: "a", x: 1.005, z: 2.0049, yaw: 7, coarseX: 1.005, coarseZ: 2.0049, coarseYaw: 7 });
+    state.agents.set("a", agent);
+
+    // On the server: the snapped value, the same the helpers predict.
+    expect(person.x).toBe(snap(POSITION_RANGE, raw.x));
+    expect(person.z).toBe(snap(POSITION_RANGE, raw.z));
+    expect(person.yaw).toBe(snap(YAW_RANGE, raw.yaw));
+    expect(person.pitch).toBe(snap(PITCH_RANGE, raw.pitch));
+    expect(person.headY).toBe(snap(HEAD_Y_RANGE, raw.headY));
+    expect(person.leftY).toBe(snap(HAND_Y_RANGE, raw.leftY));
+    expect(person.coarseYaw).toBe(snap(COARSE_YAW_RANGE, raw.coarseYaw));
+    expect(Math.abs(person.x - raw.x)).toBeLessThanOrEqual(0.005 + 1e-12);
+
+    // Through the real encoder and a reflected decoder (as the SDK decodes): the same numbers.
+    // The full pose is view-only, so a full state without a view carries the coarse pose alone.
+    const decoder = Reflection.decode<InstanceType<typeof WorkspaceState>>(Reflection.encode(encoder));
+    decoder.decode(encoder.encodeAll());
+    const seen = decoder.state.people.get("p")!;
+    expect(seen.coarseX).toBe(person.coarseX);
+    expect(seen.coarseZ).toBe(person.coarseZ);
+    expect(seen.coarseYaw).toBe(person.coarseYaw);
+    expect(seen.x).toBeUndefined();
+    expect(decoder.state.agents.get("a")!.coarseYaw).toBe(agent.coarseYaw);
+  });
+
+  it("poseOf reads the full pose where there is one, else the coarse one", () => {
+    const out = { x: 0, z: 0, yaw: 0 };
+    expect(poseOf({ x: 1, z: 2, yaw: 3, coarseX: 4, coarseZ: 5, coarseYaw: 6 }, out)).toBe("full");
+    expect(out).toEqual({ x: 1, z: 2, yaw: 3 });
+    expect(poseOf({ coarseX: 4, coarseZ: 5, coarseYaw: 6 }, out)).toBe("coarse");
+    expect(out).toEqual({ x: 4, z: 5, yaw: 6 });
+    expect(poseOf({}, out)).toBeNull();
+  });
+});
