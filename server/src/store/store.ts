@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { migrations } from "./migrations";
+import { WalCheckpointer } from "./wal-checkpointer";
 import { WorkQueries } from "./work-queries";
 import { WorkStore } from "./work-store";
 
@@ -34,6 +35,7 @@ export class Store {
   readonly work: WorkStore;
   /** Read-only views over the work: boards, walls, the activity feed, the REST API, the export. */
   readonly queries: WorkQueries;
+  private checkpointer: WalCheckpointer | null = null;
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -50,6 +52,8 @@ export class Store {
       );
       this.work = new WorkStore(this.db);
       this.queries = new WorkQueries(this.db);
+      // Checkpoints on a thread of their own, never inside a commit on the event loop (wal-checkpointer.ts).
+      if (file !== ":memory:") this.checkpointer = new WalCheckpointer(this.db, file, (message) => process.emitWarning(message, "AtriumStoreWarning"));
     } catch (err) {
       // A refused or broken database must not stay open (and locked) behind the error.
       this.db.close();
@@ -110,6 +114,7 @@ export class Store {
   }
 
   close(): void {
+    this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
