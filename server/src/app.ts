@@ -31,6 +31,8 @@ import { LOCAL_SCALE_OUT, type ScaleOut } from "./scale/scale-out";
 export const SHUTDOWN_NOTICE_MS = 300;
 /** How long draining waits for aborted LLM streams to be recorded (ms). Default 2000. */
 export const SHUTDOWN_LLM_WAIT_MS = 2000;
+/** With Redis unreachable, how long closing waits for Colyseus to release rooms before it goes on (ms). Default 2000. */
+export const SHUTDOWN_WITHOUT_REDIS_MS = 2000;
 
 export interface Atrium {
   server: Server;
@@ -178,8 +180,17 @@ export function createAtrium(
     async close() {
       accepting = false;
       mcp.close();
-      await Promise.all(matchMaker.disconnectAll());
-      await server.gracefullyShutdown(false);
+      const colyseus = async () => {
+        await Promise.all(matchMaker.disconnectAll());
+        await server.gracefullyShutdown(false);
+      };
+      if (scale.health().ok) {
+        await colyseus();
+      } else {
+        // Redis unreachable: Colyseus' shutdown would wait on it (a room's disposal never settles); give it a moment, then go on.
+        await scale.close();
+        await Promise.race([colyseus().catch(() => undefined), new Promise((r) => setTimeout(r, SHUTDOWN_WITHOUT_REDIS_MS).unref())]);
+      }
       await scale.close();
       store.close();
     },
