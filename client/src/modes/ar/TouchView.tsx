@@ -9,12 +9,16 @@ import { MARKER_UPDATE_MS } from "./ARTabletop";
 import { orbitDrag, orbitEye, orbitPan, orbitPinch } from "./orbit";
 import { orbit } from "./orbit-state";
 const eye = { x: 0, y: 0, z: 0 };
+/** The class on <body> while the touch view is on: the HUD compacts itself (styles.css). */
+export const TOUCH_VIEW_CLASS = "touch-view";
 const look = new Vector3();
 
 /**
  * The phone's 3D view where immersive-ar is missing (iOS Safari, for one): one finger orbits the
- * campus, two fingers pinch to zoom and slide, a tap selects (R3F's click, as on desktop). Others
- * see this person as a marker at the point they look at.
+ * campus, two fingers pinch to zoom and slide, a tap selects (R3F's click, as on desktop). The
+ * desktop HUD stays, compacted so it does not cover the middle of a phone's screen (an unfolded
+ * activity feed took the upper half and swallowed taps meant for agents). Others see this person
+ * as a marker at the point they look at.
  */
 export function TouchView() {
   const canvas = useThree((s) => s.gl.domElement);
@@ -27,6 +31,8 @@ export function TouchView() {
     orbit.z = localPlayer.pose.z;
     connection.markPoseDirty();
     canvas.style.touchAction = "none";
+    // The HUD keeps out of the middle of the screen, where taps select (styles.css: body.touch-view).
+    document.body.classList.add(TOUCH_VIEW_CLASS);
     const touches = new Map<number, { x: number; y: number }>();
     const radius = world?.campusRadius ?? 60;
     const onDown = (e: PointerEvent) => void touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
@@ -63,6 +69,7 @@ export function TouchView() {
       canvas.removeEventListener("wheel", onWheel);
       window.removeEventListener("pointerup", onUp);
       window.removeEventListener("pointercancel", onUp);
+      document.body.classList.remove(TOUCH_VIEW_CLASS);
       announceMode("desktop");
       connection.markPoseDirty();
     };
