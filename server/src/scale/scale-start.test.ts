@@ -34,7 +34,7 @@ describe("start-up with REDIS_URL", () => {
     const wildcard = await start({ PORT: String(await freePort()), HOST: "0.0.0.0", REDIS_URL: "redis://127.0.0.1:6379" });
     expect(wildcard.code).toBe(1);
     expect(wildcard.stderr).toContain("set ATRIUM_PUBLIC_ADDRESS");
-  });
+  }, 60_000);
 
   it("stops with a clear message when Redis does not answer, creating nothing", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-noredis-"));
@@ -49,5 +49,5 @@ describe("start-up with REDIS_URL", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 40_000);
+  }, 60_000);
 });
