@@ -16,7 +16,7 @@ import { onExitCleanup } from "./exit-cleanup";
 import type { Outcome, Row } from "./report";
 import { REPO_ROOT, startServer, type RunningServer, type TickSummary } from "./server-process";
 import { SimClient } from "./sim-client";
-import { sleep } from "./stats";
+import { percentile, sleep } from "./stats";
 
 /** Goal (DESIGN.md, Performance budgets): server tick p99 while the agents stream. */
 export const AGENTS_STREAMING_TICK_P99_GOAL_MS = 5;
@@ -73,6 +73,11 @@ export interface AgentsStreamingResult {
   agentsInRoom: number;
   /** From talk sent to every agent finished, per round (ms). */
   roundMs: number[];
+  /**
+   * From talk sent to each agent's first streamed words, over the window's rounds (ms): how long
+   * the burst of fifty talks takes to reach every model call (spread over ticks by the runtime).
+   */
+  firstSpeechMs: { p50: number; max: number };
   /** The untimed rounds before the window, with the tick figures they had on their own (null when none). */
   warmup: { rounds: number; roundMs: number[]; tickMs: TickSummary | null };
   measuredS: number;
@@ -270,9 +275,16 @@ async function measure(server: RunningServer, fake: FakeOpenAI, m: MeasureSettin
   let speechMessages = 0;
   let speechChars = 0;
   let doneThisRound = new Set<string>();
+  let talkSentAt = 0;
+  const spokeThisRound = new Set<string>();
+  let firstSpeech: number[] = [];
   room.onMessage(AgentServerMessage.Speech, (payload: SpeechPayload) => {
     speechMessages++;
     speechChars += payload.delta.length;
+    if (payload.delta.length > 0 && !spokeThisRound.has(payload.agentId)) {
+      spokeThisRound.add(payload.agentId);
+      firstSpeech.push(performance.now() - talkSentAt);
+    }
     if (payload.done) doneThisRound.add(payload.agentId);
   });
 
@@ -286,6 +298,8 @@ async function measure(server: RunningServer, fake: FakeOpenAI, m: MeasureSettin
   const talkToAll = (label: string) => {
     m.progress(`${label}: talking to ${m.agents} agents at once`);
     doneThisRound = new Set<string>();
+    spokeThisRound.clear();
+    talkSentAt = performance.now();
     for (const agentId of ids) {
       const talk: TalkPayload = { agentId, text: TALK_TEXT };
       room.send(ClientMessage.Talk, talk);
@@ -314,6 +328,7 @@ async function measure(server: RunningServer, fake: FakeOpenAI, m: MeasureSettin
   maxSpeaking = 0;
   speechMessages = 0;
   speechChars = 0;
+  firstSpeech = [];
   const cpuStart = server.cpuTimeMs();
   const windowStart = performance.now();
   const roundMs: number[] = [];
@@ -333,6 +348,7 @@ async function measure(server: RunningServer, fake: FakeOpenAI, m: MeasureSettin
   const upstream = { requests: fake.requests.length, maxInFlight: fake.stats.maxInFlight, disconnects: fake.stats.disconnects };
   const speech = { messages: speechMessages, messagesPerS: speechMessages / windowS, chars: speechChars, expectedChars: m.replyChars * m.agents * roundMs.length };
   const downstreamBytesPerS = client.bytes / windowS;
+  const firstSpeechMs = { p50: firstSpeech.length > 0 ? percentile(firstSpeech, 50) : 0, max: firstSpeech.length > 0 ? percentile(firstSpeech, 100) : 0 };
 
   // One more round, measured only once every agent is speaking: the tick while the replies
   // stream, without the interval that handled the talks.
@@ -353,6 +369,7 @@ async function measure(server: RunningServer, fake: FakeOpenAI, m: MeasureSettin
     chunks: m.chunks,
     agentsInRoom,
     roundMs,
+    firstSpeechMs,
     warmup: { rounds: m.warmupRounds, roundMs: warmupRoundMs, tickMs: warmupTick },
     measuredS: windowS,
     tickMs,
@@ -466,7 +483,8 @@ export function agentsStreamingDetails(outcome: Outcome<AgentsStreamingResult> |
   out.push(
     `${r.agents} LLM-driven agents (${r.agentsInRoom} in the room), each asked once per round to talk, ${r.rounds} round${r.rounds === 1 ? "" : "s"}; ` +
       `every reply streams ${r.chunks} chunks of ${AGENTS_STREAMING_CHUNK_CHARS} characters over ${(r.streamMs / 1000).toFixed(1)} s. ` +
-      `Round times (talk sent → all idle): ${r.roundMs.map((t) => `${(t / 1000).toFixed(2)} s`).join(", ")}.`,
+      `Round times (talk sent → all idle): ${r.roundMs.map((t) => `${(t / 1000).toFixed(2)} s`).join(", ")}. ` +
+      `Talk sent → an agent's first streamed words: p50 ${(r.firstSpeechMs.p50 / 1000).toFixed(2)} s, the last agent ${(r.firstSpeechMs.max / 1000).toFixed(2)} s.`,
   );
   out.push("");
   const w = r.warmup;

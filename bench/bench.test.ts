@@ -187,6 +187,9 @@ describe("agents streaming scenario", () => {
     expect(r.roundMs).toHaveLength(1);
     expect(r.roundMs[0]).toBeGreaterThan(400); // the reply streams for 400 ms
     expect(r.roundMs[0]).toBeLessThan(10_000);
+    expect(r.firstSpeechMs.p50).toBeGreaterThan(0);
+    expect(r.firstSpeechMs.max).toBeGreaterThanOrEqual(r.firstSpeechMs.p50);
+    expect(r.firstSpeechMs.max).toBeLessThan(r.roundMs[0]!); // first words come before the round ends
     expect(r.warmup.tickMs?.samples).toBeGreaterThan(0);
     expect(r.streamingOnly?.tickMs.samples).toBeGreaterThan(0);
 
