@@ -7,7 +7,7 @@ import { WorkspaceState } from "../../../shared/state";
 import { createLogger } from "../logger";
 import { Store } from "../store/store";
 import { deferred, msg, sleep, TestBrain, world } from "./runtime-fixtures";
-import { AgentRuntime, BRAIN_START_BUDGET_MS, MAX_BRAIN_STARTS_PER_TICK, START_FALLBACK_MS, TICKS_STOPPED_MS } from "./runtime";
+import { AgentRuntime, BRAIN_START_BUDGET_MS, MAX_BRAIN_STARTS_PER_TICK, ROOM_WORK_BUDGET_MS, START_FALLBACK_MS, TICKS_STOPPED_MS } from "./runtime";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -21,7 +21,7 @@ function busy(ms: number): void {
 }
 
 /** A runtime with `count` agents whose brains block until released; each start first works for `startCostMs`. */
-function burst(count: number, startCostMs = 0, startBudgetMs = Infinity) {
+function burst(count: number, startCostMs = 0, startBudgetMs = Infinity, roomWorkMs?: () => number) {
   const agents: AgentConfig[] = Array.from({ length: count }, (_, i) => ({
     id: `a-${i}`,
     name: `A${i}`,
@@ -40,7 +40,7 @@ function burst(count: number, startCostMs = 0, startBudgetMs = Infinity) {
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-burst-"));
   const store = new Store(path.join(dir, "atrium.db"));
-  const runtime = new AgentRuntime({ workspace: "burst", world, roster, store, log: createLogger("silent"), state: new WorkspaceState(), brain, broadcast: () => {}, startBudgetMs });
+  const runtime = new AgentRuntime({ workspace: "burst", world, roster, store, log: createLogger("silent"), state: new WorkspaceState(), brain, broadcast: () => {}, startBudgetMs, ...(roomWorkMs ? { roomWorkMs } : {}) });
   cleanups.push(() => {
     release.resolve();
     runtime.dispose();
@@ -73,6 +73,17 @@ describe("a burst of mail to many agents", () => {
     expect(started()).toBe(1);
     runtime.tick(0.05);
     expect(started()).toBe(2);
+  });
+
+  it("starts only the first brain of a tick when the room's own work since its last patch is already over ROOM_WORK_BUDGET_MS", () => {
+    let roomWork = ROOM_WORK_BUDGET_MS + 0.5; // the interval handled a burst of messages
+    const { runtime, agents, started } = burst(2 * MAX_BRAIN_STARTS_PER_TICK + 1, 0, Infinity, () => roomWork);
+    for (const a of agents) runtime.deliver(a.id, msg("after a burst"));
+    runtime.tick(0.05);
+    expect(started()).toBe(1);
+    roomWork = 0; // a fresh interval
+    runtime.tick(0.05);
+    expect(started()).toBe(1 + MAX_BRAIN_STARTS_PER_TICK);
   });
 
   it("leaves the starting to the ticks while they run: the fallback timer starts none between them", async () => {

@@ -22,24 +22,26 @@ export const WATCHDOG_DEADLINES_S: Partial<Record<AgentState, number>> = {
 /** Events kept waiting in one mailbox; older ones are dropped (and audited) past this. */
 export const MAILBOX_LIMIT = 20;
 /**
- * Brains started per simulation tick, at most; more wait for the next ticks. Starting a turn
- * (prompt, store reads, the provenance row, handing the request to the broker) costs about
- * 0.2–0.5 ms, so a burst of mail to fifty agents started at once would stall a tick for 10–25 ms.
- * Four per tick start fifty agents within 0.65 s. Default 4.
+ * Brains started per simulation tick, at most; more wait for the next ticks. A start (prompt,
+ * store reads, the provenance row, the request to the broker) costs 0.2–0.5 ms: fifty at once
+ * would stall a tick for 10–25 ms. Four per tick start fifty agents within 0.65 s. Default 4.
  */
 export const MAX_BRAIN_STARTS_PER_TICK = 4;
-/**
- * …and no more once the tick's starts have taken this long (ms): a slow start (a cold cache, a
- * busy disk) leaves the rest to the next ticks. The first start of a tick always goes. Default 1.
- */
+/** …and no more once the tick's starts have taken this long (ms); the first always goes. Default 1. */
 export const BRAIN_START_BUDGET_MS = 1;
+/**
+ * Where the room reports its own work since its last patch (`roomWorkMs`), brains beyond the
+ * first of a tick start only while that work plus theirs stays under this (ms): the interval that
+ * already handled a burst of messages (fifty people talking at once) leaves the rest of its starts
+ * to the next ticks. Default 3.
+ */
+export const ROOM_WORK_BUDGET_MS = 3;
 /** With no simulation tick driving the runtime (tests, tools), a timer starts waiting agents this often (ms). */
 export const START_FALLBACK_MS = 50;
 /**
- * The fallback timer starts brains only when no tick has run for this long (ms): while ticks run
- * they do every start, so the per-tick bound holds and every start is counted in the room's
- * tick. (A timer that only checked "no tick since I was armed" fired a few ms before the next,
- * late-running tick and doubled the starts.) Default 4 × START_FALLBACK_MS.
+ * The fallback timer starts brains only when no tick has run for this long (ms), so while ticks
+ * run the per-tick bound holds and every start is counted in a tick (a timer armed at a tick used
+ * to fire just before the next, late tick and double the starts). Default 4 × START_FALLBACK_MS.
  */
 export const TICKS_STOPPED_MS = 4 * START_FALLBACK_MS;
 /** Agents of one district stand this far apart around its centre (m). */
@@ -89,6 +91,8 @@ export interface RuntimeDeps {
   deadlinesS?: Partial<Record<AgentState, number>>;
   /** BRAIN_START_BUDGET_MS when absent (tests that count starts per tick pass Infinity). */
   startBudgetMs?: number;
+  /** The room's work (ms) since its last patch, message handlers included; see ROOM_WORK_BUDGET_MS. */
+  roomWorkMs?: () => number;
 }
 
 /**
@@ -243,14 +247,15 @@ export class AgentRuntime {
   }
 
   /**
-   * Starts up to MAX_BRAIN_STARTS_PER_TICK waiting agents within BRAIN_START_BUDGET_MS, oldest
-   * first. Every brain starts here, inside the tick (so its cost is counted in the tick and
-   * bounded per tick), never inside the message handler that delivered the mail.
+   * Starts up to MAX_BRAIN_STARTS_PER_TICK waiting agents within BRAIN_START_BUDGET_MS and
+   * ROOM_WORK_BUDGET_MS, oldest first. Every brain starts here, inside the tick (so its cost is
+   * counted in the tick and bounded per tick), never inside the handler that delivered the mail.
    */
   private startWaiting(): void {
     if (this.waitTimer) clearTimeout(this.waitTimer);
     this.waitTimer = null;
-    const budgetMs = this.deps.startBudgetMs ?? BRAIN_START_BUDGET_MS;
+    // The first start of a tick always goes (so the starts never stall); the rest while both budgets hold.
+    const budgetMs = Math.min(this.deps.startBudgetMs ?? BRAIN_START_BUDGET_MS, ROOM_WORK_BUDGET_MS - (this.deps.roomWorkMs?.() ?? 0));
     let started = 0;
     const t0 = performance.now();
     while (started < MAX_BRAIN_STARTS_PER_TICK && this.waiting.length > 0 && (started === 0 || performance.now() - t0 < budgetMs)) {
