@@ -26,6 +26,7 @@ import { WS_MAX_PAYLOAD_BYTES, limitsWith, type Limits } from "./auth/limits";
 import { createMcp, type Mcp, type McpOptions } from "./mcp";
 import { configureDlp, dlpFromEnv, onDlpRedaction, type DlpFinding } from "./llm/dlp";
 import { LOCAL_SCALE_OUT, type ScaleOut } from "./scale/scale-out";
+import { HostRelay } from "./scale/host-relay";
 
 /** How long draining waits for the shutdown notice to reach clients before closing (ms). Default 300. */
 export const SHUTDOWN_NOTICE_MS = 300;
@@ -109,7 +110,9 @@ export function createAtrium(
     onRedaction: (findings, call) => auditRedactions(findings, { workspace: call.workspace, actor: call.agentId }),
   });
   // Speech-to-text and speech endpoints (ATRIUM_STT_*, ATRIUM_TTS_*): server/src/voice.
-  const voice = VoiceHub.fromEnv(options.env ?? process.env, log);
+  // Requests to the process hosting a room (voice uploads, the owner's token actions): server/src/scale/host-relay.ts.
+  const relay = new HostRelay(log);
+  const voice = VoiceHub.fromEnv(options.env ?? process.env, log, relay);
   const brain: Brain = broker ? new LlmBrain({ broker, world, roster, store }) : new OfflinePlanner(roster, store, options.offline);
   log.info(
     broker ? { brain: "llm", baseURL: broker.baseURL, model: broker.defaultModel } : { brain: "offline" },
@@ -118,7 +121,7 @@ export function createAtrium(
   const rooms = new Set<WorkspaceRoom>();
   let accepting = false;
   let draining = false;
-  const mcp = createMcp({ store, world, roster, log, rooms, limits: limitsWith(options.limits), isDraining: () => draining, options: options.mcp });
+  const mcp = createMcp({ store, world, roster, log, rooms, limits: limitsWith(options.limits), isDraining: () => draining, options: options.mcp, relay });
 
   const scale = options.scale ?? LOCAL_SCALE_OUT;
   const transport = new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: WS_MAX_PAYLOAD_BYTES });
@@ -156,6 +159,7 @@ export function createAtrium(
     scale,
     async listen() {
       await server.listen(config.port, config.host);
+      await relay.start();
       accepting = true;
     },
     get draining() {
@@ -180,6 +184,7 @@ export function createAtrium(
     async close() {
       accepting = false;
       mcp.close();
+      relay.stop();
       const colyseus = async () => {
         await Promise.all(matchMaker.disconnectAll());
         await server.gracefullyShutdown(false);

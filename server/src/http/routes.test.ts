@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { matchMaker } from "@colyseus/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Atrium } from "../app";
 import { startTestAtrium, type TestAtrium } from "../testing/harness";
@@ -45,11 +46,14 @@ describe("API routes", () => {
     expect(await res.json()).toEqual({ status: "ready", checks: { database: true, rooms: true } });
   });
 
-  it("GET /metrics reports uptime, memory and rooms", async () => {
+  it("GET /metrics reports uptime, memory, rooms, the process that answered and every process's rooms", async () => {
     const res = await fetch(`${url}/metrics`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { uptimeS: unknown; memoryMb: unknown; rooms: unknown };
-    expect(Object.keys(body).sort()).toEqual(["memoryMb", "rooms", "uptimeS"]);
+    const body = (await res.json()) as { uptimeS: unknown; memoryMb: unknown; rooms: unknown; process: { id: unknown; publicAddress: unknown }; cluster: unknown };
+    expect(Object.keys(body).sort()).toEqual(["cluster", "memoryMb", "process", "rooms", "uptimeS"]);
+    // One process: no address is advertised; the listings (LocalDriver) hold this process's rooms only.
+    expect(body.process).toEqual({ id: matchMaker.processId, publicAddress: null });
+    expect(body.cluster).toEqual({ rooms: [] });
     expect(Number.isInteger(body.uptimeS)).toBe(true);
     expect(body.uptimeS as number).toBeGreaterThanOrEqual(0);
     expect(Number.isInteger(body.memoryMb)).toBe(true);

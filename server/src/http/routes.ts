@@ -4,6 +4,7 @@ import express, { type Application } from "express";
 import type { Store } from "../store/store";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
 import { mountWorkApi } from "./api";
+import { clusterMetrics } from "../scale/cluster-metrics";
 
 export interface HttpDeps {
   store: Store;
@@ -29,14 +30,16 @@ export function mountApi(app: Application, deps: HttpDeps): void {
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks, ...(redis && !redis.ok ? { reason: redis.detail } : {}) });
   });
 
-  app.get("/metrics", (_req, res) => {
+  // `rooms`: this process's rooms with their tick statistics; `process` and `cluster`: which process
+  // answered and every process's workspace rooms from the shared listings (server/src/scale/cluster-metrics.ts).
+  app.get("/metrics", async (_req, res) => {
     const rooms = [...deps.rooms].map((room) => ({
       workspace: room.workspace,
       clients: room.clients.length,
       people: room.state.people.size,
       tickMs: room.ticks.summary(),
     }));
-    res.json({ uptimeS: Math.round(process.uptime()), memoryMb: Math.round(process.memoryUsage().rss / 1e6), rooms });
+    res.json({ uptimeS: Math.round(process.uptime()), memoryMb: Math.round(process.memoryUsage().rss / 1e6), rooms, ...(await clusterMetrics()) });
   });
 
   // Clears the tick statistics of every room, so `npm run bench` can drop its warm-up. Touches nothing else.

@@ -17,6 +17,7 @@ import { API_BODY_LIMIT_BYTES } from "../auth/http-auth";
 import { isLive, type AgentToken } from "./agent-tokens";
 import type { ExternalAgents } from "./external-agents";
 import { MCP_PATH } from "./mcp-http";
+import type { AgentTokenRelay } from "./token-relay";
 
 /**
  * The owner's agent tokens (owner only: server/src/auth/policy.ts REST_POLICY):
@@ -70,12 +71,14 @@ function issues(e: z.ZodError): string {
 
 export interface AgentTokenApiDeps {
   hub: ExternalAgents;
+  /** Acts on the live room wherever it is hosted (./token-relay.ts). */
+  relay: AgentTokenRelay;
   world: World;
   roster: Roster;
 }
 
 export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): void {
-  const { hub, world, roster } = deps;
+  const { hub, relay, world, roster } = deps;
   const by = (res: Response) => (res.locals.identity as Identity | undefined)?.inviteId ?? "owner";
 
   /** The token named by :id, or null after answering 400/404. */
@@ -90,7 +93,7 @@ export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): v
     return t;
   };
 
-  app.get("/api/agent-tokens", (req, res) => {
+  app.get("/api/agent-tokens", async (req, res) => {
     const query: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(req.query)) query[k] = v;
     const parsed = listQuery.safeParse(query);
@@ -100,10 +103,10 @@ export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): v
     }
     res.setHeader("Cache-Control", "no-store");
     // `tools`: every tool a token may allow, for the owner panel's form.
-    res.json({ agentTokens: hub.tokens.list(parsed.data.workspace).map((t) => hub.info(t)), tools: TOOL_NAMES });
+    res.json({ agentTokens: await relay.infos(hub.tokens.list(parsed.data.workspace)), tools: TOOL_NAMES });
   });
 
-  app.post("/api/agent-tokens", express.json({ limit: API_BODY_LIMIT_BYTES }), (req, res) => {
+  app.post("/api/agent-tokens", express.json({ limit: API_BODY_LIMIT_BYTES }), async (req, res) => {
     const parsed = createAgentTokenBody.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(400).json({ error: `bad agent token: ${issues(parsed.error)}` });
@@ -130,33 +133,34 @@ export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): v
       return;
     }
     const { agentToken, token } = hub.tokens.issue({ ...b, home, colour: b.colour ?? colourFor(b.agentId), createdBy: by(res) });
-    hub.issued(agentToken);
-    const body: CreatedAgentToken = { agentToken: hub.info(agentToken), token, mcpUrl: `${req.protocol}://${req.get("host") ?? "localhost"}${MCP_PATH}` };
+    // Its agent appears in the live room at once, on whichever process hosts it.
+    const done = await relay.act("issued", agentToken, by(res));
+    const body: CreatedAgentToken = { agentToken: done.info ?? hub.info(agentToken), token, mcpUrl: `${req.protocol}://${req.get("host") ?? "localhost"}${MCP_PATH}` };
     res.status(201).json(body);
   });
 
-  app.delete("/api/agent-tokens/:id", (req, res) => {
+  app.delete("/api/agent-tokens/:id", async (req, res) => {
     const t = tokenParam(req, res);
     if (!t) return;
     const revoked = hub.tokens.revoke(t.id, by(res))!;
-    hub.revoked(revoked);
-    res.json({ agentToken: hub.info(revoked) });
+    const done = await relay.act("revoked", revoked, by(res));
+    res.json({ agentToken: done.info ?? hub.info(revoked) });
   });
 
   for (const action of ["pause", "resume"] as const) {
-    app.post(`/api/agent-tokens/:id/${action}`, (req, res) => {
+    app.post(`/api/agent-tokens/:id/${action}`, async (req, res) => {
       const t = tokenParam(req, res);
       if (!t) return;
-      const refusal = action === "pause" ? hub.pause(t, by(res)) : hub.resume(t, by(res));
-      if (refusal) {
-        res.status(409).json({ error: refusal });
+      const done = await relay.act(action, t, by(res));
+      if (done.refusal) {
+        res.status(409).json({ error: done.refusal });
         return;
       }
-      res.json({ agentToken: hub.info(t) });
+      res.json({ agentToken: done.info ?? hub.info(t) });
     });
   }
 
-  app.put("/api/agent-tokens/:id/budget", express.json({ limit: API_BODY_LIMIT_BYTES }), (req, res) => {
+  app.put("/api/agent-tokens/:id/budget", express.json({ limit: API_BODY_LIMIT_BYTES }), async (req, res) => {
     const t = tokenParam(req, res);
     if (!t) return;
     const parsed = budgetBody.safeParse(req.body ?? {});
@@ -165,9 +169,8 @@ export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): v
       return;
     }
     const now = hub.tokens.setBudget(t.id, parsed.data.budgetCalls, by(res))!;
-    // An agent stopped by its budget works again once the new budget allows.
-    const agent = hub.agentOf(now);
-    if (agent?.view.state === "paused" && /^budget reached/.test(agent.view.reason) && now.usedCalls < now.budgetCalls) hub.resume(now, by(res), "budget raised");
-    res.json({ agentToken: hub.info(now) });
+    // An agent stopped by its budget works again once the new budget allows (./token-relay.ts).
+    const done = await relay.act("budget", now, by(res));
+    res.json({ agentToken: done.info ?? hub.info(now) });
   });
 }

@@ -9,6 +9,8 @@ import type { Store } from "../store/store";
 import { mountAgentTokenApi } from "./agent-token-api";
 import { ExternalAgents } from "./external-agents";
 import { McpHttp } from "./mcp-http";
+import type { HostRelay } from "../scale/host-relay";
+import { AgentTokenRelay } from "./token-relay";
 
 /**
  * Bring your own agent: Atrium as an MCP server (docs/MCP.md). Outside agents connect to /mcp
@@ -32,6 +34,8 @@ export interface McpDeps {
   limits: Limits;
   isDraining: () => boolean;
   options?: McpOptions;
+  /** With several processes: the owner's token actions reach the room's host (server/src/scale/host-relay.ts). */
+  relay?: HostRelay | null;
 }
 
 export interface Mcp {
@@ -49,12 +53,13 @@ export interface Mcp {
 
 export function createMcp(deps: McpDeps): Mcp {
   const hub = new ExternalAgents({ store: deps.store, log: deps.log, rooms: deps.rooms, isDraining: deps.isDraining });
+  const tokenRelay = new AgentTokenRelay(hub, deps.relay ?? null, deps.log);
   const http = new McpHttp({ hub, store: deps.store, world: deps.world, log: deps.log, limits: deps.limits, isDraining: deps.isDraining, ...deps.options });
   return {
     hub,
     http,
     mount(app) {
-      mountAgentTokenApi(app, { hub, world: deps.world, roster: deps.roster });
+      mountAgentTokenApi(app, { hub, relay: tokenRelay, world: deps.world, roster: deps.roster });
       http.mount(app);
     },
     onRoomCreated: (room) => hub.onRoomCreated(room),

@@ -12,14 +12,17 @@ function refuse(res: Response, status: number, code: VoiceErrorCode, message: st
 /**
  * POST VOICE_UTTERANCE_PATH: one spoken utterance as a 16-bit PCM WAV body, from the person
  * whose voice token is in the header. The body is capped at MAX_UTTERANCE_BYTES before it is
- * read in full; everything else is checked by RoomVoice.utterance.
+ * read in full; everything else is checked by RoomVoice.utterance, on the process that hosts the
+ * speaker's room (VoiceHub.forward relays it there when that is another process).
  */
 export function mountVoiceApi(app: Application, hub: VoiceHub): void {
   const raw = express.raw({ type: () => true, limit: MAX_UTTERANCE_BYTES });
   app.post(VOICE_UTTERANCE_PATH, (req: Request, res: Response) => {
     const token = req.header(VOICE_TOKEN_HEADER) ?? "";
     const seat = token ? hub.seatOf(token) : null;
-    if (!seat) return refuse(res, 401, "bad_token", "Voice needs a session: join the workspace, then turn the microphone on.");
+    // A seat on another process (REDIS_URL): the utterance is relayed to the room's host.
+    const host = seat || !token ? null : hub.hostOf(token);
+    if (!seat && !host) return refuse(res, 401, "bad_token", "Voice needs a session: join the workspace, then turn the microphone on.");
     const declared = Number(req.header("content-length") ?? "0");
     if (declared > MAX_UTTERANCE_BYTES) {
       res.set("connection", "close");
@@ -35,7 +38,7 @@ export function mountVoiceApi(app: Application, hub: VoiceHub): void {
       }
       const body: unknown = req.body;
       const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-      seat.room.utterance(seat.sessionId, bytes, target.data ?? null).then(
+      (seat ? seat.room.utterance(seat.sessionId, bytes, target.data ?? null) : hub.forward(host!, token, bytes, target.data ?? null)).then(
         (out) => res.status(out.status).json(out.body),
         (e: unknown) => refuse(res, 500, "stt_unavailable", `Voice failed: ${e instanceof Error ? e.message : String(e)}`),
       );
