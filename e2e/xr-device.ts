@@ -156,6 +156,24 @@ export async function enterXR(browser: Browser, kind: EmulatedDevice, mode: "vr"
 /** Lets the emulated frame loop run a little (IWER runs on requestAnimationFrame). */
 export const frames = (page: Page, ms = 400) => page.waitForTimeout(ms);
 
+/**
+ * Waits until the XR session has run `n` more frames, however slow they are (a loaded machine
+ * can take a second a frame): a pose or button change is seen by the app only on a frame.
+ */
+export function xrFrames(page: Page, n = 2): Promise<void> {
+  return page.evaluate(
+    (count) =>
+      new Promise<void>((resolve) => {
+        const session = (window as any).__atriumXR.store.getState().session;
+        if (!session) return resolve();
+        let k = 0;
+        const step = () => (++k >= count ? resolve() : session.requestAnimationFrame(step));
+        session.requestAnimationFrame(step);
+      }),
+    n,
+  );
+}
+
 /** World position of a named object in the scene (a uikit button, a panel), or null when there is none. */
 export function objectPosition(page: Page, name: string): Promise<{ x: number; y: number; z: number } | null> {
   return page.evaluate((n) => {
