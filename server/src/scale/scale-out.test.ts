@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,6 +10,7 @@ import type { SpeechPayload } from "../../../shared/protocol/agent-messages";
 import type { WorkspaceState } from "../../../shared/state";
 import { freePort, until } from "../testing/harness";
 import { startTestRedis, type TestRedis } from "./redis-testing";
+import { startAtriumProcess, stopAtriumProcess, untilAsync, type AtriumProcess } from "./scale-testing";
 
 // Scale-out for real: a private redis-server, two server processes (`node --import tsx
 // server/src/main.ts`) on their own ports sharing REDIS_URL and one SQLite file (WAL), and one
@@ -18,50 +18,21 @@ import { startTestRedis, type TestRedis } from "./redis-testing";
 // to the process that hosts the workspace's room (its publicAddress); only that process runs the
 // agents; what they do lands once in the database. Then Redis drops and comes back.
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
 const WORKSPACE = "scale";
 
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  port: number;
-  out: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Proc = AtriumProcess;
 
 const procs: Proc[] = [];
 let redis: TestRedis | undefined;
 let dir: string;
 
 async function startAtrium(port: number, env: Record<string, string>): Promise<Proc> {
-  let out = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
-    cwd: ROOT,
-    // Hermetic: the offline planner, never the developer's LLM.
-    env: { ...process.env, OPENAI_BASE_URL: "", OPENAI_API_KEY: "", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", ATRIUM_AUTH: "open", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  const proc: Proc = { child, url: `http://127.0.0.1:${port}`, port, out: () => out, exited };
+  const proc = await startAtriumProcess(port, env);
   procs.push(proc);
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
-    if (await fetch(`${proc.url}/readyz`).then((r) => r.ok, () => false)) return proc;
-    if (Date.now() > deadline) throw new Error(`server on port ${port} not ready after 45 s:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  return proc;
 }
 
-async function stopAtrium(p: Proc): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGTERM");
-  const timer = setTimeout(() => p.child.kill("SIGKILL"), 12_000);
-  const result = await p.exited;
-  clearTimeout(timer);
-  return result;
-}
+const stopAtrium = stopAtriumProcess;
 
 const readyz = (p: Proc) => fetch(`${p.url}/readyz`).then(async (r) => ({ status: r.status, body: (await r.json()) as { checks: Record<string, boolean>; reason?: string } }));
 const hostsRoom = async (p: Proc) => ((await (await fetch(`${p.url}/metrics`)).json()) as { rooms: Array<{ workspace: string }> }).rooms.some((r) => r.workspace === WORKSPACE);
@@ -89,15 +60,6 @@ async function join(via: Proc, name: string): Promise<Seat> {
   room.onMessage("*", () => undefined);
   await until(`${name}'s first state`, () => room.state.people?.size > 0, 10_000);
   return seat;
-}
-
-/** Like `until`, for a check that must await. */
-async function untilAsync(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const names = (s: Seat) => [...s.room.state.people.values()].map((p) => p.name).sort();
