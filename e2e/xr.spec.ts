@@ -69,6 +69,11 @@ function xrCanvasVariance(page: Page): Promise<number> {
   });
 }
 
+/** Waits at least `ms` and at least `n` XR frames (a loaded machine can take a second a frame). */
+async function settle(page: Page, ms: number, n: number): Promise<void> {
+  await Promise.all([frames(page, ms), xrFrames(page, n)]);
+}
+
 /** Points an input (controller or hand) at a world point: its pose in the tracked space looks at it. */
 async function aim(page: Page, input: "controller" | "hand", hand: "left" | "right", target: { x: number; y: number; z: number }): Promise<void> {
   await page.evaluate(
@@ -90,15 +95,15 @@ async function aim(page: Page, input: "controller" | "hand", hand: "left" | "rig
     },
     [input, hand, target] as const,
   );
-  await xrFrames(page, 3); // the new pose, then the pointer's move along it
+  await settle(page, 300, 3); // the new pose, then the pointer's move along it
 }
 
 /** A trigger pull: pressed for a few frames (so the app sees both edges), then released. */
 async function pull(page: Page, hand: "left" | "right"): Promise<void> {
   await onDevice(page, (d, h: string) => d.controllers[h].updateButtonValue("trigger", 1), hand);
-  await xrFrames(page, 2);
+  await settle(page, 250, 2);
   await onDevice(page, (d, h: string) => d.controllers[h].updateButtonValue("trigger", 0), hand);
-  await xrFrames(page, 2);
+  await settle(page, 250, 2);
 }
 
 /**
@@ -128,7 +133,7 @@ async function agentPosition(page: Page): Promise<{ id: string; x: number; y: nu
     t.z = a.z - (a.z / r) * 3;
     t.pending = true;
   }, first);
-  await xrFrames(page, 4);
+  await settle(page, 700, 4);
   return page.evaluate((id) => {
     const p = (window as any).__atrium.renderedAgentPoses.get(id);
     return { id, x: p.x, y: 1.0, z: p.z };
@@ -165,9 +170,9 @@ describe("XR on every device (IWER in headless Chromium)", () => {
     // Snap turn: one push right turns by the snap step (30° by default), once.
     const yaw0 = await page.evaluate(() => (window as any).__atriumXR.rig.yaw as number);
     await onDevice(page, (d) => d.controllers.right.updateAxes("thumbstick", 1, 0), null);
-    await xrFrames(page, 2);
+    await settle(page, 400, 2);
     await onDevice(page, (d) => d.controllers.right.updateAxes("thumbstick", 0, 0), null);
-    await xrFrames(page, 2);
+    await settle(page, 300, 2);
     const yaw1 = await page.evaluate(() => (window as any).__atriumXR.rig.yaw as number);
     expect(yaw1 - yaw0).toBeCloseTo(-Math.PI / 6, 3);
     await waitUntil("the server saw the turn", async () => Math.abs(person(id)!.yaw - (before.yaw - Math.PI / 6)) < 0.05);
@@ -209,7 +214,7 @@ describe("XR on every device (IWER in headless Chromium)", () => {
       r.z = t.z;
       r.pending = true;
     }, task);
-    await xrFrames(page, 4);
+    await settle(page, 600, 4);
     await aim(page, "controller", "right", task);
     await pull(page, "right");
     await waitUntil("the task panel", () => page.evaluate((id) => (window as any).__atrium.store.getState().selectedTask === id, task.id));
@@ -227,13 +232,12 @@ describe("XR on every device (IWER in headless Chromium)", () => {
   it("Quest 3 hand tracking: a pinch selects", async () => {
     const { page } = await enterXR("quest3", "vr", "Hana");
     await onDevice(page, (d) => void (d.primaryInputMode = "hand"), null);
-    await xrFrames(page, 4);
+    await settle(page, 800, 4);
     const agent = await agentPosition(page);
     await aim(page, "hand", "right", agent);
     await onDevice(page, (d) => d.hands.right.updatePinchValue(1), null);
-    await xrFrames(page, 2);
+    await settle(page, 300, 2);
     await onDevice(page, (d) => d.hands.right.updatePinchValue(0), null);
-    await xrFrames(page, 2);
     await waitUntil("a pinch selected the agent", () => page.evaluate((a) => (window as any).__atrium.store.getState().talkTo === a, agent.id));
     const id = await selfId(page);
     await waitUntil("the server knows these are hands", async () => ((person(id)?.hands ?? 0) & HAND_ARTICULATED) !== 0);
@@ -254,7 +258,7 @@ describe("XR on every device (IWER in headless Chromium)", () => {
       const yaw = Math.atan2(-(local.x - eye.x), -(local.z - eye.z));
       w.__iwer.quaternion.set(0, Math.sin(yaw / 2), 0, Math.cos(yaw / 2));
     }, agent);
-    await xrFrames(page, 8); // the body-locked menu drifts back to low left of the new view
+    await settle(page, 2500, 8); // the body-locked menu drifts back to low left of the new view
     const ray = await page.evaluate((t) => {
       const w = window as any;
       const origin = w.__atriumXR.store.getState().origin;
@@ -271,7 +275,7 @@ describe("XR on every device (IWER in headless Chromium)", () => {
         return has && w.__iwerTransient.sent().includes("selectstart");
       }),
     );
-    await xrFrames(page, 2);
+    await settle(page, 300, 2);
     await page.evaluate(() => (window as any).__iwerTransient.end());
     await waitUntil("select and selectend sent", () => page.evaluate(() => (window as any).__iwerTransient.sent().includes("selectend")));
     await waitUntil("the transient pointer selected the agent", () => page.evaluate((a) => (window as any).__atrium.store.getState().talkTo === a, agent.id));
@@ -309,7 +313,7 @@ describe("XR on every device (IWER in headless Chromium)", () => {
     expect(placed.p.z).toBeLessThan(-0.2);
     expect((1.6 - placed.p.y) / -placed.p.z).toBeCloseTo(Math.tan(Math.PI / 3), 1);
     // It stays there: the campus does not creep after it was put down.
-    await xrFrames(page, 4);
+    await settle(page, 1500, 4);
     const later = await page.evaluate(() => {
       const o = (window as any).__atriumXR.store.getState().origin;
       const c = o.worldToLocal(new o.position.constructor(0, 0, 0));

@@ -15,9 +15,13 @@ export const XR_PROFILES_PATH = "/xr/profiles/";
  * one press-and-release whatever its length, and selectstart/selectend arrive with the frames: a
  * deliberate trigger pull often takes longer, and at a low frame rate (a loaded headset, or the
  * emulated one in the tests at a few frames a second) the two are always more than 300 ms apart,
- * so no click ever reached the scene's onClick handlers. Default 2000.
+ * so no click ever reached the scene's onClick handlers. 2000 was not enough either: on a loaded
+ * machine a frame can take a second, so a press seen on one frame and its release two frames later
+ * was already over 2 s and the click was dropped. So no limit: like WebXR's own `select` event, a
+ * select that starts and ends on the same thing is a click however long it was held. Default
+ * Infinity.
  */
-export const XR_CLICK_THRESHOLD_MS = 2000;
+export const XR_CLICK_THRESHOLD_MS = Number.POSITIVE_INFINITY;
 
 /** The page element the DOM overlay (phone AR gestures, the Enter button) lives in. */
 export const overlayRoot: HTMLDivElement = (() => {
