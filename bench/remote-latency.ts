@@ -1,10 +1,10 @@
-import { Callbacks } from "@colyseus/sdk";
 import { PATCH_INTERVAL_MS } from "../shared/constants";
-import type { Person } from "../shared/state";
+import { emptyRecord, POSES_MESSAGE, readRecord, RECORD_FULL, RECORD_FULL_XR } from "../shared/pose-wire";
 import { waitForEmptyRoom } from "./room-capacity";
 import type { RunningServer } from "./server-process";
 import { SimClient } from "./sim-client";
 import { percentile, seededRandom } from "./stats";
+import { POSITION_RANGE, quantum } from "../shared/quantise";
 
 /** Goal: a move is visible on another client within one patch interval plus this (ms), p50. */
 export const LATENCY_MARGIN_MS = 10;
@@ -13,8 +13,8 @@ export const LATENCY_GOAL_P50_MS = PATCH_INTERVAL_MS + LATENCY_MARGIN_MS;
 export const LATENCY_SEND_JITTER_MS = 15;
 /** Sent poses remembered for matching what the observer sees. */
 const SENT_HISTORY = 64;
-/** A seen position matches a sent one when both coordinates agree this closely (m; float32 on the wire). */
-const MATCH_TOLERANCE_M = 1e-3;
+/** A seen position matches a sent one when both coordinates agree this closely (m): half a step of the fixed-point position on the wire (1 cm steps, shared/quantise.ts). */
+const MATCH_TOLERANCE_M = quantum(POSITION_RANGE) / 2 + 1e-6;
 const LATENCY_SEED = 0x1a7e;
 
 export interface RemoteLatencyOptions {
@@ -49,20 +49,22 @@ export async function runRemoteLatency(server: RunningServer, options: RemoteLat
     const sent: { x: number; z: number; at: number; seen: boolean }[] = [];
     const latencies: number[] = [];
 
-    const callbacks = Callbacks.get(observer.room);
-    callbacks.onAdd("people", (person: Person, id: string) => {
-      if (id !== moverId) return;
-      callbacks.onChange(person, () => {
-        const now = performance.now();
+    // The mover's poses come in the pose stream (shared/pose-wire.ts), named by its slot in the state.
+    const record = emptyRecord();
+    observer.room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => {
+      const now = performance.now();
+      const slot = observer.room.state.people.get(moverId)?.slot;
+      for (let at = 0; at < bytes.length && (at = readRecord(bytes, at, record)) > 0; ) {
+        if (record.slot !== slot || (record.kind !== RECORD_FULL && record.kind !== RECORD_FULL_XR)) continue;
         for (let i = sent.length - 1; i >= 0; i--) {
           const s = sent[i]!;
-          if (Math.abs(s.x - person.x) < MATCH_TOLERANCE_M && Math.abs(s.z - person.z) < MATCH_TOLERANCE_M) {
+          if (Math.abs(s.x - record.x) < MATCH_TOLERANCE_M && Math.abs(s.z - record.z) < MATCH_TOLERANCE_M) {
             if (!s.seen) latencies.push(now - s.at);
             s.seen = true;
             break;
           }
         }
-      });
+      }
     });
 
     let sentCount = 0;

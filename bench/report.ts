@@ -243,19 +243,27 @@ inflates them, so the load average at the start of the run is recorded below.
   is drawn, with no budget of its own.
 - **Remote motion latency** — two real SDK clients in one process: one walks (a move every
   50 ± 15 ms), the other watches its avatar. A sample is the time from sending a move to the
-  watcher decoding the patch that carries it, so it includes waiting for the next patch (20 Hz).
+  watcher decoding the pose message that carries it (the pose stream, \`shared/pose-wire.ts\`, sent
+  after each patch), so it includes waiting for the next patch (20 Hz).
   The budget is on the p50: one patch interval plus 10 ms.
 - **Room capacity, N clients** — N simulated desktop people, each a real \`@colyseus/sdk\` client,
   join the workspace room as the app does (\`{ workspace, name, mode: "desktop" }\`) and walk smooth
   circles at 4 m/s within 40 m of the centre, sending \`move\` every 50 ms. They run in separate
   load-generator processes, away from the server's process. They receive and count every patch
-  but skip decoding it (decoding 200 people's moves for 200 clients would starve the generator,
-  which would then send fewer moves than real clients). After a warm-up the server's statistics
-  are reset (\`POST /metrics/reset\`) and a window is measured:
+  and pose message but skip decoding them (decoding 200 people's moves for 200 clients would starve
+  the generator, which would then send fewer moves than real clients). After a warm-up the
+  server's statistics are reset (\`POST /metrics/reset\`) and a window is measured:
   - *server tick* — the room's own figure from \`GET /metrics\`: the time spent encoding and sending
-    each patch plus handling the messages that arrived since the previous patch, per 50 ms interval.
+    each patch and each client's pose message (interest management included,
+    \`server/src/rooms/interest.ts\`) plus handling the messages that arrived since the previous
+    patch, per 50 ms interval. At 200 clients most of it is the 200 WebSocket sends per patch,
+    about the same time whatever their size.
   - *downstream per client* — WebSocket message payload bytes each client received per second,
-    counted on the client (framing and TCP/IP overhead excluded), averaged over the clients.
+    counted on the client (framing and TCP/IP overhead excluded), averaged over the clients. Poses
+    are fixed-point and interest-managed: a client gets the full pose, at every patch it changes,
+    of at most 8 people and agents near it (within 30 m, what it faces counting as nearer), and
+    everyone's coarse pose about once a second; the simulated walkers all circle near the spawn
+    point, so each has a crowd around it.
   - *joined; errors* — every client must join, and none may receive an \`error\` message (for
     example a move refused by the server's speed check), warm-up included.
 
@@ -287,6 +295,12 @@ inflates them, so the load average at the start of the run is recorded below.
     speaking: the tick without the interval that handled the talks.
   - *upstream requests open at once* — the fake server's own count; *speech messages* — what
     the client received (the server coalesces speech to one message per agent per 50 ms).
+- **Spectator dashboard** — 50 offline-planner agents given work by 10 people; a desktop client
+  walks and a spectator (role \`spectator\`, no avatar) watches and polls \`GET /api/stats\` as the
+  dashboard does; both count what they receive over the same window. Both get the same state
+  patches and messages; in the pose stream the desktop client gets full poses of what is near it,
+  the spectator only coarse poses (about once a second). The goals: the spectator's downstream
+  (WebSocket + stats) and its traffic both ways are each at most the desktop client's.
 `;
 
 export function renderMarkdown(results: BenchResults): string {

@@ -4,6 +4,7 @@ import { ClientMessage, ServerMessage, type ErrorPayload } from "../shared/proto
 import { AgentServerMessage } from "../shared/protocol/agent-messages";
 import type { JoinOptions, MovePayload } from "../shared/protocol/schemas";
 import type { Person, WorkspaceState } from "../shared/state";
+import { emptyRecord, POSES_MESSAGE, readRecord, RECORD_DROP } from "../shared/pose-wire";
 import { CircleWalk } from "./walk-path";
 
 /** How long a simulated client waits for its own avatar to appear in the state (ms). */
@@ -99,12 +100,27 @@ export class SimClient {
     });
 
     try {
+      // Where the server put us: our own avatar's slot from the state, then its first pose from
+      // the pose stream (shared/pose-wire.ts; a client never gets its own full pose back, only
+      // the coarse one). After that the pose stream is counted above and not read.
       const spawn = await new Promise<{ x: number; z: number }>((resolve, reject) => {
-        const timeout = setTimeout(() => reject(new Error(`${name}: own avatar not in the state after ${SPAWN_TIMEOUT_MS} ms`)), SPAWN_TIMEOUT_MS);
+        const timeout = setTimeout(() => reject(new Error(`${name}: own avatar and its pose not received after ${SPAWN_TIMEOUT_MS} ms`)), SPAWN_TIMEOUT_MS);
+        let ownSlot = -1;
+        let found = false;
+        const record = emptyRecord();
+        room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => {
+          if (found || ownSlot < 0) return;
+          for (let at = 0; at < bytes.length && (at = readRecord(bytes, at, record)) > 0; ) {
+            if (record.slot !== ownSlot || record.kind === RECORD_DROP) continue;
+            found = true;
+            clearTimeout(timeout);
+            resolve({ x: record.x, z: record.z });
+            return;
+          }
+        });
         const unsubscribe = Callbacks.get(room).onAdd("people", (person: Person, id: string) => {
           if (id !== room.sessionId) return;
-          clearTimeout(timeout);
-          resolve({ x: person.x, z: person.z });
+          ownSlot = person.slot;
           queueMicrotask(() => unsubscribe());
         });
       });

@@ -1,4 +1,3 @@
-import { Encoder, Reflection } from "@colyseus/schema";
 import { describe, expect, it } from "vitest";
 import {
   CAMPUS_RADIUS_MAX_M,
@@ -15,7 +14,6 @@ import {
   YAW_RANGE,
   type PoseRange,
 } from "./quantise";
-import { Agent, Person, poseOf, WorkspaceState } from "./state";
 import { worldSchema } from "./world";
 
 /** The smallest signed difference between two angles (rad). */
@@ -80,47 +78,5 @@ describe("fixed-point poses", () => {
     expect(toWire(range, 2 * Math.PI)).toBe(0); // a full turn is no turn
     expect(snap(range, -Math.PI / 2)).toBeCloseTo((3 * Math.PI) / 2, 9);
     expect(fromWire(range, 2 ** (range.bits - 1))).toBeCloseTo(Math.PI, 12);
-  });
-
-  it("the state's fields hold the snapped value on the server and carry the same integer to a client", () => {
-    const state = new WorkspaceState();
-    const encoder = new Encoder(state);
-    const person = new Person();
-    const raw = { x: 12.3456, z: -250.001, yaw: -0.3, pitch: 0.123456, headY: 1.61234, leftX: 0.333333, leftY: 1.23456, leftZ: -1.99999, coarseX: 12.3456, coarseZ: -250.001, coarseYaw: -0.3 };
-    Object.assign(person, { id: "p", name: "P", mode: "vr", colour: "#fff", connected: true, hands: 3 }, raw);
-    state.people.set("p", person);
-    const agent = new Agent();
-    Object.assign(agent, { id: "a", x: 1.005, z: 2.0049, yaw: 7, coarseX: 1.005, coarseZ: 2.0049, coarseYaw: 7 });
-    state.agents.set("a", agent);
-
-    // On the server: the snapped value, the same the helpers predict.
-    expect(person.x).toBe(snap(POSITION_RANGE, raw.x));
-    expect(person.z).toBe(snap(POSITION_RANGE, raw.z));
-    expect(person.yaw).toBe(snap(YAW_RANGE, raw.yaw));
-    expect(person.pitch).toBe(snap(PITCH_RANGE, raw.pitch));
-    expect(person.headY).toBe(snap(HEAD_Y_RANGE, raw.headY));
-    expect(person.leftY).toBe(snap(HAND_Y_RANGE, raw.leftY));
-    expect(person.coarseYaw).toBe(snap(COARSE_YAW_RANGE, raw.coarseYaw));
-    expect(Math.abs(person.x - raw.x)).toBeLessThanOrEqual(0.005 + 1e-12);
-
-    // Through the real encoder and a reflected decoder (as the SDK decodes): the same numbers.
-    // The full pose is view-only, so a full state without a view carries the coarse pose alone.
-    const decoder = Reflection.decode<InstanceType<typeof WorkspaceState>>(Reflection.encode(encoder));
-    decoder.decode(encoder.encodeAll());
-    const seen = decoder.state.people.get("p")!;
-    expect(seen.coarseX).toBe(person.coarseX);
-    expect(seen.coarseZ).toBe(person.coarseZ);
-    expect(seen.coarseYaw).toBe(person.coarseYaw);
-    expect(seen.x).toBeUndefined();
-    expect(decoder.state.agents.get("a")!.coarseYaw).toBe(agent.coarseYaw);
-  });
-
-  it("poseOf reads the full pose where there is one, else the coarse one", () => {
-    const out = { x: 0, z: 0, yaw: 0 };
-    expect(poseOf({ x: 1, z: 2, yaw: 3, coarseX: 4, coarseZ: 5, coarseYaw: 6 }, out)).toBe("full");
-    expect(out).toEqual({ x: 1, z: 2, yaw: 3 });
-    expect(poseOf({ coarseX: 4, coarseZ: 5, coarseYaw: 6 }, out)).toBe("coarse");
-    expect(out).toEqual({ x: 4, z: 5, yaw: 6 });
-    expect(poseOf({}, out)).toBeNull();
   });
 });

@@ -1,16 +1,10 @@
-import { t } from "@colyseus/schema";
-
 /**
- * Poses on the wire are fixed-point integers, not float32s. Each pose field of the state
- * (shared/state.ts) is a `t.quantized` field built from one of the ranges below: the server's
- * encoder turns the float into an unsigned integer and the client's decoder turns it back, the
- * only two places the conversion happens. The field itself only ever holds the snapped value,
- * on the server too, so both sides read exactly the same number.
- *
- * The helpers here repeat @colyseus/schema's arithmetic (types/quantize.ts: a clamped range is
- * a UNORM over [min, max] with half-up rounding; a wrapping one spreads 2^bits steps over
- * [min, max)) for tests and for code that must predict a snapped value; quantise.test.ts checks
- * them against the real encoder and decoder.
+ * Poses on the wire are fixed-point integers, not floats: the pose stream (shared/pose-wire.ts)
+ * writes each value with `toWire` on the server and reads it with `fromWire` on the client, the
+ * only two places the conversion happens. Each range below is an unsigned integer of `bits`
+ * spread over [min, max]: a clamped range is a UNORM over [min, max] (with an exact zero when it
+ * is symmetric) and half-up rounding; a wrapping one (angles) spreads 2^bits steps over
+ * [min, max). This is the same arithmetic as @colyseus/schema's `t.quantized`.
  */
 export interface PoseRange {
   min: number;
@@ -39,11 +33,6 @@ export const HEAD_Y_RANGE: PoseRange = { min: 0, max: 3, bits: 16, mode: "clamp"
 export const HAND_XZ_RANGE: PoseRange = { min: -2, max: 2, bits: 16, mode: "clamp" };
 /** A hand's height: −0.5–3 m (moveSchema's bounds). */
 export const HAND_Y_RANGE: PoseRange = { min: -0.5, max: 3, bits: 16, mode: "clamp" };
-
-/** A state field that carries `range` as a fixed-point integer. */
-export function quantisedField(range: PoseRange) {
-  return t.quantized({ min: range.min, max: range.max, bits: range.bits, mode: range.mode });
-}
 
 /** The number of integer steps the range is spread over (as @colyseus/schema counts them). */
 function span(range: PoseRange): number {

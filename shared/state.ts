@@ -1,15 +1,12 @@
 import { schema, t, type SchemaType } from "@colyseus/schema";
-import { COARSE_YAW_RANGE, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, PITCH_RANGE, POSITION_RANGE, quantisedField, YAW_RANGE } from "./quantise";
 
 /**
  * A person in the workspace. Positions are metres on the ground plane; angles are radians.
  *
- * Poses are fixed-point integers on the wire (shared/quantise.ts: 1 cm, 1/65536 of a turn) and
- * come in two rates (server/src/rooms/interest.ts). The full pose (x … rightZ, `.view()`) reaches
- * a client only while the person is among what is near it, at every patch; elsewhere those
- * fields are undefined on the client. The coarse pose (coarseX, coarseZ, coarseYaw) goes to
- * everyone, refreshed every COARSE_POSE_INTERVAL_MS. On the server every field is always set.
- * Read a person's or an agent's best known pose with `poseOf` below.
+ * The pose (x … rightZ) is server-side only (`noSync`): it reaches clients through the pose
+ * stream (shared/pose-wire.ts, server/src/rooms/interest.ts), as fixed-point integers, at every
+ * patch for what is near a client and as a coarse pose once a second for everything else.
+ * `slot` names the person in that stream.
  */
 export const Person = schema(
   {
@@ -19,12 +16,14 @@ export const Person = schema(
     mode: t.string(),
     /** Avatar colour, derived from the id on the server. */
     colour: t.string(),
-    x: quantisedField(POSITION_RANGE).view(),
-    z: quantisedField(POSITION_RANGE).view(),
-    /** Body and head yaw: where the person faces, in [0, 2π). */
-    yaw: quantisedField(YAW_RANGE).view(),
+    /** The person's number in the pose stream (unique in the room among people and agents). */
+    slot: t.uint16(),
+    x: t.number().noSync(),
+    z: t.number().noSync(),
+    /** Body and head yaw: where the person faces. */
+    yaw: t.number().noSync(),
     /** Head pitch: up/down look. */
-    pitch: quantisedField(PITCH_RANGE).view(),
+    pitch: t.number().noSync(),
     /** False while the client is dropped and may still reconnect. */
     connected: t.boolean(),
     /**
@@ -32,53 +31,18 @@ export const Person = schema(
      * tracked (HAND_LEFT | HAND_RIGHT, plus HAND_ARTICULATED when they are hands, not
      * controllers), and each hand's position relative to (x, 0, z) in world axes (m).
      */
-    headY: quantisedField(HEAD_Y_RANGE).view(),
-    hands: t.uint8().view(),
-    leftX: quantisedField(HAND_XZ_RANGE).view(),
-    leftY: quantisedField(HAND_Y_RANGE).view(),
-    leftZ: quantisedField(HAND_XZ_RANGE).view(),
-    rightX: quantisedField(HAND_XZ_RANGE).view(),
-    rightY: quantisedField(HAND_Y_RANGE).view(),
-    rightZ: quantisedField(HAND_XZ_RANGE).view(),
-    /** The coarse pose, for everyone: where the person was at the last coarse refresh. */
-    coarseX: quantisedField(POSITION_RANGE),
-    coarseZ: quantisedField(POSITION_RANGE),
-    coarseYaw: quantisedField(COARSE_YAW_RANGE),
+    headY: t.number().noSync(),
+    hands: t.uint8().noSync(),
+    leftX: t.number().noSync(),
+    leftY: t.number().noSync(),
+    leftZ: t.number().noSync(),
+    rightX: t.number().noSync(),
+    rightY: t.number().noSync(),
+    rightZ: t.number().noSync(),
   },
   "Person",
 );
 export type Person = SchemaType<typeof Person>;
-
-/** The pose fields `poseOf` reads: a Person's or an Agent's, as the client holds them. */
-export interface PosedEntity {
-  x?: number | undefined;
-  z?: number | undefined;
-  yaw?: number | undefined;
-  coarseX?: number | undefined;
-  coarseZ?: number | undefined;
-  coarseYaw?: number | undefined;
-}
-
-/**
- * The best pose a side holds for a person or an agent: the full pose where it has one (always
- * on the server; on a client, for what is near it), else the coarse one. Writes into `out` and
- * returns "full", "coarse", or null when neither has arrived yet.
- */
-export function poseOf(e: PosedEntity, out: { x: number; z: number; yaw: number }): "full" | "coarse" | null {
-  if (e.x !== undefined && e.z !== undefined) {
-    out.x = e.x;
-    out.z = e.z;
-    out.yaw = e.yaw ?? 0;
-    return "full";
-  }
-  if (e.coarseX !== undefined && e.coarseZ !== undefined) {
-    out.x = e.coarseX;
-    out.z = e.coarseZ;
-    out.yaw = e.coarseYaw ?? 0;
-    return "coarse";
-  }
-  return null;
-}
 
 /** Person.hands bits. */
 export const HAND_LEFT = 1;
@@ -98,14 +62,11 @@ export const Agent = schema(
     colour: t.string(),
     /** capsule | cube | cone | sphere | octahedron */
     shape: t.string(),
-    /** The full pose, near clients only (see Person). */
-    x: quantisedField(POSITION_RANGE).view(),
-    z: quantisedField(POSITION_RANGE).view(),
-    yaw: quantisedField(YAW_RANGE).view(),
-    /** The coarse pose, for everyone (see Person). */
-    coarseX: quantisedField(POSITION_RANGE),
-    coarseZ: quantisedField(POSITION_RANGE),
-    coarseYaw: quantisedField(COARSE_YAW_RANGE),
+    /** Its number in the pose stream; the pose is server-side only, as for Person. */
+    slot: t.uint16(),
+    x: t.number().noSync(),
+    z: t.number().noSync(),
+    yaw: t.number().noSync(),
     /** idle | walking | thinking | speaking | working | waiting-for-human | paused | offline */
     state: t.string(),
     /** Why it is in that state, e.g. "paused: budget reached". Empty when there is nothing to say. */

@@ -13,11 +13,12 @@ import type { Role } from "../../../shared/roles";
 import type { JoinOptions, MovePayload, TaskCreatePayload, TaskUpdatePayload } from "../../../shared/protocol/schemas";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
 import { WorkServerMessage, type ActivityItem } from "../../../shared/protocol/work-messages";
-import { poseOf, type Agent, type ArtifactCard, type Person, type TaskCard, type WorkspaceState } from "../../../shared/state";
+import type { Agent, ArtifactCard, Person, TaskCard, WorkspaceState } from "../../../shared/state";
+import { POSES_MESSAGE } from "../../../shared/pose-wire";
 import type { World } from "../../../shared/world";
 import { layoutObstacles } from "./campus-layout";
 import { SnapshotBuffer } from "./interpolation";
-import { PoseFeed } from "./pose-feed";
+import { PoseStream } from "./pose-stream";
 import { agentPoses, localPlayer, remotePoses } from "./people";
 import { remoteBodies, writeBody } from "./xr-body";
 import { mergeActivity } from "./activity";
@@ -212,8 +213,11 @@ export class WorkspaceConnection {
       appStore.setState((s) => ({ activity: mergeActivity(s.activity, Array.isArray(items) ? items : []) })),
     );
 
-    this.watchPeople(room);
-    this.watchAgents(room);
+    // Poses come as a binary stream of their own (shared/pose-wire.ts), not in the state.
+    const poses = new PoseStream((x, z) => localPlayer.place(x, z));
+    room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => poses.apply(bytes, performance.now()));
+    this.watchPeople(room, poses);
+    this.watchAgents(room, poses);
     this.watchWork(room);
     for (const listener of this.roomListeners) listener(room);
 
@@ -243,36 +247,35 @@ export class WorkspaceConnection {
     });
   }
 
-  private watchPeople(room: WorkspaceRoom): void {
+  private watchPeople(room: WorkspaceRoom, poses: PoseStream): void {
     const callbacks = Callbacks.get(room);
     callbacks.onAdd("people", (person: Person, id: string) => {
       const meta = () => ({ id, name: person.name, colour: person.colour, mode: person.mode, connected: person.connected });
       upsertPerson(meta());
       if (id === room.sessionId) {
-        // Our own avatar: the server chose (or confirmed) where we stand. Our own full pose never
-        // comes back to us (rooms/interest.ts), so this is the coarse one, set when we joined.
-        const spot = { x: 0, z: 0, yaw: 0 };
-        if (poseOf(person, spot)) localPlayer.place(spot.x, spot.z);
+        // Our own avatar: the first pose the stream has of it says where the server put us.
+        poses.setSelf(person.slot);
         return;
       }
-      // Full poses while the person is near, coarse ones otherwise (engine/pose-feed.ts).
-      const feed = new PoseFeed(person, remotePoses.get(id) ?? new SnapshotBuffer());
-      feed.update(performance.now());
-      remotePoses.set(id, feed.buffer);
-      remoteBodies.set(id, person);
+      // Full poses while the person is near, coarse ones otherwise (engine/pose-stream.ts).
+      const body = remoteBodies.get(id) ?? { headY: 0, hands: 0, leftX: 0, leftY: 0, leftZ: 0, rightX: 0, rightY: 0, rightZ: 0 };
+      remoteBodies.set(id, body);
+      const register = () => remotePoses.set(id, poses.add(id, person.slot, remotePoses.get(id) ?? new SnapshotBuffer(), body));
+      register();
       callbacks.onChange(person, () => {
-        feed.update(performance.now());
+        register();
         upsertPerson(meta());
       });
     });
-    callbacks.onRemove("people", (_person: Person, id: string) => {
+    callbacks.onRemove("people", (person: Person, id: string) => {
+      poses.remove(id, person.slot);
       remotePoses.delete(id);
       remoteBodies.delete(id);
       removePerson(id);
     });
   }
 
-  private watchAgents(room: WorkspaceRoom): void {
+  private watchAgents(room: WorkspaceRoom, poses: PoseStream): void {
     const callbacks = Callbacks.get(room);
     callbacks.onAdd("agents", (agent: Agent, id: string) => {
       const meta = () => ({
@@ -287,15 +290,15 @@ export class WorkspaceConnection {
         brain: agent.brain,
       });
       upsertAgent(meta());
-      const feed = new PoseFeed(agent, agentPoses.get(id) ?? new SnapshotBuffer());
-      feed.update(performance.now());
-      agentPoses.set(id, feed.buffer);
+      const register = () => agentPoses.set(id, poses.add(id, agent.slot, agentPoses.get(id) ?? new SnapshotBuffer(), null));
+      register();
       callbacks.onChange(agent, () => {
-        feed.update(performance.now());
+        register();
         upsertAgent(meta());
       });
     });
-    callbacks.onRemove("agents", (_agent: Agent, id: string) => {
+    callbacks.onRemove("agents", (agent: Agent, id: string) => {
+      poses.remove(id, agent.slot);
       agentPoses.delete(id);
       removeAgent(id);
     });

@@ -1,5 +1,4 @@
 import type { MovePayload } from "../../../shared/protocol/schemas";
-import type { Person } from "../../../shared/state";
 
 /**
  * The XR part of this person's pose (head height, hands, mode, teleports), written by the XR
@@ -48,8 +47,18 @@ export function announceMode(mode: "desktop" | "vr" | "ar"): void {
   localBody.mode = mode;
 }
 
-/**
- * The live schema object of each remote person, by id, so the scene can read their XR body
- * (head height, hands) in the frame loop without copying it per patch.
- */
-export const remoteBodies = new Map<string, Person>();
+/** A remote person's XR body, as the pose stream last carried it (pose-stream.ts). */
+export interface RemoteBody {
+  headY: number;
+  /** Person.hands bits; 0 while the person is not at full rate here (far hands are not drawn). */
+  hands: number;
+  leftX: number;
+  leftY: number;
+  leftZ: number;
+  rightX: number;
+  rightY: number;
+  rightZ: number;
+}
+
+/** Each remote person's XR body, by id, for the scene to read in the frame loop. */
+export const remoteBodies = new Map<string, RemoteBody>();

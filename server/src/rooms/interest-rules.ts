@@ -8,7 +8,7 @@
 /** Beyond this distance (m) a person or agent reaches a client only as a coarse pose. */
 export const FULL_RATE_RADIUS_M = 30; // default 30
 /** Most people and agents a client gets at full rate at once. */
-export const FULL_RATE_MAX = 10; // default 10
+export const FULL_RATE_MAX = 8; // default 8
 /**
  * What a client faces counts as nearer: the distance is multiplied by `1 − w·cos θ` (θ between
  * where it looks and the direction to the other), so straight ahead counts as 0.7× as far and
@@ -55,22 +55,21 @@ let scores = new Float64Array(16);
  * radius. `kept` says whether it is at full rate already.
  */
 export function interestScore(viewer: Viewer, c: Placed, kept: boolean, rules: InterestRules = DEFAULT_INTEREST_RULES): number {
-  const dx = c.x - viewer.x;
-  const dz = c.z - viewer.z;
-  const d = Math.hypot(dx, dz);
-  let score = d;
-  if (d > 1e-6) {
-    const facing = (-Math.sin(viewer.yaw) * dx - Math.cos(viewer.yaw) * dz) / d;
-    score = d * (1 - rules.lookWeight * facing);
-  }
-  if (kept) score *= rules.keepFactor;
-  return score <= rules.radiusM ? score : Infinity;
+  return score(c.x - viewer.x, c.z - viewer.z, -Math.sin(viewer.yaw), -Math.cos(viewer.yaw), kept, rules);
+}
+
+/** The score of something (dx, dz) away from a viewer facing (fx, fz). */
+function score(dx: number, dz: number, fx: number, fz: number, kept: boolean, rules: InterestRules): number {
+  const d = Math.sqrt(dx * dx + dz * dz);
+  let s = d > 1e-6 ? d - rules.lookWeight * (fx * dx + fz * dz) : d; // d × (1 − w·cos θ)
+  if (kept) s *= rules.keepFactor;
+  return s <= rules.radiusM ? s : Infinity;
 }
 
 /**
  * Picks what `viewer` gets at full rate from `candidates` (never `self`): at most `rules.max`,
- * best (lowest score) first, written into `out` (reused; its length is not changed). `current`
- * is what it gets now, for the hysteresis. Returns how many were picked. Allocation-free.
+ * best (lowest score) first, written into `out` (reused, grown when shorter). `current` is what
+ * it gets now, for the hysteresis. Returns how many were picked. Allocation-free.
  */
 export function pickNear<T extends Placed>(
   viewer: Viewer,
@@ -81,21 +80,27 @@ export function pickNear<T extends Placed>(
   rules: InterestRules = DEFAULT_INTEREST_RULES,
 ): number {
   if (scores.length < rules.max) scores = new Float64Array(rules.max);
+  const fx = -Math.sin(viewer.yaw);
+  const fz = -Math.cos(viewer.yaw);
+  // Nothing further than this can score within the radius, even straight ahead and kept.
+  const reach = rules.radiusM / ((1 - rules.lookWeight) * Math.min(1, rules.keepFactor));
+  const reach2 = reach * reach;
   let n = 0;
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i]!;
-    if (c === self) continue;
-    const score = interestScore(viewer, c, current.has(c), rules);
-    if (score === Infinity) continue;
-    if (n === rules.max && score >= scores[n - 1]!) continue;
+    const dx = c.x - viewer.x;
+    const dz = c.z - viewer.z;
+    if (dx * dx + dz * dz > reach2 || c === self) continue;
+    const s = score(dx, dz, fx, fz, current.has(c), rules);
+    if (s === Infinity || (n === rules.max && s >= scores[n - 1]!)) continue;
     // Insertion into the sorted picks; the worst falls off the end when they are full.
     let j = n < rules.max ? n++ : n - 1;
-    while (j > 0 && scores[j - 1]! > score) {
+    while (j > 0 && scores[j - 1]! > s) {
       scores[j] = scores[j - 1]!;
       out[j] = out[j - 1]!;
       j--;
     }
-    scores[j] = score;
+    scores[j] = s;
     out[j] = c;
   }
   return n;

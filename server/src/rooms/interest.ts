@@ -1,21 +1,60 @@
-import { StateView } from "@colyseus/schema";
+import { ClientState, type Client } from "@colyseus/core";
 import { COARSE_POSE_INTERVAL_MS, PATCH_INTERVAL_MS } from "../../../shared/constants";
+import { COARSE_BYTES, DROP_BYTES, MAX_RECORD_BYTES, POSES_MESSAGE, writeCoarse, writeDrop, writeFull, type WirePose } from "../../../shared/pose-wire";
 import type { Agent, Person, WorkspaceState } from "../../../shared/state";
 import { DEFAULT_INTEREST_RULES, pickNear, type InterestRules } from "./interest-rules";
 
-/** Each client's full-rate set is worked out again this often (ms); clients take turns, a share per patch. */
-export const INTEREST_REFRESH_MS = 250; // default 250
+/** Each client's full-rate set is worked out again this often (ms); clients take turns, a share per patch. Someone walking covers 2 m in that time. */
+export const INTEREST_REFRESH_MS = 500; // default 500
 
 type Posed = Person | Agent;
 
-/** A client with an avatar, and what it gets at full rate. */
-interface Subscriber {
-  person: Person;
-  view: StateView;
-  /** People and agents in its view now: their full pose reaches it at every patch. */
-  members: Set<Posed>;
+/** One person or agent in the pose stream. */
+class Entry {
+  /** Its full record this patch, and as last sent. */
+  packed = new Uint8Array(MAX_RECORD_BYTES);
+  packedLen = 0;
+  sent = new Uint8Array(MAX_RECORD_BYTES);
+  sentLen = 0;
+  /** The full record differs from the one last sent. */
+  changed = true;
+  /** The coarse record as last sent (its pose bytes). */
+  readonly coarse = new Uint8Array(COARSE_BYTES);
+  /** Seen this patch (entries not seen are gone). */
+  seen = true;
+
+  constructor(
+    readonly entity: Posed,
+    readonly slot: number,
+  ) {}
+
+  get x(): number {
+    return this.entity.x;
+  }
+
+  get z(): number {
+    return this.entity.z;
+  }
+}
+
+/** What a full record is packed from, reused. */
+const scratch: WirePose = { x: 0, z: 0, yaw: 0, pitch: 0 };
+
+/** A client: a person's (with its full-rate set) or a spectator's. */
+interface Watcher {
+  client: Client;
+  /** Null for a spectator: coarse poses only. */
+  person: Person | null;
+  /** Entries it gets at full rate now. */
+  members: Set<Entry>;
+  /** Members added since its last message: their full record goes even if unchanged. */
+  added: Entry[];
+  /** Members dropped since its last message: a DROP record each. */
+  dropped: Entry[];
+  /** Its first message carries everyone's coarse pose. */
+  snapshot: boolean;
   /** Its turn among the refresh slots. */
-  slot: number;
+  turn: number;
 }
 
 /** The slots a period is spread over, one per patch. */
@@ -24,122 +63,255 @@ function slotsOf(periodMs: number): number {
 }
 
 /**
- * Interest management for one room (Colyseus StateView). The full pose of people and agents
- * (the `.view()` fields of shared/state.ts) reaches a client only for what it has in its view:
- * what pickNear (interest-rules.ts) picks around it, refreshed every INTEREST_REFRESH_MS. Every
- * client, spectators included, gets everyone's coarse pose, which this refreshes from the full
- * one every COARSE_POSE_INTERVAL_MS, spread over the patches so each patch carries a share.
+ * Interest management and the pose stream of one room. Poses are not in the Colyseus state
+ * (they are `noSync` there): after each patch this sends each client one binary message
+ * (shared/pose-wire.ts) holding
+ * - the full pose, every patch it changes, of the people and agents pickNear
+ *   (interest-rules.ts) picks around the client, refreshed every INTEREST_REFRESH_MS;
+ * - everyone's coarse pose, refreshed every COARSE_POSE_INTERVAL_MS, spread over the patches;
+ * - DROP records for what left its full-rate set.
+ * Spectators get the coarse poses only. A client never gets its own full pose back.
  *
- * Spectators have no view: they get only the shared stream, so coarse poses for everything.
- * A client never gets its own full pose back (it knows where it is; the server corrects it with
- * an `error` when it must).
+ * Each pose is packed once per patch and a client's message is a concatenation of packed
+ * records: the per-client cost is a copy, not an encode, so the tick does not grow with the
+ * number of views as a Colyseus StateView per client did (an encode of the state each).
+ *
+ * When the state patch went out in the same tick, the pose message waits for the next one (at
+ * most one tick in a row), so a client gets one message per tick, not two: the send, not the
+ * bytes, is what a patch costs per client.
  */
 export class Interest {
-  private readonly subscribers = new Map<string, Subscriber>();
-  /** People and agents this patch, reused. */
-  private readonly entities: Posed[] = [];
-  private readonly live = new Set<Posed>();
-  /** Each entity's turn for the coarse refresh. */
-  private readonly coarseSlot = new WeakMap<Posed, number>();
-  private readonly picked: Posed[] = [];
-  private readonly keep = new Set<Posed>();
+  private readonly watchers = new Map<string, Watcher>();
+  private readonly entries = new Map<Posed, Entry>();
+  private readonly list: Entry[] = [];
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 0;
+  private readonly picked: Entry[] = [];
+  private readonly keep = new Set<Entry>();
   private readonly coarseSlots = slotsOf(COARSE_POSE_INTERVAL_MS);
   private readonly refreshSlots = slotsOf(INTEREST_REFRESH_MS);
+  private coarse = new Uint8Array(1024);
+  /** Each client's message is assembled here; sendBytes copies it into the frame at once. */
+  private out = new Uint8Array(4096);
   private tick = 0;
-  private nextCoarseSlot = 0;
-  private nextRefreshSlot = 0;
+  /** The last tick whose poses went out. */
+  private sentTick = 0;
+  private nextTurn = 0;
+  /** Pose messages sent, and their bytes (for tests and the bench). */
+  messages = 0;
+  bytes = 0;
 
   constructor(
     private readonly state: WorkspaceState,
     private readonly rules: InterestRules = DEFAULT_INTEREST_RULES,
   ) {}
 
-  /** How many clients have a view (people, not spectators). */
-  get size(): number {
-    return this.subscribers.size;
-  }
-
-  /**
-   * Gives a client with an avatar its view, filled at once, so the first state it receives
-   * already holds the full poses around it. Returns the view for `client.view`.
-   */
-  watch(sessionId: string, person: Person): StateView {
-    this.unwatch(sessionId);
-    const sub: Subscriber = { person, view: new StateView(), members: new Set(), slot: this.nextRefreshSlot++ % this.refreshSlots };
-    this.subscribers.set(sessionId, sub);
+  /** A client with an avatar: it gets the full poses around it. */
+  watch(client: Client, person: Person): void {
+    this.watchers.set(client.sessionId, { client, person, members: new Set(), added: [], dropped: [], snapshot: true, turn: this.nextTurn++ % this.refreshSlots });
     this.collect();
-    this.refreshCoarse(-1);
-    this.refresh(sub);
-    return sub.view;
+    const w = this.watchers.get(client.sessionId)!;
+    this.refresh(w);
+    w.added.length = 0; // the snapshot sends every member
   }
 
-  /** The client left for good: its view goes. */
+  /** A spectator: coarse poses of everything. */
+  watchSpectator(client: Client): void {
+    this.watchers.set(client.sessionId, { client, person: null, members: new Set(), added: [], dropped: [], snapshot: true, turn: 0 });
+  }
+
+  /** A client reconnected (same seat, new connection): it gets a fresh snapshot. */
+  rewatch(client: Client): void {
+    const w = this.watchers.get(client.sessionId);
+    if (!w) return;
+    w.client = client;
+    w.snapshot = true;
+  }
+
   unwatch(sessionId: string): void {
-    const sub = this.subscribers.get(sessionId);
-    if (!sub) return;
-    sub.view.dispose();
-    this.subscribers.delete(sessionId);
+    this.watchers.delete(sessionId);
   }
 
-  /** Whether `sessionId` gets `entity`'s full pose now (for tests and the debug view). */
+  /** Whether `sessionId` gets `entity`'s full pose now (for tests). */
   hasFull(sessionId: string, entity: Posed): boolean {
-    return this.subscribers.get(sessionId)?.members.has(entity) ?? false;
+    const e = this.entries.get(entity);
+    return e !== undefined && (this.watchers.get(sessionId)?.members.has(e) ?? false);
   }
 
-  /** Call before each patch is encoded: refreshes this patch's share of coarse poses and of views. */
+  /** Wraps the room's state patch (`patch` returns whether it sent one): beforePatch, the patch, afterPatch. */
+  around(patch: () => boolean): boolean {
+    this.beforePatch();
+    const sent = patch();
+    this.afterPatch(sent);
+    return sent;
+  }
+
+  /** Before the state patch: gives new people and agents their slot, so the patch carries it before any pose. */
   beforePatch(): void {
     this.tick++;
     this.collect();
-    this.refreshCoarse(this.tick % this.coarseSlots);
-    const turn = this.tick % this.refreshSlots;
-    for (const sub of this.subscribers.values()) if (sub.slot === turn) this.refresh(sub);
   }
 
-  private collect(): void {
-    const list = this.entities;
-    list.length = 0;
-    this.live.clear();
-    this.state.people.forEach((p) => {
-      list.push(p);
-      this.live.add(p);
-    });
-    this.state.agents.forEach((a) => {
-      list.push(a);
-      this.live.add(a);
-    });
-  }
+  /** After the state patch (`statePatched`: it sent one): refreshes interest and sends the pose messages. */
+  afterPatch(statePatched: boolean): void {
+    if (statePatched && this.sentTick === this.tick - 1) return; // wait one tick: one message per client per tick
+    const from = this.sentTick + 1;
+    this.sentTick = this.tick;
+    for (const e of this.list) this.pack(e);
 
-  /** Copies the full pose into the coarse one for the entities whose turn it is (none when -1), and for any that has none yet. */
-  private refreshCoarse(turn: number): void {
-    for (const e of this.entities) {
-      let slot = this.coarseSlot.get(e);
-      if (slot === undefined) this.coarseSlot.set(e, (slot = this.nextCoarseSlot++ % this.coarseSlots));
-      if (e.x === undefined || e.z === undefined) continue;
-      if (slot === turn || e.coarseX === undefined) {
-        e.coarseX = e.x;
-        e.coarseZ = e.z;
-        e.coarseYaw = e.yaw ?? 0;
-      }
+    // The coarse records due in the ticks this message covers, shared by every client.
+    let coarseLen = 0;
+    for (const e of this.list) {
+      if (!this.due(e.slot % this.coarseSlots, from, this.coarseSlots)) continue;
+      coarseLen = this.appendCoarse(e, coarseLen, false);
+    }
+    for (const w of this.watchers.values()) if (w.person && this.due(w.turn, from, this.refreshSlots)) this.refresh(w);
+    for (const w of this.watchers.values()) this.send(w, coarseLen);
+    for (const e of this.list) {
+      if (!e.changed) continue;
+      const s = e.sent;
+      e.sent = e.packed;
+      e.packed = s;
+      e.sentLen = e.packedLen;
     }
   }
 
-  private refresh(sub: Subscriber): void {
-    const p = sub.person;
+  /** Whether `turn` comes up in the ticks [from, this.tick] of a cycle of `n`. */
+  private due(turn: number, from: number, n: number): boolean {
+    if (this.tick - from + 1 >= n) return true;
+    for (let t = from; t <= this.tick; t++) if (t % n === turn) return true;
+    return false;
+  }
+
+  /** Syncs the entries with the state's people and agents; new ones get a slot, gone ones give theirs back. */
+  private collect(): void {
+    for (const e of this.list) e.seen = false;
+    const see = (entity: Posed) => {
+      let e = this.entries.get(entity);
+      if (!e) {
+        const slot = this.freeSlots.length > 0 ? this.freeSlots.shift()! : this.nextSlot++;
+        entity.slot = slot;
+        e = new Entry(entity, slot);
+        this.entries.set(entity, e);
+        this.list.push(e);
+      }
+      e.seen = true;
+    };
+    this.state.people.forEach(see);
+    this.state.agents.forEach(see);
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      const e = this.list[i]!;
+      if (e.seen) continue;
+      this.list.splice(i, 1);
+      this.entries.delete(e.entity);
+      this.freeSlots.push(e.slot);
+      for (const w of this.watchers.values()) w.members.delete(e);
+    }
+  }
+
+  private pack(e: Entry): void {
+    const p = e.entity;
+    if (p.x === undefined || p.z === undefined) {
+      e.packedLen = 0;
+      e.changed = false;
+      return;
+    }
+    const w = scratch;
+    w.x = p.x;
+    w.z = p.z;
+    w.yaw = p.yaw ?? 0;
+    const person = "pitch" in p ? p : null;
+    w.pitch = person?.pitch ?? 0;
+    w.headY = person?.headY;
+    w.hands = person?.hands;
+    w.leftX = person?.leftX;
+    w.leftY = person?.leftY;
+    w.leftZ = person?.leftZ;
+    w.rightX = person?.rightX;
+    w.rightY = person?.rightY;
+    w.rightZ = person?.rightZ;
+    e.packedLen = writeFull(e.packed, 0, e.slot, w);
+    let changed = e.packedLen !== e.sentLen;
+    for (let i = 0; !changed && i < e.packedLen; i++) changed = e.packed[i] !== e.sent[i];
+    e.changed = changed;
+  }
+
+  /** Appends `e`'s coarse record to the shared buffer when it changed (or `always`); returns the new length. */
+  private appendCoarse(e: Entry, at: number, always: boolean): number {
+    const p = e.entity;
+    if (p.x === undefined || p.z === undefined) return at;
+    if (this.coarse.length < at + COARSE_BYTES) {
+      const grown = new Uint8Array(this.coarse.length * 2);
+      grown.set(this.coarse);
+      this.coarse = grown;
+    }
+    writeCoarse(this.coarse, at, e.slot, { x: p.x, z: p.z, yaw: p.yaw ?? 0 });
+    let same = true;
+    for (let i = 3; i < COARSE_BYTES; i++) same &&= this.coarse[at + i] === e.coarse[i];
+    if (same && !always) return at;
+    e.coarse.set(this.coarse.subarray(at, at + COARSE_BYTES));
+    return at + COARSE_BYTES;
+  }
+
+  private refresh(w: Watcher): void {
+    const p = w.person!;
     if (p.x === undefined || p.z === undefined) return;
-    const n = pickNear({ x: p.x, z: p.z, yaw: p.yaw ?? 0 }, this.entities, sub.members, this.picked, p, this.rules);
+    const self = this.entries.get(p) ?? null;
+    const n = pickNear({ x: p.x, z: p.z, yaw: p.yaw ?? 0 }, this.list, w.members, this.picked, self, this.rules);
     const keep = this.keep;
     keep.clear();
     for (let i = 0; i < n; i++) keep.add(this.picked[i]!);
-    for (const m of sub.members) {
+    for (const m of w.members) {
       if (keep.has(m)) continue;
-      sub.members.delete(m);
-      if (this.live.has(m)) sub.view.remove(m);
+      w.members.delete(m);
+      w.dropped.push(m);
     }
     for (let i = 0; i < n; i++) {
       const e = this.picked[i]!;
-      if (sub.members.has(e)) continue;
-      sub.members.add(e);
-      sub.view.add(e);
+      if (w.members.has(e)) continue;
+      w.members.add(e);
+      w.added.push(e);
     }
+  }
+
+  private send(w: Watcher, coarseLen: number): void {
+    if (w.client.state !== ClientState.JOINED) return;
+    const snapshot = w.snapshot;
+    let size = 0;
+    if (snapshot) size += this.list.length * COARSE_BYTES;
+    else size += coarseLen;
+    for (const m of w.members) if (snapshot || m.changed || w.added.includes(m)) size += m.packedLen;
+    size += w.dropped.length * DROP_BYTES;
+    if (size === 0) return;
+    if (this.out.length < size) this.out = new Uint8Array(size * 2);
+    const out = this.out;
+    let at = 0;
+    if (snapshot) {
+      for (const e of this.list) at = this.appendCoarseTo(out, at, e);
+    } else {
+      out.set(this.coarse.subarray(0, coarseLen), 0);
+      at = coarseLen;
+    }
+    for (const m of w.members) {
+      if (!(snapshot || m.changed || w.added.includes(m)) || m.packedLen === 0) continue;
+      out.set(m.packed.subarray(0, m.packedLen), at);
+      at += m.packedLen;
+    }
+    for (const d of w.dropped) at += writeDrop(out, at, d.slot);
+    w.added.length = 0;
+    w.dropped.length = 0;
+    w.snapshot = false;
+    const message = out.subarray(0, at);
+    if (message.length === 0) return;
+    w.client.sendBytes(POSES_MESSAGE, message);
+    this.messages++;
+    this.bytes += message.length;
+  }
+
+  /** A coarse record of `e` as it stands now (for a snapshot). */
+  private appendCoarseTo(out: Uint8Array, at: number, e: Entry): number {
+    const p = e.entity;
+    if (p.x === undefined || p.z === undefined) return at;
+    return at + writeCoarse(out, at, e.slot, { x: p.x, z: p.z, yaw: p.yaw ?? 0 });
   }
 }

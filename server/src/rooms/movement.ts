@@ -1,5 +1,5 @@
 import { MOVE_MAX_DT_S, MOVE_SLACK_M, MOVE_SPEED_TOLERANCE, RUN_SPEED } from "../../../shared/constants";
-import type { ErrorCode } from "../../../shared/protocol/messages";
+import type { ErrorCode, ErrorPayload } from "../../../shared/protocol/messages";
 import type { MovePayload } from "../../../shared/protocol/schemas";
 
 export interface Pose {
@@ -125,17 +125,21 @@ export class MoveJudge {
     this.lastMoveAt.delete(id);
   }
 
-  /** Applies `move` to `person` when it is allowed; otherwise changes nothing and says why. */
-  apply(id: string, person: Mover, move: MovePayload, now = performance.now()): MoveVerdict {
+  /**
+   * Applies `move` to `person` (none: a spectator, nothing happens) when it is allowed; otherwise
+   * changes nothing and returns the error for the sender, with where the server has them.
+   */
+  apply(id: string, person: Mover | undefined, move: MovePayload, now = performance.now()): ErrorPayload | null {
+    if (!person) return null;
     const dt = (now - (this.lastMoveAt.get(id) ?? now)) / 1000;
     const verdict = checkMove(person, move, dt, this.campusRadius, mayTeleport(person, move, now));
-    if (!verdict.ok) return verdict;
+    if (!verdict.ok) return { code: verdict.code, rejected: "move", message: verdict.message, correction: { x: person.x, z: person.z } };
     this.lastMoveAt.set(id, now);
     person.x = move.x;
     person.z = move.z;
     person.yaw = move.yaw;
     person.pitch = move.pitch;
     applyBody(person, move);
-    return verdict;
+    return null;
   }
 }

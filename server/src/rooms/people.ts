@@ -37,9 +37,5 @@ export function newPerson(sessionId: string, options: Pick<z.output<typeof joinO
     person.x = world.spawn.position[0] + Math.cos(angle) * r;
     person.z = world.spawn.position[1] + Math.sin(angle) * r;
   }
-  // Everyone gets the coarse pose (rooms/interest.ts refreshes it); it starts where the person does.
-  person.coarseX = person.x;
-  person.coarseZ = person.z;
-  person.coarseYaw = person.yaw;
   return person;
 }

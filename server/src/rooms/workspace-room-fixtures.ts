@@ -6,6 +6,7 @@ import { ServerMessage, type ErrorPayload } from "../../../shared/protocol/messa
 import type { JoinOptions } from "../../../shared/protocol/schemas";
 import { WorkServerMessage, type ActivityItem } from "../../../shared/protocol/work-messages";
 import { POSITION_RANGE, PITCH_RANGE, snap, YAW_RANGE } from "../../../shared/quantise";
+import { emptyRecord, POSES_MESSAGE, readRecord, RECORD_COARSE, RECORD_DROP } from "../../../shared/pose-wire";
 import type { Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import type { Atrium } from "../app";
@@ -24,6 +25,71 @@ export interface Joined {
   activity: ActivityItem[];
   /** Each activity-backlog received (on join and on reconnect). */
   backlogs: ActivityItem[][];
+  /** What the pose stream told this client, by person session id or agent id (see trackPoses). */
+  poses: Map<string, SeenPose>;
+}
+
+/** A person's or agent's pose as a client holds it from the pose stream (shared/pose-wire.ts). */
+export interface SeenPose {
+  x: number;
+  z: number;
+  yaw: number;
+  pitch: number;
+  /** Whether the last pose was a full one (false: coarse, or full poses were dropped). */
+  full: boolean;
+  /** Arrival times (performance.now()) of full and coarse records. */
+  fullAt: number[];
+  coarseAt: number[];
+}
+
+/**
+ * Decodes the pose stream a client receives, as the browser client does, into `into` (by id:
+ * slots are looked up in the client's own state). Test code only.
+ */
+export function trackPoses(room: ClientRoom<unknown, WorkspaceState>, into = new Map<string, SeenPose>()): Map<string, SeenPose> {
+  const r = emptyRecord();
+  room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => {
+    const now = performance.now();
+    const ids = new Map<number, string>();
+    room.state.people?.forEach((p, id) => ids.set(p.slot, id));
+    room.state.agents?.forEach((a, id) => ids.set(a.slot, id));
+    let at = 0;
+    while (at < bytes.length && (at = readRecord(bytes, at, r)) > 0) {
+      const id = ids.get(r.slot);
+      if (id === undefined) continue;
+      let seen = into.get(id);
+      if (!seen) into.set(id, (seen = { x: NaN, z: NaN, yaw: NaN, pitch: NaN, full: false, fullAt: [], coarseAt: [] }));
+      if (r.kind === RECORD_DROP) {
+        seen.full = false;
+        continue;
+      }
+      if (r.kind === RECORD_COARSE) {
+        seen.coarseAt.push(now);
+        if (seen.full) continue;
+      } else {
+        seen.full = true;
+        seen.fullAt.push(now);
+      }
+      seen.x = r.x;
+      seen.z = r.z;
+      seen.yaw = r.yaw;
+      seen.pitch = r.pitch;
+    }
+  });
+  return into;
+}
+
+/** The pose `observer` holds of `subject` (from the pose stream), or undefined before any came. */
+export function poseSeen(observer: Joined, subject: Joined): SeenPose | undefined {
+  return observer.poses.get(subject.room.sessionId);
+}
+
+/** What `observer` shows of `subject`: its name and connection from the state, its pose from the pose stream. */
+export function viewOf(observer: Joined, subject: Joined) {
+  const p = seen(observer, subject);
+  const q = poseSeen(observer, subject);
+  if (!p || !q) return undefined;
+  return { name: p.name, x: q.x, z: q.z, yaw: q.yaw, pitch: q.pitch, connected: p.connected };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -32,12 +98,12 @@ export function pose(p: { name: string; x: number; z: number; yaw: number; pitch
   return { name: p.name, x: p.x, z: p.z, yaw: p.yaw, pitch: p.pitch, connected: p.connected };
 }
 
-/** A pose as the state holds it once written: each field snapped to its fixed-point step (shared/quantise.ts). */
+/** A pose as a client receives it: each field snapped to its fixed-point step on the wire (shared/quantise.ts). */
 export function snapped(p: { x: number; z: number; yaw: number; pitch: number }) {
   return { x: snap(POSITION_RANGE, p.x), z: snap(POSITION_RANGE, p.z), yaw: snap(YAW_RANGE, p.yaw), pitch: snap(PITCH_RANGE, p.pitch) };
 }
 
-/** Yaw `yaw` as the state holds it. */
+/** Yaw `yaw` as a client receives it. */
 export const snappedYaw = (yaw: number) => snap(YAW_RANGE, yaw);
 
 /** What `observer` currently sees of `subject`. */
@@ -106,7 +172,8 @@ export function useWorkspaceRoomServer(name: string): WorkspaceRoomServer {
     },
     async join(options) {
       const room = await get().colyseus.sdk.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, { name: "Ada", ...options });
-      const joined: Joined = { room, worlds: [], errors: [], activity: [], backlogs: [] };
+      const joined: Joined = { room, worlds: [], errors: [], activity: [], backlogs: [], poses: new Map() };
+      trackPoses(room, joined.poses);
       room.onMessage(ServerMessage.World, (w: World) => joined.worlds.push(w));
       room.onMessage(ServerMessage.Error, (e: ErrorPayload) => joined.errors.push(e));
       room.onMessage(WorkServerMessage.Activity, (a: ActivityItem) => joined.activity.push(a));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { until } from "../testing/harness";
-import { pose, seen, snapped, snappedYaw, useWorkspaceRoomServer } from "./workspace-room-fixtures";
+import { pose, poseSeen, snapped, snappedYaw, viewOf, useWorkspaceRoomServer } from "./workspace-room-fixtures";
 
 // Moving, and messages the room refuses. Joining, renaming, leaving and the rest are in
 // workspace-room.test.ts.
@@ -16,13 +16,13 @@ describe("moving", () => {
     const start = serverPerson(a);
     const move = { x: start.x + 0.4, z: start.z - 0.2, yaw: 1.25, pitch: -0.5 };
     a.room.send("move", move);
-    await until("B to see the move", () => seen(b, a)?.yaw !== 0, 3000);
-    // Fixed-point on the wire (shared/quantise.ts): both sides hold exactly the snapped pose.
-    const other = seen(b, a)!;
-    expect(pose(other)).toMatchObject(snapped(move));
+    await until("B to see the move", () => poseSeen(b, a)?.full && poseSeen(b, a)!.yaw !== 0, 3000);
+    // Fixed-point on the wire (shared/quantise.ts): B holds exactly the snapped pose.
+    const other = poseSeen(b, a)!;
+    expect(other).toMatchObject(snapped(move));
     expect(other.x).toBeCloseTo(move.x, 2);
     expect(other.yaw).toBeCloseTo(move.yaw, 4);
-    expect(serverPerson(a)).toMatchObject(snapped(move));
+    expect(serverPerson(a)).toMatchObject(move);
     expect(a.errors).toEqual([]);
   });
 
@@ -49,8 +49,8 @@ describe("moving", () => {
 
     // A small step right after is still fine: the refusal did not lock the person.
     a.room.send("move", { x: before.x + 0.2, z: before.z, yaw: 0.5, pitch: 0 });
-    await until("B to see the small step", () => seen(b, a)!.yaw === snappedYaw(0.5), 3000);
-    expect(seen(b, a)!.z).toBe(before.z);
+    await until("B to see the small step", () => poseSeen(b, a)?.yaw === snappedYaw(0.5), 3000);
+    expect(poseSeen(b, a)!.z).toBe(snapped(before).z);
     expect(b.errors).toEqual([]);
     expect(a.errors).toHaveLength(1);
   });
@@ -96,7 +96,8 @@ describe("invalid messages", () => {
     const a = await join({ workspace, name: "Sender" });
     const b = await join({ workspace, name: "Watcher" });
     const before = pose(serverPerson(a));
-    const seenBefore = pose(seen(b, a)!);
+    await until("B to hold A's pose", () => viewOf(b, a), 3000);
+    const seenBefore = viewOf(b, a)!;
 
     (a.room.send as (type: string | number, payload?: unknown) => void)(type, payload);
     await until("the error", () => a.errors.length === 1, 3000);
@@ -112,9 +113,9 @@ describe("invalid messages", () => {
     // A valid move after the bad message reaches B through a patch; anything the bad message
     // had sent or changed would have reached B first.
     a.room.send("move", { x: before.x, z: before.z, yaw: 0.75, pitch: 0 });
-    await until("B to see the marker move", () => seen(b, a)!.yaw === snappedYaw(0.75), 3000);
+    await until("B to see the marker move", () => poseSeen(b, a)!.yaw === snappedYaw(0.75), 3000);
     expect(b.errors).toEqual([]);
-    expect(pose(seen(b, a)!)).toEqual({ ...seenBefore, yaw: seen(b, a)!.yaw });
+    expect(viewOf(b, a)).toEqual({ ...seenBefore, yaw: snappedYaw(0.75) });
     expect(a.errors).toHaveLength(1);
   });
 

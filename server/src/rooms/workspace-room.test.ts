@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_NAME_LENGTH, WORKSPACE_ROOM } from "../../../shared/constants";
 import type { WorkspaceState } from "../../../shared/state";
 import { until } from "../testing/harness";
-import { pose, seen, sleep, snapped, snappedYaw, useWorkspaceRoomServer } from "./workspace-room-fixtures";
+import { pose, poseSeen, seen, sleep, snapped, snappedYaw, viewOf, useWorkspaceRoomServer } from "./workspace-room-fixtures";
 
 // Joining, renaming, leaving and reconnecting, workspaces and metrics. Moves and malformed
 // messages are in workspace-room-moves.test.ts.
@@ -21,9 +21,11 @@ describe("joining", () => {
     expect(me.colour).toMatch(/^#[0-9a-f]{6}$/);
     expect(me.connected).toBe(true);
     const { position, spread } = server.atrium.world.spawn;
-    // A client knows its own place from the coarse pose; its own full pose never comes back to it.
-    expect(me.x).toBeUndefined();
-    expect(Math.hypot(me.coarseX - position[0], me.coarseZ - position[1])).toBeLessThanOrEqual(spread + 0.01);
+    // A client learns its own place from the pose stream's coarse pose; its own full pose never comes back to it.
+    const own = await until("A's own pose", () => poseSeen(a, a), 3000);
+    expect(own.full).toBe(false);
+    expect(own.fullAt).toEqual([]);
+    expect(Math.hypot(own.x - position[0], own.z - position[1])).toBeLessThanOrEqual(spread + 0.01);
     expect(a.room.state.workspace).toBe(workspace);
     expect(serverRoom(a).workspace).toBe(workspace);
   });
@@ -77,8 +79,8 @@ describe("joining", () => {
     const workspace = freshWorkspace();
     const a = await join({ workspace });
     const b = await join({ workspace });
-    await until("B to see A", () => seen(b, a) !== undefined, 3000);
-    expect(seen(b, a)).toMatchObject({ yaw: 0, pitch: 0 });
+    await until("B to see A", () => poseSeen(b, a)?.full, 3000);
+    expect(poseSeen(b, a)).toMatchObject({ yaw: 0, pitch: 0 });
     expect(serverPerson(a)).toMatchObject({ yaw: 0, pitch: 0 });
   });
 
@@ -180,7 +182,7 @@ describe("leaving and reconnecting", () => {
     const start = serverPerson(a);
     const spot = { x: start.x + 0.3, z: start.z + 0.3, yaw: 0.9, pitch: 0.1 };
     a.room.send("move", spot);
-    await until("B to see the move", () => seen(b, a)!.yaw === snappedYaw(0.9), 3000);
+    await until("B to see the move", () => poseSeen(b, a)?.yaw === snappedYaw(0.9), 3000);
     await until("the world message", () => a.worlds.length === 1, 3000);
 
     // Let the SDK reconnect by itself, but not at once, so the dropped state can be seen.
@@ -205,8 +207,8 @@ describe("leaving and reconnecting", () => {
     await until("the SDK to reconnect", () => reconnected, 5000);
     expect(a.room.sessionId).toBe(sessionId);
     await until("B to see A connected again", () => seen(b, a)?.connected === true, 3000);
-    expect(serverPerson(a)).toMatchObject({ ...snapped(spot), connected: true });
-    expect(pose(seen(b, a)!)).toMatchObject(snapped(spot));
+    expect(serverPerson(a)).toMatchObject({ ...spot, connected: true });
+    expect(viewOf(b, a)).toMatchObject(snapped(spot));
     expect(b.room.state.people.size).toBe(2);
     expect(auditFor(sessionId, "reconnect")).toHaveLength(1);
     expect(auditFor(sessionId, "leave")).toEqual([]);
@@ -214,7 +216,7 @@ describe("leaving and reconnecting", () => {
 
     // The reconnected session is live: it can move again, within the speed limit.
     a.room.send("move", { ...spot, yaw: -0.4 });
-    await until("B to see A move after reconnecting", () => seen(b, a)!.yaw === snappedYaw(-0.4), 3000);
+    await until("B to see A move after reconnecting", () => poseSeen(b, a)?.yaw === snappedYaw(-0.4), 3000);
     expect(a.errors).toEqual([]);
   });
 
@@ -234,7 +236,7 @@ describe("leaving and reconnecting", () => {
     await until("B to see A disconnected", () => seen(b, a)?.connected === false, 3000);
 
     const again = await server.colyseus.sdk.reconnect<WorkspaceState>(token);
-    track({ room: again, worlds: [], errors: [], activity: [], backlogs: [] });
+    track({ room: again, worlds: [], errors: [], activity: [], backlogs: [], poses: new Map() });
     expect(again.sessionId).toBe(sessionId);
     expect(again.roomId).toBe(a.room.roomId);
     await until("B to see A connected again", () => seen(b, a)?.connected === true, 3000);
@@ -267,7 +269,7 @@ describe("workspaces", () => {
     // A move in one workspace does not reach the other.
     const start = serverPerson(a);
     a.room.send("move", { x: start.x, z: start.z, yaw: 2, pitch: 0 });
-    await until("A2 to see the move", () => seen(a2, a)!.yaw === snappedYaw(2), 3000);
+    await until("A2 to see the move", () => poseSeen(a2, a)?.yaw === snappedYaw(2), 3000);
     expect(other.room.state.people.size).toBe(1);
     expect(auditFor(other.room.sessionId, "join")[0]!.workspace).toBe("other");
   });
@@ -280,7 +282,7 @@ describe("metrics", () => {
     await join({ workspace });
     const { x, z } = serverPerson(a);
     a.room.send("move", { x, z, yaw: 0.3, pitch: 0 });
-    await until("the move", () => serverPerson(a).yaw === snappedYaw(0.3), 3000);
+    await until("the move", () => serverPerson(a).yaw === 0.3, 3000);
     await sleep(3 * 50); // a few patch intervals, so there are tick samples
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(200);

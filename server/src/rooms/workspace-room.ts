@@ -85,7 +85,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     readonly ticks = new TickStats();
     private workSinceLastPatch = 0;
     private readonly moves = new MoveJudge(world.campusRadius);
-    /** Who gets whose full pose (StateView per client) and everyone's coarse pose. */
+    /** Interest management and the pose stream: who gets whose full pose, and everyone's coarse pose. */
     interest!: Interest;
     runtime!: AgentRuntime;
     /** People's words to agents, saved in batches before they are delivered. */
@@ -223,8 +223,9 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.gate.seat(client, identity, options.name);
 
       if (identity.role === "spectator") {
-        // Spectators watch: no avatar, but the same world, questions and feed as everyone.
+        // Spectators watch: no avatar, but the same world, questions and feed as everyone, and coarse poses.
         this.sendWelcome(client);
+        this.interest.watchSpectator(client);
         store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: options.name, role: identity.role, via: identity.via } });
         log.info({ workspace: this.workspace, session: client.sessionId, role: identity.role }, "spectator joined");
         return;
@@ -233,7 +234,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       const person = newPerson(client.sessionId, options, world);
       this.state.people.set(client.sessionId, person);
       this.moves.start(client.sessionId);
-      client.view = this.interest.watch(client.sessionId, person);
+      this.interest.watch(client, person);
 
       this.sendWelcome(client);
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: person.name, mode: person.mode, role: identity.role, via: identity.via } });
@@ -265,6 +266,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       const person = this.state.people.get(client.sessionId);
       if (person) person.connected = true;
       this.moves.start(client.sessionId);
+      this.interest.rewatch(client);
       client.send(ServerMessage.World, world);
       client.send(WorkServerMessage.ActivityBacklog, this.work.backlog());
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "reconnect" });
@@ -273,6 +275,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     override onLeave(client: Client, code?: number) {
       const seat = this.gate.unseat(client.sessionId);
+      this.interest.unwatch(client.sessionId);
       const person = this.state.people.get(client.sessionId);
       if (!person) {
         // A spectator leaving, or a refused join (it never joined, so it does not leave).
@@ -281,17 +284,14 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       }
       this.state.people.delete(client.sessionId);
       this.moves.forget(client.sessionId);
-      this.interest.unwatch(client.sessionId);
       this.voice?.leave(client.sessionId);
       store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: person.name, code: code ?? null } });
       log.info({ workspace: this.workspace, session: client.sessionId, code }, "person left");
     }
 
     private onMove(client: Client, move: MovePayload) {
-      const person = this.state.people.get(client.sessionId);
-      if (!person) return;
-      const verdict = this.moves.apply(client.sessionId, person, move);
-      if (!verdict.ok) this.gate.reject(client, { code: verdict.code, rejected: "move", message: verdict.message, correction: { x: person.x, z: person.z } });
+      const refusal = this.moves.apply(client.sessionId, this.state.people.get(client.sessionId), move);
+      if (refusal) this.gate.reject(client, refusal);
     }
 
     private onTalk(client: Client, { agentId, text }: TalkPayload) {
@@ -379,8 +379,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     override broadcastPatch(): boolean {
       const started = performance.now();
-      this.interest.beforePatch();
-      const changed = super.broadcastPatch();
+      const changed = this.interest.around(() => super.broadcastPatch());
       this.ticks.record(this.workSinceLastPatch + (performance.now() - started));
       this.workSinceLastPatch = 0;
       return changed;

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import {
+  COARSE_BYTES,
+  DROP_BYTES,
+  emptyRecord,
+  FULL_BYTES,
+  FULL_XR_BYTES,
+  readRecord,
+  RECORD_COARSE,
+  RECORD_DROP,
+  RECORD_FULL,
+  RECORD_FULL_XR,
+  writeCoarse,
+  writeDrop,
+  writeFull,
+} from "./pose-wire";
+import { COARSE_YAW_RANGE, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, PITCH_RANGE, POSITION_RANGE, quantum, snap, YAW_RANGE } from "./quantise";
+
+describe("the pose stream's records", () => {
+  it("a full record carries x, z, yaw and pitch as fixed-point integers, within half a step", () => {
+    const b = new Uint8Array(64);
+    const pose = { x: -123.456789, z: 45.678901, yaw: -0.3, pitch: 0.4321 };
+    expect(writeFull(b, 5, 65535, pose)).toBe(FULL_BYTES);
+    const r = emptyRecord();
+    expect(readRecord(b, 5, r)).toBe(5 + FULL_BYTES);
+    expect(r).toMatchObject({ kind: RECORD_FULL, slot: 65535, hands: 0 });
+    expect(r.x).toBe(snap(POSITION_RANGE, pose.x));
+    expect(r.z).toBe(snap(POSITION_RANGE, pose.z));
+    expect(r.yaw).toBe(snap(YAW_RANGE, pose.yaw));
+    expect(r.pitch).toBe(snap(PITCH_RANGE, pose.pitch));
+    expect(Math.abs(r.x - pose.x)).toBeLessThanOrEqual(quantum(POSITION_RANGE) / 2 + 1e-9);
+    expect(Math.abs(r.pitch - pose.pitch)).toBeLessThanOrEqual(quantum(PITCH_RANGE) / 2 + 1e-9);
+  });
+
+  it("a VR person's full record adds the head height and both hands", () => {
+    const b = new Uint8Array(64);
+    const pose = { x: 1, z: 2, yaw: 3, pitch: -0.2, headY: 1.62, hands: 3, leftX: -0.31, leftY: 1.1, leftZ: 0.25, rightX: 0.33, rightY: 1.05, rightZ: -1.9 };
+    expect(writeFull(b, 0, 7, pose)).toBe(FULL_XR_BYTES);
+    const r = emptyRecord();
+    expect(readRecord(b, 0, r)).toBe(FULL_XR_BYTES);
+    expect(r.kind).toBe(RECORD_FULL_XR);
+    expect(r.hands).toBe(3);
+    expect(r.headY).toBe(snap(HEAD_Y_RANGE, 1.62));
+    expect(r.leftX).toBe(snap(HAND_XZ_RANGE, -0.31));
+    expect(r.leftY).toBe(snap(HAND_Y_RANGE, 1.1));
+    expect(r.rightZ).toBe(snap(HAND_XZ_RANGE, -1.9));
+    for (const k of ["headY", "leftX", "leftY", "leftZ", "rightX", "rightY", "rightZ"] as const) expect(Math.abs(r[k] - pose[k])).toBeLessThan(1e-4);
+    // Without tracked hands it is a plain full record.
+    expect(writeFull(b, 0, 7, { ...pose, hands: 0 })).toBe(FULL_BYTES);
+  });
+
+  it("a coarse record is position and an 8-bit yaw; a drop names only the slot", () => {
+    const b = new Uint8Array(32);
+    let at = writeCoarse(b, 0, 300, { x: 10.004, z: -20.006, yaw: 1 });
+    expect(at).toBe(COARSE_BYTES);
+    at += writeDrop(b, at, 301);
+    expect(at).toBe(COARSE_BYTES + DROP_BYTES);
+    const r = emptyRecord();
+    let next = readRecord(b, 0, r);
+    expect(r).toMatchObject({ kind: RECORD_COARSE, slot: 300, x: snap(POSITION_RANGE, 10.004), z: snap(POSITION_RANGE, -20.006), yaw: snap(COARSE_YAW_RANGE, 1), pitch: 0 });
+    next = readRecord(b, next, r);
+    expect(r).toMatchObject({ kind: RECORD_DROP, slot: 301 });
+    expect(next).toBe(at);
+  });
+
+  it("refuses a record cut short or of an unknown kind", () => {
+    const b = new Uint8Array(FULL_BYTES);
+    writeFull(b, 0, 1, { x: 0, z: 0, yaw: 0, pitch: 0 });
+    expect(readRecord(b.subarray(0, FULL_BYTES - 1), 0, emptyRecord())).toBe(-1);
+    expect(readRecord(new Uint8Array([9, 0, 0]), 0, emptyRecord())).toBe(-1);
+    expect(readRecord(new Uint8Array([]), 0, emptyRecord())).toBe(-1);
+  });
+});

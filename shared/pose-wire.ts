@@ -1,0 +1,146 @@
+import { COARSE_YAW_RANGE, fromWire, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, PITCH_RANGE, POSITION_RANGE, toWire, YAW_RANGE } from "./quantise";
+
+/**
+ * The pose stream: how people's and agents' poses travel from the server to a client, as one
+ * binary message per patch (server/src/rooms/interest.ts builds it, client/src/engine/pose-stream.ts
+ * reads it). Poses are not in the Colyseus state: a per-client StateView made every client's patch
+ * a separate encode of the state, which cost more per patch than sending it. Here each pose is
+ * packed once per patch and each client's message is a concatenation of packed records.
+ *
+ * A message is a run of records. Each starts with a kind byte and the entity's `slot` (the
+ * uint16 its Person or Agent carries in the state), all integers little-endian, values as
+ * fixed-point integers of shared/quantise.ts:
+ *
+ * | kind | record | bytes |
+ * | --- | --- | --- |
+ * | FULL | x, z, yaw, pitch (uint16 each) | 11 |
+ * | FULL_XR | FULL, then headY (uint16), hands (uint8), left x y z, right x y z (uint16 each) | 26 |
+ * | COARSE | x, z (uint16), yaw (uint8) | 8 |
+ * | DROP | nothing: full poses of this entity stop; coarse ones follow | 3 |
+ */
+export const POSES_MESSAGE = "p";
+
+export const RECORD_FULL = 1;
+export const RECORD_FULL_XR = 2;
+export const RECORD_COARSE = 3;
+export const RECORD_DROP = 4;
+
+export const FULL_BYTES = 11;
+export const FULL_XR_BYTES = 26;
+export const COARSE_BYTES = 8;
+export const DROP_BYTES = 3;
+/** The largest record. */
+export const MAX_RECORD_BYTES = FULL_XR_BYTES;
+
+/** What a full record carries (the XR part only with `hands`/`headY` set; see shared/state.ts Person). */
+export interface WirePose {
+  x: number;
+  z: number;
+  yaw: number;
+  pitch: number;
+  headY?: number | undefined;
+  hands?: number | undefined;
+  leftX?: number | undefined;
+  leftY?: number | undefined;
+  leftZ?: number | undefined;
+  rightX?: number | undefined;
+  rightY?: number | undefined;
+  rightZ?: number | undefined;
+}
+
+function u16(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+}
+
+function readU16(b: Uint8Array, at: number): number {
+  return b[at]! | (b[at + 1]! << 8);
+}
+
+/** Whether `p` carries an XR body (a head height and tracked hands). */
+export function hasXRBody(p: WirePose): boolean {
+  return p.headY !== undefined && p.hands !== undefined && p.hands !== 0;
+}
+
+/** Writes a FULL (or FULL_XR) record of `p` for `slot` at `at`; returns its length. */
+export function writeFull(b: Uint8Array, at: number, slot: number, p: WirePose): number {
+  const xr = hasXRBody(p);
+  b[at] = xr ? RECORD_FULL_XR : RECORD_FULL;
+  u16(b, at + 1, slot);
+  u16(b, at + 3, toWire(POSITION_RANGE, p.x));
+  u16(b, at + 5, toWire(POSITION_RANGE, p.z));
+  u16(b, at + 7, toWire(YAW_RANGE, p.yaw));
+  u16(b, at + 9, toWire(PITCH_RANGE, p.pitch));
+  if (!xr) return FULL_BYTES;
+  u16(b, at + 11, toWire(HEAD_Y_RANGE, p.headY ?? 0));
+  b[at + 13] = (p.hands ?? 0) & 0xff;
+  u16(b, at + 14, toWire(HAND_XZ_RANGE, p.leftX ?? 0));
+  u16(b, at + 16, toWire(HAND_Y_RANGE, p.leftY ?? 0));
+  u16(b, at + 18, toWire(HAND_XZ_RANGE, p.leftZ ?? 0));
+  u16(b, at + 20, toWire(HAND_XZ_RANGE, p.rightX ?? 0));
+  u16(b, at + 22, toWire(HAND_Y_RANGE, p.rightY ?? 0));
+  u16(b, at + 24, toWire(HAND_XZ_RANGE, p.rightZ ?? 0));
+  return FULL_XR_BYTES;
+}
+
+/** Writes a COARSE record of `p` for `slot` at `at`; returns its length. */
+export function writeCoarse(b: Uint8Array, at: number, slot: number, p: { x: number; z: number; yaw: number }): number {
+  b[at] = RECORD_COARSE;
+  u16(b, at + 1, slot);
+  u16(b, at + 3, toWire(POSITION_RANGE, p.x));
+  u16(b, at + 5, toWire(POSITION_RANGE, p.z));
+  b[at + 7] = toWire(COARSE_YAW_RANGE, p.yaw);
+  return COARSE_BYTES;
+}
+
+/** Writes a DROP record for `slot` at `at`; returns its length. */
+export function writeDrop(b: Uint8Array, at: number, slot: number): number {
+  b[at] = RECORD_DROP;
+  u16(b, at + 1, slot);
+  return DROP_BYTES;
+}
+
+/** One record as read, into a reused object. `full` tells FULL/FULL_XR from COARSE; DROP has no pose. */
+export interface PoseRecord extends Required<WirePose> {
+  kind: typeof RECORD_FULL | typeof RECORD_FULL_XR | typeof RECORD_COARSE | typeof RECORD_DROP;
+  slot: number;
+}
+
+export function emptyRecord(): PoseRecord {
+  return { kind: RECORD_DROP, slot: 0, x: 0, z: 0, yaw: 0, pitch: 0, headY: 0, hands: 0, leftX: 0, leftY: 0, leftZ: 0, rightX: 0, rightY: 0, rightZ: 0 };
+}
+
+/**
+ * Reads the record at `at` into `out` and returns the offset after it, or -1 when the bytes end
+ * inside it or hold an unknown kind (the rest of the message is then unreadable).
+ */
+export function readRecord(b: Uint8Array, at: number, out: PoseRecord): number {
+  const kind = b[at];
+  const size = kind === RECORD_FULL ? FULL_BYTES : kind === RECORD_FULL_XR ? FULL_XR_BYTES : kind === RECORD_COARSE ? COARSE_BYTES : kind === RECORD_DROP ? DROP_BYTES : 0;
+  if (size === 0 || at + size > b.length) return -1;
+  out.kind = kind as PoseRecord["kind"];
+  out.slot = readU16(b, at + 1);
+  if (kind === RECORD_DROP) return at + size;
+  out.x = fromWire(POSITION_RANGE, readU16(b, at + 3));
+  out.z = fromWire(POSITION_RANGE, readU16(b, at + 5));
+  if (kind === RECORD_COARSE) {
+    out.yaw = fromWire(COARSE_YAW_RANGE, b[at + 7]!);
+    out.pitch = 0;
+    return at + size;
+  }
+  out.yaw = fromWire(YAW_RANGE, readU16(b, at + 7));
+  out.pitch = fromWire(PITCH_RANGE, readU16(b, at + 9));
+  if (kind === RECORD_FULL) {
+    out.hands = 0;
+    return at + size;
+  }
+  out.headY = fromWire(HEAD_Y_RANGE, readU16(b, at + 11));
+  out.hands = b[at + 13]!;
+  out.leftX = fromWire(HAND_XZ_RANGE, readU16(b, at + 14));
+  out.leftY = fromWire(HAND_Y_RANGE, readU16(b, at + 16));
+  out.leftZ = fromWire(HAND_XZ_RANGE, readU16(b, at + 18));
+  out.rightX = fromWire(HAND_XZ_RANGE, readU16(b, at + 20));
+  out.rightY = fromWire(HAND_Y_RANGE, readU16(b, at + 22));
+  out.rightZ = fromWire(HAND_XZ_RANGE, readU16(b, at + 24));
+  return at + size;
+}
