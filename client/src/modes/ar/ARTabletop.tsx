@@ -110,8 +110,10 @@ export function ARTabletop() {
   }, [session]);
 
   // The hit point straight in the tracked space (the origin's reference space). Not through
-  // getWorldMatrix: that multiplies by the origin the hit-test source saw when it was created, and
-  // the origin here moves every frame to follow the reticle, so the point crept away frame by frame.
+  // getWorldMatrix: that multiplies by the store's `origin` as it was when the hit-test source was
+  // created, which at session start is still the scene (the XR camera is not yet under XROrigin),
+  // not this scaled, moving origin; mapping that "world" point back through this origin made the
+  // reticle creep off the surface by 1/50 of the hit point every frame.
   useXRHitTest(
     (results) => {
       const first = results[0];
