@@ -5,11 +5,13 @@ import { DEFAULT_WORKSPACE, WORKSPACE_ROOM } from "../shared/constants";
 import { HAND_ARTICULATED, HAND_LEFT, HAND_RIGHT, type WorkspaceState } from "../shared/state";
 import { launchBrowser, screenshot, selfId, waitUntil } from "./browser";
 import { startServer, type RunningServer } from "./server";
+import { observePoses, type ObservedPose } from "./pose-observer";
 import { enterXR as openXR, frames, objectPosition, onDevice, xrFrames, type EmulatedDevice } from "./xr-device";
 
 let browser: Browser;
 let server: RunningServer;
 let observer: Room<unknown, WorkspaceState>;
+let poses: Map<string, ObservedPose>;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
@@ -17,6 +19,7 @@ beforeAll(async () => {
   server = await startServer();
   // Another person in the room, as a plain SDK client: what the server holds is what others see.
   observer = await new Client(server.url).joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, { workspace: DEFAULT_WORKSPACE, name: "Observer", mode: "desktop" });
+  poses = observePoses(observer);
 });
 
 afterAll(async () => {
@@ -26,8 +29,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** What the observer sees of a person: mode from the state, pose and XR body from the pose stream. */
 function person(id: string) {
-  return observer.state.people.get(id);
+  const p = observer.state.people.get(id);
+  const pose = poses.get(id);
+  return p && pose && Number.isFinite(pose.x) ? { mode: p.mode, ...pose } : undefined;
 }
 
 /**

@@ -125,6 +125,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         log,
         state: this.state,
         brain,
+        roomWorkMs: () => this.workSinceLastPatch,
         broadcast: (type, payload) => {
           this.broadcast(type, payload);
           if (type === AgentServerMessage.Speech) this.voice?.onSpeech(payload as SpeechPayload);
