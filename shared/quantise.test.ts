@@ -66,17 +66,19 @@ describe("fixed-point poses", () => {
   it.each([
     ["yaw", YAW_RANGE],
     ["coarse yaw", COARSE_YAW_RANGE],
-  ] as const)("%s wraps: any angle reads back in [0, 2π), within half a step of the same direction", (_name, range) => {
+  ] as const)("%s wraps: any angle reads back in [−π, π), within half a step of the same direction", (_name, range) => {
     const half = quantum(range) / 2;
     expect(quantum(range)).toBeCloseTo((2 * Math.PI) / 2 ** range.bits, 12);
     for (let a = -20; a <= 20; a += 0.0137) {
       const s = snap(range, a);
-      expect(s).toBeGreaterThanOrEqual(0);
-      expect(s).toBeLessThan(2 * Math.PI);
+      expect(s).toBeGreaterThanOrEqual(-Math.PI);
+      expect(s).toBeLessThan(Math.PI);
       expect(Math.abs(turn(a, s))).toBeLessThanOrEqual(half + 1e-9);
     }
-    expect(toWire(range, 2 * Math.PI)).toBe(0); // a full turn is no turn
-    expect(snap(range, -Math.PI / 2)).toBeCloseTo((3 * Math.PI) / 2, 9);
-    expect(fromWire(range, 2 ** (range.bits - 1))).toBeCloseTo(Math.PI, 12);
+    expect(toWire(range, Math.PI)).toBe(0); // +π is −π: the same direction
+    expect(toWire(range, 0)).toBe(toWire(range, 2 * Math.PI)); // a full turn is no turn
+    expect(snap(range, -Math.PI / 2)).toBeCloseTo(-Math.PI / 2, 9);
+    expect(snap(range, (3 * Math.PI) / 2)).toBeCloseTo(-Math.PI / 2, 9);
+    expect(fromWire(range, 2 ** (range.bits - 1))).toBe(0);
   });
 });

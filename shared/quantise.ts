@@ -21,10 +21,10 @@ export interface PoseRange {
 export const POSITION_RANGE: PoseRange = { min: -327.67, max: 327.67, bits: 16, mode: "clamp" };
 /** Largest campusRadius a world may have (m): inside POSITION_RANGE with room to spare. */
 export const CAMPUS_RADIUS_MAX_M = 320;
-/** Yaw: a full turn in 2^16 steps (0.0055°); read back in [0, 2π). */
-export const YAW_RANGE: PoseRange = { min: 0, max: Math.PI * 2, bits: 16, mode: "wrap" };
+/** Yaw: a full turn in 2^16 steps (0.0055°); read back in [−π, π), as the clients keep it. */
+export const YAW_RANGE: PoseRange = { min: -Math.PI, max: Math.PI, bits: 16, mode: "wrap" };
 /** The coarse (far) pose's yaw: a full turn in 256 steps (1.4°), enough for something far away. */
-export const COARSE_YAW_RANGE: PoseRange = { min: 0, max: Math.PI * 2, bits: 8, mode: "wrap" };
+export const COARSE_YAW_RANGE: PoseRange = { min: -Math.PI, max: Math.PI, bits: 8, mode: "wrap" };
 /** Head pitch: ±90° (moveSchema's bounds) in 2^16 − 2 steps. */
 export const PITCH_RANGE: PoseRange = { min: -Math.PI / 2, max: Math.PI / 2, bits: 16, mode: "clamp" };
 /** XR eye height above the floor: 0–3 m (moveSchema's bounds), 0.05 mm steps. */

@@ -1,4 +1,4 @@
-import { COARSE_INTERPOLATION_DELAY_MS, COARSE_POSE_INTERVAL_MS, INTERPOLATION_DELAY_MS, PATCH_INTERVAL_MS } from "../../../shared/constants";
+import { COARSE_INTERPOLATION_DELAY_MS, COARSE_POSE_INTERVAL_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
 import type { Pose, SnapshotBuffer } from "./interpolation";
 
 /**
@@ -51,7 +51,10 @@ export class PoseFeed {
     if (this.lastKind === null || this.buffer.size === 0) this.buffer.reset(now, p, delay);
     else {
       this.buffer.setDelay(delay, now);
-      this.buffer.push(now, p, kind === "full" ? PATCH_INTERVAL_MS : COARSE_POSE_INTERVAL_MS);
+      // After a silence of coarse poses the entity stood still: its move plays over one interval.
+      // Full poses come every patch, but not always evenly (a busy page takes several at once),
+      // so a gap there is not taken for standing still.
+      this.buffer.push(now, p, kind === "full" ? 0 : COARSE_POSE_INTERVAL_MS);
     }
     this.lastKind = kind;
   }
