@@ -232,5 +232,5 @@ function recordLlmCall(store: Store, r: LlmCallRecord): void {
   // A brain that opened the call's row when it started (for provenance) gets it completed.
   const started = llmCallBehind(r.agentId);
   if (started !== null) replayStoreOf(store).finishLlmCall(started, call);
-  else store.work.recordLlmCall(call);
+  else store.llm.recordLlmCall(call);
 }

@@ -43,7 +43,7 @@ export class LlmBrain implements Brain {
   private seed(workspace: string): void {
     if (this.seeded.has(workspace)) return;
     this.seeded.add(workspace);
-    for (const [agentId, usd] of this.deps.store.work.spendByAgent(workspace)) this.deps.broker.ledger.record(agentId, workspace, usd);
+    for (const [agentId, usd] of this.deps.store.llm.spendByAgent(workspace)) this.deps.broker.ledger.record(agentId, workspace, usd);
   }
 
   /**

@@ -90,7 +90,7 @@ describe("the offline planner in a real runtime", () => {
     expect(said[0]).toMatch(/^Hi Ada! I'm Cleo, the Coordinator\./);
     expect(said[0]).toContain('"Please compare three pricing models for the launch." on the board for Iris');
     expect(of<SpeechPayload>(AgentServerMessage.Speech).filter((p) => p.agentId === "cleo").at(-1)!.done).toBe(true);
-    expect(store.work.recentMessages(WS, 50, "cleo").map((m) => m.text)).toEqual(said);
+    expect(store.messages.recentMessages(WS, 50, "cleo").map((m) => m.text)).toEqual(said);
     // Every step went through the audited tool pipeline.
     const tools = store
       .recentAudit(200, WS)

@@ -79,7 +79,7 @@ export function buildPrompt(agent: AgentConfig, event: AgentEvent, ctx: PromptCo
     "Act only through your tools. Speak briefly and plainly: your words appear in a speech bubble over your head. Hand work to the agent whose role fits, ask a person with ask_human when a decision is theirs, and escalate when you are stuck.",
   ].join("\n\n");
 
-  const history: LlmMessage[] = ctx.store.work
+  const history: LlmMessage[] = ctx.store.messages
     .recentMessages(ctx.workspace, CONTEXT_MESSAGES, agent.id)
     .map((m) => (m.fromId === agent.id ? { role: "assistant", content: cut(m.text) } : { role: "user", content: cut(`${m.fromId}: ${m.text}`) }));
 

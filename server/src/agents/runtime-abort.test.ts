@@ -59,7 +59,7 @@ describe("watchdog", () => {
     await until("the old brain gave up", () => lateToolRejected, 2000);
     expect(lateSetStateIgnored).toBe(true);
     expect(cleo.view.state).toBe("idle");
-    expect(h.store.work.recentMessages(WS).map((m) => m.text)).not.toContain("still here");
+    expect(h.store.messages.recentMessages(WS).map((m) => m.text)).not.toContain("still here");
     await until("cleo free", () => !cleo.busy, 2000);
     // Only one watchdog run for it.
     expect(h.store.recentAudit(100, WS).filter((r) => r.kind === "watchdog")).toHaveLength(1);

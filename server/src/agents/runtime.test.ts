@@ -194,7 +194,7 @@ describe("speech", () => {
     expect(first.at(-1)!.done).toBe(true);
     // Coalesced: the two first deltas went out together, not one by one.
     expect(first[0]).toMatchObject({ agentId: "otto", delta: "Hello there.", done: false });
-    const stored = h.store.work.recentMessages(WS);
+    const stored = h.store.messages.recentMessages(WS);
     expect(stored.map((m) => [m.fromId, m.fromKind, m.text])).toEqual([["otto", "agent", "Hello there. Bye."]]);
     await until("otto free", () => !h.agent("otto").busy, 2000);
     expect(h.agent("otto").view.state).toBe("idle");

@@ -354,7 +354,7 @@ export class AgentRuntime {
       },
       end: () => {
         this.speech.end(agent.config.id, id);
-        if (text.trim()) this.deps.store.work.addMessage({ workspace: this.deps.workspace, fromId: agent.config.id, fromKind: "agent", toId: null, text });
+        if (text.trim()) this.deps.store.messages.addMessage({ workspace: this.deps.workspace, fromId: agent.config.id, fromKind: "agent", toId: null, text });
       },
     };
   }

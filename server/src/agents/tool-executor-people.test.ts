@@ -162,7 +162,7 @@ describe("say and escalate", () => {
     const speech = of<SpeechPayload>(AgentServerMessage.Speech);
     expect(speech.map((s) => s.delta).join("")).toBe("The brief is ready.");
     expect(speech.at(-1)!.done).toBe(true);
-    expect(fx.store.work.recentMessages(WS).map((m) => [m.fromId, m.text])).toEqual([["iris", "The brief is ready."]]);
+    expect(fx.store.messages.recentMessages(WS).map((m) => [m.fromId, m.text])).toEqual([["iris", "The brief is ready."]]);
   });
 
   it("escalate records it on the task, audits it and says it out loud", async () => {
@@ -171,6 +171,6 @@ describe("say and escalate", () => {
     expect(out.ok).toBe(true);
     expect(fx.store.work.taskEvents(task.id).at(-1)).toMatchObject({ kind: "escalated", actor: "bram", data: { reason: "No access to the deploy key." } });
     expect(fx.store.recentAudit(100, WS).find((r) => r.kind === "escalation")).toMatchObject({ actor: "bram", data: { taskId: task.id } });
-    expect(fx.store.work.recentMessages(WS).at(-1)!.text).toBe("I need help: No access to the deploy key.");
+    expect(fx.store.messages.recentMessages(WS).at(-1)!.text).toBe("I need help: No access to the deploy key.");
   });
 });

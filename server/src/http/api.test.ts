@@ -32,9 +32,9 @@ beforeAll(async () => {
   chartId = store.work.writeArtifact({ workspace: "main", taskId: brief.id, title: "Tick p99", kind: "chart", body: { type: "line", series: [{ name: "p99", points: [{ x: 1, y: 4.2 }] }] }, createdBy: "bram" }).id;
   ops = store.work.createTask({ workspace: "main", title: "Rotate keys", createdBy: "Ada", district: "ops-center", assignee: { kind: "person", id: "Ada" } });
   store.work.createTask({ workspace: "design-review", title: "Logo", createdBy: "mira", district: "design-studio" });
-  store.work.addMessage({ workspace: "main", fromId: "iris", fromKind: "agent", text: "Brief started." });
+  store.messages.addMessage({ workspace: "main", fromId: "iris", fromKind: "agent", text: "Brief started." });
   store.audit({ workspace: "main", actor: "p1", kind: "join", data: { name: "Ada" } });
-  store.work.recordLlmCall({ workspace: "main", agentId: "iris", model: "m", request: { messages: [] }, outcome: "ok" });
+  store.llm.recordLlmCall({ workspace: "main", agentId: "iris", model: "m", request: { messages: [] }, outcome: "ok" });
 });
 
 afterAll(async () => {

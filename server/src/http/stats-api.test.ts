@@ -33,7 +33,7 @@ function bucketAt(body: StatsResponse, ms: number): StatsBucket {
 
 /** An LLM call that started at `at` and took `latencyMs`. */
 function call(workspace: string, agentId: string, at: number, fields: { latencyMs: number; ttftMs?: number; tokens?: [number, number]; costUsd?: number; outcome?: string; model?: string }): number {
-  const id = store.work.recordLlmCall({
+  const id = store.llm.recordLlmCall({
     workspace,
     agentId,
     model: fields.model ?? "gpt-test",

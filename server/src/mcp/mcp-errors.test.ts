@@ -36,7 +36,7 @@ function world(workspace: string) {
   return JSON.stringify({
     tasks: s.work.listTasks(workspace).map((x) => [x.id, x.status, x.assignee]),
     artifacts: s.work.listArtifacts({ workspace }).length,
-    messages: s.work.recentMessages(workspace, 50).length,
+    messages: s.messages.recentMessages(workspace, 50).length,
   });
 }
 
@@ -169,7 +169,7 @@ describe("MCP errors", () => {
     const gone = await rejection(call(client, "say", { text: "again" }));
     expect(gone.code).toBe(404);
     expect(gone.message).toMatch(/this MCP session has ended \(disconnected: too many chat messages/);
-    expect(t.atrium.store.work.recentMessages(f.workspace, 50).map((m) => m.text).sort()).toEqual(["flood 0", "flood 1", "flood 2"]);
+    expect(t.atrium.store.messages.recentMessages(f.workspace, 50).map((m) => m.text).sort()).toEqual(["flood 0", "flood 1", "flood 2"]);
     expect(audit(f.workspace, "tool").filter((a) => a.data.code === "rate_limited")).toHaveLength(4);
     expect(audit(f.workspace, "limits-disconnect")).toHaveLength(1);
     await client.close();

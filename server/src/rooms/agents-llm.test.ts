@@ -124,7 +124,7 @@ describe("agents driven by a (scripted) language model", () => {
     // Every call is audited with the exact messages, tokens and cost. A call's row is opened when
     // it starts and completed when the broker reports it, which may come just after the agent is idle.
     const calls = await until("every call recorded", () => {
-      const all = atrium.store.work.llmCalls(100, ws);
+      const all = atrium.store.llm.llmCalls(100, ws);
       return all.every((c) => c.outcome !== "pending") && all;
     }, 15_000);
     expect(calls.length).toBeGreaterThanOrEqual(6);
@@ -191,7 +191,7 @@ describe("agents driven by a (scripted) language model", () => {
       return otto?.state === "offline" && otto.reason;
     }, 15_000);
     expect(reason).toBe("upstream 500 ×3");
-    expect(atrium.store.work.llmCalls(10, ws)[0]).toMatchObject({ agentId: "otto", outcome: "error" });
+    expect(atrium.store.llm.llmCalls(10, ws)[0]).toMatchObject({ agentId: "otto", outcome: "error" });
 
     fake.setDefault(textReply("All green."));
     bob.room.send("talk", { agentId: "otto", text: "And now?" });

@@ -94,7 +94,7 @@ describe("agents in a room, with the offline planner", () => {
     await until("a new task", () => atrium.store.work.listTasks(ws).length > before, 15_000);
     const task = atrium.store.work.listTasks(ws).find((t) => t.title.startsWith("Please compare"));
     expect(task?.assignee?.kind).toBe("agent");
-    const said = atrium.store.work.recentMessages(ws, 50).map((m) => `${m.fromKind}:${m.text}`);
+    const said = atrium.store.messages.recentMessages(ws, 50).map((m) => `${m.fromKind}:${m.text}`);
     expect(said).toContain("person:Please compare three pricing models for the launch.");
     expect(said.some((m) => m.startsWith("agent:Hi Bob"))).toBe(true);
     await bob.room.leave();
@@ -104,7 +104,7 @@ describe("agents in a room, with the offline planner", () => {
     const ws = "agents-bad";
     const eve = await join(ws, "Eve");
     // Agents talk too (the starter task), so count only what people said.
-    const fromPeople = () => atrium.store.work.recentMessages(ws, 100).filter((m) => m.fromKind === "person").length;
+    const fromPeople = () => atrium.store.messages.recentMessages(ws, 100).filter((m) => m.fromKind === "person").length;
     const messagesBefore = fromPeople();
     eve.room.send("talk", { agentId: "nobody", text: "hello" });
     eve.room.send("talk", { agentId: "cleo", text: "" });

@@ -25,7 +25,7 @@ function inbox(gatherMs = 0) {
       deliver: () => events.push(`deliver:${who}:${text}`),
       refuse: (reason) => events.push(`refuse:${who}:${reason}`),
     });
-  const saved = () => store.work.recentMessages("ws", 50).map((m) => `${m.fromId}:${m.text}`);
+  const saved = () => store.messages.recentMessages("ws", 50).map((m) => `${m.fromId}:${m.text}`);
   return { talk, say, saved, flushes, events };
 }
 

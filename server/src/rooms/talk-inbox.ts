@@ -61,7 +61,7 @@ export class TalkInbox {
     this.batch = [];
     if (batch.length === 0) return;
     try {
-      this.store.work.addMessages(batch.map((p) => p.message));
+      this.store.messages.addMessages(batch.map((p) => p.message));
     } catch (err) {
       this.log.error({ err, messages: batch.length }, "could not save what people said to agents");
       for (const p of batch) p.refuse("your message could not be saved; please send it again");

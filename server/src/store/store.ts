@@ -5,8 +5,12 @@ import { migrations } from "./migrations";
 import { WalCheckpointer } from "./wal-checkpointer";
 import { WorkQueries } from "./work-queries";
 import { WorkStore } from "./work-store";
+import { MessageStore } from "./message-store";
+import { LlmCallStore } from "./llm-call-store";
 
 export { WorkStore } from "./work-store";
+export { MessageStore, MESSAGE_LIST_LIMIT, CONVERSATION_CACHE } from "./message-store";
+export { LlmCallStore, LLM_CALL_LIST_LIMIT } from "./llm-call-store";
 export { WorkQueries, type BoardTask, type WorkspaceExport } from "./work-queries";
 export * from "./work-types";
 
@@ -31,8 +35,12 @@ export interface AuditRow extends Required<AuditEntry> {
 export class Store {
   readonly db: Database.Database;
   private readonly insertAudit: Database.Statement;
-  /** Tasks, task events, artifacts, messages and LLM calls. */
+  /** Tasks, task events and artifacts. */
   readonly work: WorkStore;
+  /** What people and agents said to each other. */
+  readonly messages: MessageStore;
+  /** Every LLM call, with its request and response. */
+  readonly llm: LlmCallStore;
   /** Read-only views over the work: boards, walls, the activity feed, the REST API, the export. */
   readonly queries: WorkQueries;
   private checkpointer: WalCheckpointer | null = null;
@@ -51,6 +59,8 @@ export class Store {
         "INSERT INTO audit (at, workspace, actor, kind, data) VALUES (?, ?, ?, ?, ?)",
       );
       this.work = new WorkStore(this.db);
+      this.messages = new MessageStore(this.db);
+      this.llm = new LlmCallStore(this.db);
       this.queries = new WorkQueries(this.db);
       // Checkpoints on a thread of their own, never inside a commit on the event loop (wal-checkpointer.ts).
       if (file !== ":memory:") this.checkpointer = new WalCheckpointer(this.db, file, (message) => process.emitWarning(message, "AtriumStoreWarning"));

@@ -146,11 +146,11 @@ describe("audit pages and the export", () => {
   it("exports one workspace whole: tasks with events, artifacts with bodies, messages, audit and LLM calls", () => {
     const t = mk("x", "research-lab", "doing");
     const a = store.work.writeArtifact({ workspace: "main", taskId: t.id, title: "doc", kind: "markdown", body: "# full body", createdBy: "iris" });
-    store.work.addMessage({ workspace: "main", fromId: "iris", fromKind: "agent", text: "hi" });
+    store.messages.addMessage({ workspace: "main", fromId: "iris", fromKind: "agent", text: "hi" });
     store.audit({ workspace: "main", actor: "p1", kind: "join" });
-    store.work.recordLlmCall({ workspace: "main", agentId: "iris", model: "m", request: { messages: [] }, outcome: "ok" });
+    store.llm.recordLlmCall({ workspace: "main", agentId: "iris", model: "m", request: { messages: [] }, outcome: "ok" });
     mk("not mine", "research-lab", "todo", "other");
-    store.work.addMessage({ workspace: "other", fromId: "iris", fromKind: "agent", text: "elsewhere" });
+    store.messages.addMessage({ workspace: "other", fromId: "iris", fromKind: "agent", text: "elsewhere" });
 
     const x = store.queries.exportWorkspace("main");
     expect(x.workspace).toBe("main");

@@ -233,25 +233,25 @@ describe("artifacts", () => {
 
 describe("messages", () => {
   it("keeps who said what to whom, returning the latest in the order they were said", () => {
-    const m1 = store.work.addMessage({ workspace: "main", fromId: "p1", fromKind: "person", toId: "iris", text: "Can you look at pricing?" });
+    const m1 = store.messages.addMessage({ workspace: "main", fromId: "p1", fromKind: "person", toId: "iris", text: "Can you look at pricing?" });
     expect(m1).toMatchObject({ workspace: "main", fromId: "p1", fromKind: "person", toId: "iris", text: "Can you look at pricing?" });
     expect(m1.id).toBeGreaterThan(0);
-    store.work.addMessage({ workspace: "main", fromId: "iris", fromKind: "agent", toId: "p1", text: "On it." });
-    store.work.addMessage({ workspace: "main", fromId: "bram", fromKind: "agent", text: "Build is green." });
-    store.work.addMessage({ workspace: "main", fromId: "system", fromKind: "system", toId: null, text: "Otto joined." });
-    store.work.addMessage({ workspace: "other", fromId: "iris", fromKind: "agent", text: "Elsewhere." });
+    store.messages.addMessage({ workspace: "main", fromId: "iris", fromKind: "agent", toId: "p1", text: "On it." });
+    store.messages.addMessage({ workspace: "main", fromId: "bram", fromKind: "agent", text: "Build is green." });
+    store.messages.addMessage({ workspace: "main", fromId: "system", fromKind: "system", toId: null, text: "Otto joined." });
+    store.messages.addMessage({ workspace: "other", fromId: "iris", fromKind: "agent", text: "Elsewhere." });
 
-    expect(store.work.recentMessages("main").map((m) => m.text)).toEqual(["Can you look at pricing?", "On it.", "Build is green.", "Otto joined."]);
-    expect(store.work.recentMessages("main", 2).map((m) => m.text)).toEqual(["Build is green.", "Otto joined."]);
-    expect(store.work.recentMessages("main", 10, "iris").map((m) => m.text)).toEqual(["Can you look at pricing?", "On it."]);
-    expect(store.work.recentMessages("main", 1, "iris").map((m) => m.text)).toEqual(["On it."]);
-    expect(store.work.recentMessages("main", 10, "bram")[0]).toMatchObject({ toId: null, fromKind: "agent" });
-    expect(store.work.recentMessages("nowhere")).toEqual([]);
+    expect(store.messages.recentMessages("main").map((m) => m.text)).toEqual(["Can you look at pricing?", "On it.", "Build is green.", "Otto joined."]);
+    expect(store.messages.recentMessages("main", 2).map((m) => m.text)).toEqual(["Build is green.", "Otto joined."]);
+    expect(store.messages.recentMessages("main", 10, "iris").map((m) => m.text)).toEqual(["Can you look at pricing?", "On it."]);
+    expect(store.messages.recentMessages("main", 1, "iris").map((m) => m.text)).toEqual(["On it."]);
+    expect(store.messages.recentMessages("main", 10, "bram")[0]).toMatchObject({ toId: null, fromKind: "agent" });
+    expect(store.messages.recentMessages("nowhere")).toEqual([]);
   });
 
   it("refuses an empty text or an unknown sender kind", () => {
-    refused(() => store.work.addMessage({ workspace: "main", fromId: "p1", fromKind: "person", text: "  " }), /text must not be empty/);
-    refused(() => store.work.addMessage({ workspace: "main", fromId: "p1", fromKind: "robot" as never, text: "hi" }), /invalid fromKind "robot"/);
+    refused(() => store.messages.addMessage({ workspace: "main", fromId: "p1", fromKind: "person", text: "  " }), /text must not be empty/);
+    refused(() => store.messages.addMessage({ workspace: "main", fromId: "p1", fromKind: "robot" as never, text: "hi" }), /invalid fromKind "robot"/);
     expect(count("messages")).toBe(0);
   });
 });
@@ -272,34 +272,34 @@ describe("LLM calls", () => {
   });
 
   it("records the exact request and response and lists calls newest first", () => {
-    const id1 = store.work.recordLlmCall(call("iris", 0.0012));
-    const id2 = store.work.recordLlmCall({ workspace: "main", agentId: "bram", model: "gpt-test", request: { messages: [] }, outcome: "error", error: "HTTP 429: rate limited" });
+    const id1 = store.llm.recordLlmCall(call("iris", 0.0012));
+    const id2 = store.llm.recordLlmCall({ workspace: "main", agentId: "bram", model: "gpt-test", request: { messages: [] }, outcome: "error", error: "HTTP 429: rate limited" });
     expect(id2).toBeGreaterThan(id1);
-    const [latest, first] = store.work.llmCalls();
+    const [latest, first] = store.llm.llmCalls();
     expect(latest).toMatchObject({ id: id2, agentId: "bram", response: null, promptTokens: 0, completionTokens: 0, costUsd: 0, latencyMs: null, ttftMs: null, outcome: "error", error: "HTTP 429: rate limited" });
     expect(first).toMatchObject({ id: id1, workspace: "main", agentId: "iris", model: "gpt-test", promptTokens: 120, completionTokens: 8, costUsd: 0.0012, latencyMs: 812.5, ttftMs: 140, outcome: "ok", error: null });
     expect(first!.request).toEqual(call("iris", 0).request);
     expect(first!.response).toEqual({ content: "Hello", toolCalls: [] });
     expect(first!.at).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(store.work.llmCalls(1).map((c) => c.id)).toEqual([id2]);
-    store.work.recordLlmCall(call("iris", 0, "other"));
-    expect(store.work.llmCalls(100, "main")).toHaveLength(2);
+    expect(store.llm.llmCalls(1).map((c) => c.id)).toEqual([id2]);
+    store.llm.recordLlmCall(call("iris", 0, "other"));
+    expect(store.llm.llmCalls(100, "main")).toHaveLength(2);
   });
 
   it("sums spend per agent within a workspace", () => {
-    store.work.recordLlmCall(call("iris", 0.25));
-    store.work.recordLlmCall(call("iris", 0.5));
-    store.work.recordLlmCall(call("bram", 0.125));
-    store.work.recordLlmCall(call("iris", 9, "other"));
-    expect(store.work.spendByAgent("main")).toEqual(new Map([["bram", 0.125], ["iris", 0.75]]));
-    expect(store.work.spendByAgent("other")).toEqual(new Map([["iris", 9]]));
-    expect(store.work.spendByAgent("nowhere").size).toBe(0);
+    store.llm.recordLlmCall(call("iris", 0.25));
+    store.llm.recordLlmCall(call("iris", 0.5));
+    store.llm.recordLlmCall(call("bram", 0.125));
+    store.llm.recordLlmCall(call("iris", 9, "other"));
+    expect(store.llm.spendByAgent("main")).toEqual(new Map([["bram", 0.125], ["iris", 0.75]]));
+    expect(store.llm.spendByAgent("other")).toEqual(new Map([["iris", 9]]));
+    expect(store.llm.spendByAgent("nowhere").size).toBe(0);
   });
 
   it("refuses negative or non-finite numbers and a missing outcome", () => {
-    refused(() => store.work.recordLlmCall(call("iris", -1)), /costUsd must be a finite, non-negative number, got -1/);
-    refused(() => store.work.recordLlmCall({ ...call("iris", 0), promptTokens: Number.NaN }), /promptTokens/);
-    refused(() => store.work.recordLlmCall({ ...call("iris", 0), outcome: "" }), /outcome/);
+    refused(() => store.llm.recordLlmCall(call("iris", -1)), /costUsd must be a finite, non-negative number, got -1/);
+    refused(() => store.llm.recordLlmCall({ ...call("iris", 0), promptTokens: Number.NaN }), /promptTokens/);
+    refused(() => store.llm.recordLlmCall({ ...call("iris", 0), outcome: "" }), /outcome/);
     expect(count("llm_calls")).toBe(0);
   });
 });
@@ -311,8 +311,8 @@ describe("persistence", () => {
     const t = first.work.createTask({ workspace: "main", title: "Survive", createdBy: "cleo", assignee: { kind: "agent", id: "iris" } });
     first.work.updateTask(t.id, { status: "doing", notes: "n" }, "iris");
     const a = first.work.writeArtifact({ workspace: "main", taskId: t.id, title: "Chart", kind: "chart", body: chart, createdBy: "iris" });
-    first.work.addMessage({ workspace: "main", fromId: "iris", fromKind: "agent", text: "Saved." });
-    first.work.recordLlmCall({ workspace: "main", agentId: "iris", model: "m", request: { messages: [] }, costUsd: 0.3, outcome: "ok" });
+    first.messages.addMessage({ workspace: "main", fromId: "iris", fromKind: "agent", text: "Saved." });
+    first.llm.recordLlmCall({ workspace: "main", agentId: "iris", model: "m", request: { messages: [] }, costUsd: 0.3, outcome: "ok" });
     const events = first.work.taskEvents(t.id);
     first.close();
 
@@ -320,8 +320,8 @@ describe("persistence", () => {
     expect(second.work.getTask(t.id)).toMatchObject({ title: "Survive", status: "doing", assignee: { kind: "agent", id: "iris" } });
     expect(second.work.taskEvents(t.id)).toEqual(events);
     expect(second.work.listArtifacts({ taskId: t.id })).toEqual([a]);
-    expect(second.work.recentMessages("main").map((m) => m.text)).toEqual(["Saved."]);
-    expect(second.work.spendByAgent("main")).toEqual(new Map([["iris", 0.3]]));
+    expect(second.messages.recentMessages("main").map((m) => m.text)).toEqual(["Saved."]);
+    expect(second.llm.spendByAgent("main")).toEqual(new Map([["iris", 0.3]]));
   });
 
   it("upgrades a version-1 database, keeping its audit rows", () => {

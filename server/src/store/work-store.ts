@@ -1,19 +1,14 @@
 import { randomInt } from "node:crypto";
 import type Database from "better-sqlite3";
 import { ARTIFACT_KINDS, chartSchema, transitionRefusal, type TaskStatus } from "../../../shared/agents";
-import { llmCallBehind } from "../replay/provenance";
-import { checkAssignee, checkLimit, checkStatus, json, required, toArtifact, toEvent, toLlmCall, toMessage, toTask, type Row, type TaskRow } from "./work-rows";
+import { checkAssignee, checkLimit, checkStatus, json, required, toArtifact, toEvent, toTask, type Row, type TaskRow } from "./work-rows";
 import {
   StoreInputError,
   TransitionError,
   type Artifact,
   type ArtifactScope,
   type Assignee,
-  type LlmCall,
-  type Message,
   type NewArtifact,
-  type NewLlmCall,
-  type NewMessage,
   type NewTask,
   type Task,
   type TaskEvent,
@@ -32,20 +27,11 @@ const ID_ATTEMPTS = 8;
 /** Default number of rows a list returns. */
 export const TASK_LIST_LIMIT = 500;
 export const ARTIFACT_LIST_LIMIT = 100;
-export const MESSAGE_LIST_LIMIT = 50;
-export const LLM_CALL_LIST_LIMIT = 100;
-/**
- * Messages kept in memory per conversation (one agent's or person's messages, said or received).
- * Every model turn reads its agent's recent conversation; served from memory it costs nothing,
- * read from SQLite it costs 0.1–0.5 ms, which fifty agents starting at once feel in the tick.
- */
-export const CONVERSATION_CACHE = 50;
 
 const now = () => new Date().toISOString();
-const conversationKey = (workspace: string, who: string) => `${workspace}\u0000${who}`;
 
 /**
- * Tasks and their history, artifacts, messages and LLM calls. Synchronous, with statements
+ * Tasks and their history, and artifacts. Synchronous, with statements
  * prepared once; every change of more than one row runs in a transaction. Bad input throws a
  * StoreInputError before anything is written.
  *
@@ -58,8 +44,6 @@ export class WorkStore {
   /** Changes written inside the transaction now open, told once it commits. */
   private pending: WorkChange[] = [];
   private depth = 0;
-  /** Recent messages per conversation, oldest first (see CONVERSATION_CACHE). */
-  private readonly conversations = new Map<string, { messages: Message[] }>();
 
   constructor(
     private readonly db: Database.Database,
@@ -87,22 +71,6 @@ export class WorkStore {
                          VALUES (@id, @workspace, @task_id, @title, @kind, @body, @created_by, @created_at)`),
       artifactsOfWorkspace: p("SELECT * FROM artifacts WHERE workspace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?"),
       artifactsOfTask: p("SELECT * FROM artifacts WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?"),
-      insertMessage: p("INSERT INTO messages (workspace, at, from_id, from_kind, to_id, text, llm_call_id) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-      recentMessages: p(`SELECT * FROM (SELECT * FROM messages WHERE workspace = @workspace
-                         ORDER BY at DESC, id DESC LIMIT @limit) ORDER BY at, id`),
-      // Two index lookups (from, to), each already limited, merged: fast however long the log.
-      recentMessagesInvolving: p(`SELECT * FROM (
-                           SELECT * FROM (SELECT * FROM messages WHERE workspace = @workspace AND from_id = @involving
-                                          ORDER BY at DESC, id DESC LIMIT @limit)
-                           UNION
-                           SELECT * FROM (SELECT * FROM messages WHERE workspace = @workspace AND to_id = @involving
-                                          ORDER BY at DESC, id DESC LIMIT @limit)
-                           ORDER BY at DESC, id DESC LIMIT @limit) ORDER BY at, id`),
-      insertLlmCall: p(`INSERT INTO llm_calls (at, workspace, agent_id, model, request, response, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, outcome, error)
-                        VALUES (@at, @workspace, @agent_id, @model, @request, @response, @prompt_tokens, @completion_tokens, @cost_usd, @latency_ms, @ttft_ms, @outcome, @error)`),
-      llmCalls: p("SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?"),
-      llmCallsOfWorkspace: p("SELECT * FROM llm_calls WHERE workspace = ? ORDER BY id DESC LIMIT ?"),
-      spendByAgent: p("SELECT agent_id, SUM(cost_usd) AS usd FROM llm_calls WHERE workspace = ? GROUP BY agent_id ORDER BY agent_id"),
     };
   }
 
@@ -286,117 +254,6 @@ export class WorkStore {
   listArtifacts(scope: ArtifactScope, limit = ARTIFACT_LIST_LIMIT): Artifact[] {
     const rows = ("taskId" in scope ? this.s.artifactsOfTask.all(scope.taskId, checkLimit(limit)) : this.s.artifactsOfWorkspace.all(scope.workspace, checkLimit(limit))) as Row[];
     return rows.map(toArtifact);
-  }
-
-  // ── messages ───────────────────────────────────────────────────────────────────────────────
-
-  addMessage(input: NewMessage): Message {
-    return this.addMessages([input])[0]!;
-  }
-
-  /**
-   * Several messages in one transaction (one commit instead of one each: a burst of fifty people
-   * talking at once costs a fraction of a millisecond). All are written, or none.
-   */
-  addMessages(inputs: readonly NewMessage[]): Message[] {
-    const rows = inputs.map((input) => {
-      const workspace = required(input.workspace, "workspace");
-      const fromId = required(input.fromId, "fromId");
-      if (!["agent", "person", "system"].includes(input.fromKind)) {
-        throw new StoreInputError(`invalid fromKind "${String(input.fromKind)}"; expected agent, person or system`);
-      }
-      if (typeof input.text !== "string" || input.text.trim() === "") throw new StoreInputError("text must not be empty");
-      // Provenance: an agent's words keep the id of the LLM call they came from (replay/provenance.ts).
-      const llmCallId = input.fromKind === "agent" ? llmCallBehind(fromId) : null;
-      return { workspace, fromId, fromKind: input.fromKind, toId: input.toId ?? null, text: input.text, llmCallId };
-    });
-    const messages = this.write(() =>
-      rows.map((r): Message => {
-        const at = now();
-        const id = Number(this.s.insertMessage.run(r.workspace, at, r.fromId, r.fromKind, r.toId, r.text, r.llmCallId).lastInsertRowid);
-        return { id, workspace: r.workspace, at, fromId: r.fromId, fromKind: r.fromKind, toId: r.toId, text: r.text };
-      }),
-    );
-    for (const m of messages) this.remember(m);
-    return messages;
-  }
-
-  /** Write-through to the cached conversations: this store is the only writer of messages, so they stay exact. */
-  private remember(message: Message): void {
-    const { workspace, fromId, toId } = message;
-    for (const who of toId === null || toId === fromId ? [fromId] : [fromId, toId]) {
-      const key = conversationKey(workspace, who);
-      const cached = this.conversations.get(key);
-      if (!cached) continue;
-      // Inside a caller's transaction the row may yet be rolled back: read it from the database next time.
-      if (this.db.inTransaction) {
-        this.conversations.delete(key);
-        continue;
-      }
-      cached.messages.push({ ...message });
-      if (cached.messages.length > CONVERSATION_CACHE) cached.messages.shift();
-    }
-  }
-
-  /**
-   * The last `limit` messages of a workspace, in the order they were said (oldest first). With
-   * `involving`, only those that id said or that were addressed to it.
-   */
-  recentMessages(workspace: string, limit = MESSAGE_LIST_LIMIT, involving?: string): Message[] {
-    checkLimit(limit);
-    if (involving === undefined) return (this.s.recentMessages.all({ workspace, limit }) as Row[]).map(toMessage);
-    const key = conversationKey(workspace, involving);
-    let cached = this.conversations.get(key);
-    // A conversation shorter than the cache is complete in it; a longer request than the cache goes to the database.
-    if (!cached || (limit > cached.messages.length && cached.messages.length === CONVERSATION_CACHE)) {
-      const rows = this.s.recentMessagesInvolving.all({ workspace, involving, limit: Math.max(limit, CONVERSATION_CACHE) }) as Row[];
-      const messages = rows.map(toMessage);
-      if (limit > CONVERSATION_CACHE) return messages;
-      cached = { messages };
-      this.conversations.set(key, cached);
-    }
-    return cached.messages.slice(-limit).map((m) => ({ ...m }));
-  }
-
-  // ── LLM calls ──────────────────────────────────────────────────────────────────────────────
-
-  /** Records one LLM call with its exact request and response. Returns its id. */
-  recordLlmCall(call: NewLlmCall): number {
-    for (const [field, value] of Object.entries({ promptTokens: call.promptTokens, completionTokens: call.completionTokens, costUsd: call.costUsd, latencyMs: call.latencyMs, ttftMs: call.ttftMs })) {
-      if (value !== undefined && value !== null && !(Number.isFinite(value) && value >= 0)) {
-        throw new StoreInputError(`${field} must be a finite, non-negative number, got ${value}`);
-      }
-    }
-    const request = JSON.stringify(call.request);
-    if (request === undefined) throw new StoreInputError("request must be JSON data");
-    const row = {
-      at: now(),
-      workspace: required(call.workspace, "workspace"),
-      agent_id: required(call.agentId, "agentId"),
-      model: required(call.model, "model"),
-      request,
-      response: call.response === undefined || call.response === null ? null : JSON.stringify(call.response),
-      prompt_tokens: call.promptTokens ?? 0,
-      completion_tokens: call.completionTokens ?? 0,
-      cost_usd: call.costUsd ?? 0,
-      latency_ms: call.latencyMs ?? null,
-      ttft_ms: call.ttftMs ?? null,
-      outcome: required(call.outcome, "outcome"),
-      error: call.error ?? null,
-    };
-    return Number(this.s.insertLlmCall.run(row).lastInsertRowid);
-  }
-
-  /** Newest first, with request and response parsed. */
-  llmCalls(limit = LLM_CALL_LIST_LIMIT, workspace?: string): LlmCall[] {
-    const rows = (workspace === undefined ? this.s.llmCalls.all(checkLimit(limit)) : this.s.llmCallsOfWorkspace.all(workspace, checkLimit(limit))) as Row[];
-    return rows.map(toLlmCall);
-  }
-
-  /** What each agent of a workspace has spent on LLM calls (USD), to seed budgets after a restart. */
-  spendByAgent(workspace: string): Map<string, number> {
-    const rows = this.s.spendByAgent.all(workspace) as Array<{ agent_id: string; usd: number }>;
-    return new Map(rows.map((r) => [r.agent_id, r.usd]));
   }
 
   // ── helpers ────────────────────────────────────────────────────────────────────────────────

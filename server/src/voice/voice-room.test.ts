@@ -156,7 +156,7 @@ describe("speaking to agents", () => {
     expect(tts.body).toMatchObject({ model: "fake-tts", voice: "nova", input: "I am comparing pricing models.", response_format: "wav" });
     expect(bob.audio).toEqual([]); // Bob stands at the spawn, out of earshot
     // The person's words are in the store, like typed talk.
-    const stored = server.atrium.store.work.recentMessages(ws).find((m) => m.fromId === ada.room.sessionId);
+    const stored = server.atrium.store.messages.recentMessages(ws).find((m) => m.fromId === ada.room.sessionId);
     expect(stored).toMatchObject({ fromKind: "person", toId: "iris", text: "Iris, what are you researching today?" });
     await ada.room.leave();
     await bob.room.leave();
