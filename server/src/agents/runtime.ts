@@ -4,6 +4,7 @@ import type { World } from "../../../shared/world";
 import type { Logger } from "../logger";
 import type { Store } from "../store/store";
 import { SpeechCoalescer } from "./speech";
+import { BRAIN_START_BUDGET_MS, ROOM_WORK_BUDGET_MS, StartQueue } from "./start-queue";
 import { steer } from "./steering";
 import { ToolExecutor, type ToolHost } from "./tool-executor";
 import type { AgentBody, AgentEvent, Brain, ToolOutcome } from "./types";
@@ -21,31 +22,10 @@ export const WATCHDOG_DEADLINES_S: Partial<Record<AgentState, number>> = {
 };
 /** Events kept waiting in one mailbox; older ones are dropped (and audited) past this. */
 export const MAILBOX_LIMIT = 20;
-/**
- * Brains started per simulation tick, at most; more wait for the next ticks. A start (prompt,
- * store reads, the provenance row, the request to the broker) costs 0.2–0.5 ms: fifty at once
- * would stall a tick for 10–25 ms. Four per tick start fifty agents within 0.65 s. Default 4.
- */
-export const MAX_BRAIN_STARTS_PER_TICK = 4;
-/** …and no more once the tick's starts have taken this long (ms); the first always goes. Default 1. */
-export const BRAIN_START_BUDGET_MS = 1;
-/**
- * Where the room reports its own work since its last patch (`roomWorkMs`), brains beyond the
- * first of a tick start only while that work plus theirs stays under this (ms): the interval that
- * already handled a burst of messages (fifty people talking at once) leaves the rest of its starts
- * to the next ticks. Default 3.
- */
-export const ROOM_WORK_BUDGET_MS = 3;
-/** With no simulation tick driving the runtime (tests, tools), a timer starts waiting agents this often (ms). */
-export const START_FALLBACK_MS = 50;
-/**
- * The fallback timer starts brains only when no tick has run for this long (ms), so while ticks
- * run the per-tick bound holds and every start is counted in a tick (a timer armed at a tick used
- * to fire just before the next, late tick and double the starts). Default 4 × START_FALLBACK_MS.
- */
-export const TICKS_STOPPED_MS = 4 * START_FALLBACK_MS;
 /** Agents of one district stand this far apart around its centre (m). */
 const HOME_SPREAD = 3;
+
+export { BRAIN_START_BUDGET_MS, MAX_BRAIN_STARTS_PER_TICK, ROOM_WORK_BUDGET_MS, START_FALLBACK_MS, TICKS_STOPPED_MS } from "./start-queue";
 
 export class AgentFreedError extends Error {
   constructor(reason: string) {
@@ -104,11 +84,11 @@ export class AgentRuntime {
   readonly speech: SpeechCoalescer;
   readonly tools: ToolExecutor;
   private disposed = false;
-  /** Agents with mail that wait for a start, oldest first. Brains start only in startWaiting(). */
-  private readonly waiting: LiveAgent[] = [];
-  private waitTimer: ReturnType<typeof setTimeout> | null = null;
-  /** performance.now() of the last tick; the fallback timer stays out of the way while ticks run. */
-  private lastTickAt = -Infinity;
+  /** Agents with mail that wait for a start, oldest first. Brains start only through it. */
+  private readonly starts = new StartQueue<LiveAgent>(
+    (agent) => this.start(agent),
+    () => Math.min(this.deps.startBudgetMs ?? BRAIN_START_BUDGET_MS, ROOM_WORK_BUDGET_MS - (this.deps.roomWorkMs?.() ?? 0)),
+  );
 
   constructor(private readonly deps: RuntimeDeps) {
     this.speech = new SpeechCoalescer((type, payload) => deps.broadcast(type, payload));
@@ -191,8 +171,7 @@ export class AgentRuntime {
 
   /** Advances walking agents and runs the watchdog. Called from the room's simulation tick. */
   tick(dtS: number): void {
-    this.lastTickAt = performance.now();
-    this.startWaiting();
+    this.starts.tick();
     const now = performance.now();
     for (const agent of this.agents.values()) {
       const w = agent.walk;
@@ -246,39 +225,9 @@ export class AgentRuntime {
     if (was !== state && (was === "paused" || was === "waiting-for-human")) this.pump(agent);
   }
 
-  /**
-   * Starts up to MAX_BRAIN_STARTS_PER_TICK waiting agents within BRAIN_START_BUDGET_MS and
-   * ROOM_WORK_BUDGET_MS, oldest first. Every brain starts here, inside the tick (so its cost is
-   * counted in the tick and bounded per tick), never inside the handler that delivered the mail.
-   */
-  private startWaiting(): void {
-    if (this.waitTimer) clearTimeout(this.waitTimer);
-    this.waitTimer = null;
-    // The first start of a tick always goes (so the starts never stall); the rest while both budgets hold.
-    const budgetMs = Math.min(this.deps.startBudgetMs ?? BRAIN_START_BUDGET_MS, ROOM_WORK_BUDGET_MS - (this.deps.roomWorkMs?.() ?? 0));
-    let started = 0;
-    const t0 = performance.now();
-    while (started < MAX_BRAIN_STARTS_PER_TICK && this.waiting.length > 0 && (started === 0 || performance.now() - t0 < budgetMs)) {
-      if (this.start(this.waiting.shift()!)) started++;
-    }
-    if (this.waiting.length > 0) this.armFallback();
-  }
-
-  /** Without ticks (no room drives this runtime), a timer does the ticks' starting. */
-  private armFallback(): void {
-    if (this.waitTimer || this.disposed) return;
-    this.waitTimer = setTimeout(() => {
-      this.waitTimer = null;
-      if (performance.now() - this.lastTickAt >= TICKS_STOPPED_MS) this.startWaiting();
-      else this.armFallback(); // the ticks start them; look again in case the ticks stop
-    }, START_FALLBACK_MS);
-  }
-
   /** Queues the agent for a start when it is free to take its next event. */
   private pump(agent: LiveAgent): void {
-    if (!this.canStart(agent) || this.waiting.includes(agent)) return;
-    this.waiting.push(agent);
-    this.armFallback();
+    if (this.canStart(agent)) this.starts.push(agent);
   }
 
   private canStart(agent: LiveAgent): boolean {
@@ -391,8 +340,7 @@ export class AgentRuntime {
 
   dispose(): void {
     this.disposed = true;
-    if (this.waitTimer) clearTimeout(this.waitTimer);
-    this.waiting.length = 0;
+    this.starts.dispose();
     for (const agent of this.agents.values()) {
       agent.epoch++;
       agent.abort.abort(new AgentFreedError("the room closed"));
