@@ -299,7 +299,7 @@ inflates them, so the load average at the start of the run is recorded below.
   walks and a spectator (role \`spectator\`, no avatar) watches and polls \`GET /api/stats\` as the
   dashboard does; both count what they receive over the same window. Both get the same state
   patches and messages; in the pose stream the desktop client gets full poses of what is near it,
-  the spectator only coarse poses (about once a second). The goals: the spectator's downstream
+  the spectator only coarse poses (every two seconds). The goals: the spectator's downstream
   (WebSocket + stats) and its traffic both ways are each at most the desktop client's.
 `;
 

@@ -358,7 +358,7 @@ export function spectatorDetails(outcome: Outcome<SpectatorBenchResult> | undefi
       `(${r.desktop.messagesPerS.toFixed(0)} messages/s); the spectator ${kbps(r.spectator.wsBytesPerS)} over its WebSocket ` +
       `(${r.spectator.messagesPerS.toFixed(0)} messages/s) plus ${kbps(r.spectator.statsBytesPerS)} of stats (${r.spectator.statsPolls} polls, gzip, heads included), ` +
       `${kbps(r.spectator.totalBytesPerS)} downstream in all, ×${r.ratio.toFixed(3)} the desktop client's. Both get the same state patches and messages; ` +
-      `in the pose stream the desktop client gets the full pose of what is near it at every patch, the spectator only everyone's coarse pose about once a second (its map and tour interpolate them); the spectator adds ` +
+      `in the pose stream the desktop client gets the full pose of what is near it at every patch, the spectator only everyone's coarse pose every two seconds (its map and tour interpolate them); the spectator adds ` +
       `the charts, and sends nothing over its WebSocket (${r.spectator.sentMessages} messages) where the desktop client sends its pose (${kbps(r.desktop.upBytesPerS)}), ` +
       `so both ways together it costs ×${r.trafficRatio.toFixed(3)} a desktop client. Opening the dashboard downloads ${(r.spectator.statsInitialBytes / 1000).toFixed(1)} KB of chart history once.`,
   );

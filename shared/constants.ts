@@ -36,6 +36,10 @@ export const COARSE_POSE_INTERVAL_MS = 1000;
 /** Something known only by its coarse pose is drawn this far in the past, so two coarse poses bracket it (ms). */
 export const COARSE_INTERPOLATION_DELAY_MS = COARSE_POSE_INTERVAL_MS + 150;
 
+/** A spectator (a wall screen) gets only coarse poses, this often (ms), drawn SPECTATOR_INTERPOLATION_DELAY_MS in the past. */
+export const SPECTATOR_COARSE_POSE_INTERVAL_MS = 2000;
+export const SPECTATOR_INTERPOLATION_DELAY_MS = SPECTATOR_COARSE_POSE_INTERVAL_MS + 150;
+
 /** When something switches between full and coarse poses, its drawing delay glides between the two over this long (ms). */
 export const INTERPOLATION_DELAY_GLIDE_MS = 2000;
 

@@ -36,7 +36,7 @@ export const HAND_Y_RANGE: PoseRange = { min: -0.5, max: 3, bits: 16, mode: "cla
 
 /** The number of integer steps the range is spread over (as @colyseus/schema counts them). */
 function span(range: PoseRange): number {
-  const steps = 2 ** range.bits;
+  const steps = range.bits === 16 ? 65536 : 256;
   if (range.mode === "wrap") return steps;
   return range.min === -range.max ? steps - 2 : steps - 1;
 }

@@ -19,6 +19,7 @@ import type { World } from "../../../shared/world";
 import { layoutObstacles } from "./campus-layout";
 import { SnapshotBuffer } from "./interpolation";
 import { PoseStream } from "./pose-stream";
+import { PERSON_COARSE, SPECTATOR_COARSE } from "./pose-feed";
 import { agentPoses, localPlayer, remotePoses } from "./people";
 import { remoteBodies, writeBody } from "./xr-body";
 import { mergeActivity } from "./activity";
@@ -214,7 +215,7 @@ export class WorkspaceConnection {
     );
 
     // Poses come as a binary stream of their own (shared/pose-wire.ts), not in the state.
-    const poses = new PoseStream((x, z) => localPlayer.place(x, z));
+    const poses = new PoseStream((x, z) => localPlayer.place(x, z), this.role === "spectator" ? SPECTATOR_COARSE : PERSON_COARSE);
     room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => poses.apply(bytes, performance.now()));
     this.watchPeople(room, poses);
     this.watchAgents(room, poses);

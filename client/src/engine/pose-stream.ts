@@ -1,6 +1,6 @@
 import { emptyRecord, readRecord, RECORD_COARSE, RECORD_DROP, RECORD_FULL_XR } from "../../../shared/pose-wire";
 import type { SnapshotBuffer } from "./interpolation";
-import { PoseFeed } from "./pose-feed";
+import { PERSON_COARSE, PoseFeed, type CoarseRate } from "./pose-feed";
 import type { RemoteBody } from "./xr-body";
 
 interface Target {
@@ -25,6 +25,8 @@ export class PoseStream {
   constructor(
     /** Called once, with the first pose of this client's own person: where the server put it. */
     private readonly placeSelf: (x: number, z: number) => void,
+    /** How often coarse poses come to this client (a spectator's come less often). */
+    private readonly rate: CoarseRate = PERSON_COARSE,
   ) {}
 
   /** This client's own person: its first coarse pose places the local player; the rest is ignored. */
@@ -37,7 +39,7 @@ export class PoseStream {
     const old = this.byId.get(id);
     if (old && this.bySlot.get(slot) === old) return old.feed.buffer;
     if (old) this.remove(id, -1);
-    const target: Target = { id, feed: new PoseFeed(buffer), body };
+    const target: Target = { id, feed: new PoseFeed(buffer, this.rate), body };
     this.byId.set(id, target);
     this.bySlot.set(slot, target);
     return buffer;

@@ -1,11 +1,17 @@
 import { ClientState, type Client } from "@colyseus/core";
-import { COARSE_POSE_INTERVAL_MS, PATCH_INTERVAL_MS } from "../../../shared/constants";
+import { COARSE_POSE_INTERVAL_MS, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS } from "../../../shared/constants";
 import { COARSE_BYTES, DROP_BYTES, MAX_RECORD_BYTES, POSES_MESSAGE, writeCoarse, writeDrop, writeFull, type WirePose } from "../../../shared/pose-wire";
 import type { Agent, Person, WorkspaceState } from "../../../shared/state";
 import { DEFAULT_INTEREST_RULES, pickNear, type InterestRules } from "./interest-rules";
 
 /** Each client's full-rate set is worked out again this often (ms); clients take turns, a share per patch. Someone walking covers 2 m in that time. */
 export const INTEREST_REFRESH_MS = 500; // default 500
+
+/**
+ * When the state patch went out, the pose messages wait for the next tick, at most this many
+ * ticks in a row (then both go): a send costs about the same whatever its size.
+ */
+export const POSE_DEFER_MAX_TICKS = 2; // default 2
 
 type Posed = Person | Agent;
 
@@ -18,8 +24,9 @@ class Entry {
   sentLen = 0;
   /** The full record differs from the one last sent. */
   changed = true;
-  /** The coarse record as last sent (its pose bytes). */
+  /** The coarse record as last sent to people, and to spectators (its pose bytes). */
   readonly coarse = new Uint8Array(COARSE_BYTES);
+  readonly wallCoarse = new Uint8Array(COARSE_BYTES);
   /** Seen this patch (entries not seen are gone). */
   seen = true;
 
@@ -70,15 +77,16 @@ function slotsOf(periodMs: number): number {
  *   (interest-rules.ts) picks around the client, refreshed every INTEREST_REFRESH_MS;
  * - everyone's coarse pose, refreshed every COARSE_POSE_INTERVAL_MS, spread over the patches;
  * - DROP records for what left its full-rate set.
- * Spectators get the coarse poses only. A client never gets its own full pose back.
+ * Spectators get coarse poses only, every SPECTATOR_COARSE_POSE_INTERVAL_MS (2 s): a wall screen
+ * interpolates them and costs less than a desktop client. A client never gets its own full pose back.
  *
  * Each pose is packed once per patch and a client's message is a concatenation of packed
  * records: the per-client cost is a copy, not an encode, so the tick does not grow with the
  * number of views as a Colyseus StateView per client did (an encode of the state each).
  *
  * When the state patch went out in the same tick, the pose message waits for the next one (at
- * most one tick in a row), so a client gets one message per tick, not two: the send, not the
- * bytes, is what a patch costs per client.
+ * most POSE_DEFER_MAX_TICKS in a row), so a client gets one message per tick, not two: the send,
+ * not the bytes, is what a patch costs per client.
  */
 export class Interest {
   private readonly watchers = new Map<string, Watcher>();
@@ -88,15 +96,21 @@ export class Interest {
   private nextSlot = 0;
   private readonly picked: Entry[] = [];
   private readonly keep = new Set<Entry>();
+  /** The members whose full record goes in the message being built. */
+  private readonly full: Entry[] = [];
   private readonly coarseSlots = slotsOf(COARSE_POSE_INTERVAL_MS);
+  private readonly wallSlots = slotsOf(SPECTATOR_COARSE_POSE_INTERVAL_MS);
   private readonly refreshSlots = slotsOf(INTEREST_REFRESH_MS);
-  private coarse = new Uint8Array(1024);
+  private coarse: Uint8Array = new Uint8Array(1024);
+  private wallCoarse: Uint8Array = new Uint8Array(1024);
   /** Each client's message is assembled here; sendBytes copies it into the frame at once. */
   private out = new Uint8Array(4096);
   private tick = 0;
   /** The last tick whose poses went out. */
   private sentTick = 0;
   private nextTurn = 0;
+  /** Patches after which the state patch also went out (for tests and the bench). */
+  statePatches = 0;
   /** Pose messages sent, and their bytes (for tests and the bench). */
   messages = 0;
   bytes = 0;
@@ -154,19 +168,25 @@ export class Interest {
 
   /** After the state patch (`statePatched`: it sent one): refreshes interest and sends the pose messages. */
   afterPatch(statePatched: boolean): void {
-    if (statePatched && this.sentTick === this.tick - 1) return; // wait one tick: one message per client per tick
+    if (statePatched) this.statePatches++;
+    // Wait (at most POSE_DEFER_MAX_TICKS in a row): one message per client per tick, not two.
+    if (statePatched && this.tick - this.sentTick <= POSE_DEFER_MAX_TICKS) return;
     const from = this.sentTick + 1;
     this.sentTick = this.tick;
     for (const e of this.list) this.pack(e);
 
     // The coarse records due in the ticks this message covers, shared by every client.
     let coarseLen = 0;
+    let wallLen = 0;
     for (const e of this.list) {
-      if (!this.due(e.slot % this.coarseSlots, from, this.coarseSlots)) continue;
-      coarseLen = this.appendCoarse(e, coarseLen, false);
+      if (this.due(e.slot % this.coarseSlots, from, this.coarseSlots)) coarseLen = this.appendCoarse(e, coarseLen, (this.coarse = this.room(this.coarse, coarseLen)), e.coarse);
+      if (this.due(e.slot % this.wallSlots, from, this.wallSlots)) wallLen = this.appendCoarse(e, wallLen, (this.wallCoarse = this.room(this.wallCoarse, wallLen)), e.wallCoarse);
     }
     for (const w of this.watchers.values()) if (w.person && this.due(w.turn, from, this.refreshSlots)) this.refresh(w);
-    for (const w of this.watchers.values()) this.send(w, coarseLen);
+    for (const w of this.watchers.values()) {
+      if (w.person) this.send(w, this.coarse, coarseLen);
+      else this.send(w, this.wallCoarse, wallLen);
+    }
     for (const e of this.list) {
       if (!e.changed) continue;
       const s = e.sent;
@@ -236,20 +256,23 @@ export class Interest {
     e.changed = changed;
   }
 
-  /** Appends `e`'s coarse record to the shared buffer when it changed (or `always`); returns the new length. */
-  private appendCoarse(e: Entry, at: number, always: boolean): number {
+  /** `buf`, grown when a record would not fit at `at`. */
+  private room(buf: Uint8Array, at: number): Uint8Array {
+    if (buf.length >= at + COARSE_BYTES) return buf;
+    const grown = new Uint8Array(buf.length * 2);
+    grown.set(buf);
+    return grown;
+  }
+
+  /** Appends `e`'s coarse record to `buf` when it differs from `last` (the one last sent, then updated); returns the new length. */
+  private appendCoarse(e: Entry, at: number, buf: Uint8Array, last: Uint8Array): number {
     const p = e.entity;
     if (p.x === undefined || p.z === undefined) return at;
-    if (this.coarse.length < at + COARSE_BYTES) {
-      const grown = new Uint8Array(this.coarse.length * 2);
-      grown.set(this.coarse);
-      this.coarse = grown;
-    }
-    writeCoarse(this.coarse, at, e.slot, { x: p.x, z: p.z, yaw: p.yaw ?? 0 });
+    writeCoarse(buf, at, e.slot, { x: p.x, z: p.z, yaw: p.yaw ?? 0 });
     let same = true;
-    for (let i = 3; i < COARSE_BYTES; i++) same &&= this.coarse[at + i] === e.coarse[i];
-    if (same && !always) return at;
-    e.coarse.set(this.coarse.subarray(at, at + COARSE_BYTES));
+    for (let i = 3; i < COARSE_BYTES; i++) same &&= buf[at + i] === last[i];
+    if (same) return at;
+    for (let i = 0; i < COARSE_BYTES; i++) last[i] = buf[at + i]!;
     return at + COARSE_BYTES;
   }
 
@@ -274,13 +297,17 @@ export class Interest {
     }
   }
 
-  private send(w: Watcher, coarseLen: number): void {
+  private send(w: Watcher, coarse: Uint8Array, coarseLen: number): void {
     if (w.client.state !== ClientState.JOINED) return;
     const snapshot = w.snapshot;
-    let size = 0;
-    if (snapshot) size += this.list.length * COARSE_BYTES;
-    else size += coarseLen;
-    for (const m of w.members) if (snapshot || m.changed || w.added.includes(m)) size += m.packedLen;
+    const full = this.full;
+    full.length = 0;
+    let size = snapshot ? this.list.length * COARSE_BYTES : coarseLen;
+    for (const m of w.members) {
+      if (m.packedLen === 0 || !(snapshot || m.changed || w.added.includes(m))) continue;
+      full.push(m);
+      size += m.packedLen;
+    }
     size += w.dropped.length * DROP_BYTES;
     if (size === 0) return;
     if (this.out.length < size) this.out = new Uint8Array(size * 2);
@@ -289,12 +316,12 @@ export class Interest {
     if (snapshot) {
       for (const e of this.list) at = this.appendCoarseTo(out, at, e);
     } else {
-      out.set(this.coarse.subarray(0, coarseLen), 0);
+      for (let i = 0; i < coarseLen; i++) out[i] = coarse[i]!;
       at = coarseLen;
     }
-    for (const m of w.members) {
-      if (!(snapshot || m.changed || w.added.includes(m)) || m.packedLen === 0) continue;
-      out.set(m.packed.subarray(0, m.packedLen), at);
+    for (const m of full) {
+      const packed = m.packed;
+      for (let i = 0; i < m.packedLen; i++) out[at + i] = packed[i]!;
       at += m.packedLen;
     }
     for (const d of w.dropped) at += writeDrop(out, at, d.slot);
