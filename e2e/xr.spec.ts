@@ -155,10 +155,10 @@ describe("XR on every device (IWER in headless Chromium)", () => {
     });
     const before = { x: person(id)!.x, z: person(id)!.z, yaw: person(id)!.yaw };
 
-    // Point the right controller level, away from the plaza's fountain (the spawn faces it, and
+    // Point the right controller up and away from the plaza's fountain (the spawn faces it, and
     // an arc that lands in it is rightly invalid): the landing spot is then open ground.
     const away = Math.hypot(before.x, before.z) || 1;
-    await aim(page, "controller", "right", { x: before.x + (before.x / away) * 6, y: 1.0, z: before.z + (before.z / away) * 6 });
+    await aim(page, "controller", "right", { x: before.x + (before.x / away) * 6, y: 4, z: before.z + (before.z / away) * 6 });
     // Right stick forward: the arc and its marker show; release: the rig jumps where it landed.
     await onDevice(page, (d) => d.controllers.right.updateAxes("thumbstick", 0, -1), null);
     // Waited for, not slept on: the emulated headset can run at a few frames a second under load.
