@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { ReplayLlmCallSummary, ReplayMessage, ReplayPose, ReplayTaskEvent, ReplayToolCall } from "../../../shared/replay";
 import { OFFLINE_PLANNER_MODEL } from "../../../shared/replay";
 import type { Store } from "../store/store";
-import { toLlmCall, type Row } from "../store/work-rows";
+import { llmCallResult, toLlmCall, type Row } from "../store/work-rows";
 import { StoreInputError, type LlmCall, type NewLlmCall } from "../store/work-types";
 
 /** One agent sample as the recorder writes it. */
@@ -120,11 +120,7 @@ export class ReplayStore {
 
   /** Completes a started call with its response, usage, cost, timings and outcome. */
   finishLlmCall(id: number, call: FinishedLlmCall): void {
-    for (const [field, value] of Object.entries({ promptTokens: call.promptTokens, completionTokens: call.completionTokens, costUsd: call.costUsd, latencyMs: call.latencyMs, ttftMs: call.ttftMs })) {
-      if (value !== undefined && value !== null && !(Number.isFinite(value) && value >= 0)) {
-        throw new StoreInputError(`${field} must be a finite, non-negative number, got ${value}`);
-      }
-    }
+    const result = llmCallResult(call);
     const request = JSON.stringify(call.request);
     const stored = this.startedRequests.get(id);
     this.startedRequests.delete(id);
@@ -132,14 +128,7 @@ export class ReplayStore {
       id,
       model: call.model,
       ...(stored === request ? {} : { request }),
-      response: call.response === undefined || call.response === null ? null : JSON.stringify(call.response),
-      prompt_tokens: call.promptTokens ?? 0,
-      completion_tokens: call.completionTokens ?? 0,
-      cost_usd: call.costUsd ?? 0,
-      latency_ms: call.latencyMs ?? null,
-      ttft_ms: call.ttftMs ?? null,
-      outcome: call.outcome,
-      error: call.error ?? null,
+      ...result,
     }).changes;
     if (changed === 0) throw new StoreInputError(`unknown llm call id ${id}`);
   }

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { checkLimit, required, toLlmCall, type Row } from "./work-rows";
+import { checkLimit, llmCallResult, required, toLlmCall, type Row } from "./work-rows";
 import { StoreInputError, type LlmCall, type NewLlmCall } from "./work-types";
 
 export const LLM_CALL_LIST_LIMIT = 100;
@@ -23,11 +23,7 @@ export class LlmCallStore {
 
   /** Records one LLM call with its exact request and response. Returns its id. */
   recordLlmCall(call: NewLlmCall): number {
-    for (const [field, value] of Object.entries({ promptTokens: call.promptTokens, completionTokens: call.completionTokens, costUsd: call.costUsd, latencyMs: call.latencyMs, ttftMs: call.ttftMs })) {
-      if (value !== undefined && value !== null && !(Number.isFinite(value) && value >= 0)) {
-        throw new StoreInputError(`${field} must be a finite, non-negative number, got ${value}`);
-      }
-    }
+    const result = llmCallResult(call);
     const request = JSON.stringify(call.request);
     if (request === undefined) throw new StoreInputError("request must be JSON data");
     const row = {
@@ -36,14 +32,8 @@ export class LlmCallStore {
       agent_id: required(call.agentId, "agentId"),
       model: required(call.model, "model"),
       request,
-      response: call.response === undefined || call.response === null ? null : JSON.stringify(call.response),
-      prompt_tokens: call.promptTokens ?? 0,
-      completion_tokens: call.completionTokens ?? 0,
-      cost_usd: call.costUsd ?? 0,
-      latency_ms: call.latencyMs ?? null,
-      ttft_ms: call.ttftMs ?? null,
+      ...result,
       outcome: required(call.outcome, "outcome"),
-      error: call.error ?? null,
     };
     return Number(this.s.insertLlmCall.run(row).lastInsertRowid);
   }

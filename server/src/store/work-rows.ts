@@ -1,5 +1,5 @@
 import { TASK_STATUSES, type TaskStatus } from "../../../shared/agents";
-import { StoreInputError, type Artifact, type Assignee, type LlmCall, type Message, type Task, type TaskEvent } from "./work-types";
+import { StoreInputError, type Artifact, type Assignee, type LlmCall, type Message, type NewLlmCall, type Task, type TaskEvent } from "./work-types";
 
 /** Input checks and row mapping for WorkStore. */
 
@@ -41,6 +41,28 @@ export function checkLimit(limit: number): number {
 
 export function json(data: Record<string, unknown>): string {
   return JSON.stringify(data);
+}
+
+/**
+ * The result columns of an llm_calls row (response, usage, cost, timings, outcome), checked:
+ * a usage, cost or timing that is not a finite, non-negative number throws a StoreInputError.
+ */
+export function llmCallResult(call: Omit<NewLlmCall, "workspace" | "agentId" | "model" | "request">) {
+  for (const [field, value] of Object.entries({ promptTokens: call.promptTokens, completionTokens: call.completionTokens, costUsd: call.costUsd, latencyMs: call.latencyMs, ttftMs: call.ttftMs })) {
+    if (value !== undefined && value !== null && !(Number.isFinite(value) && value >= 0)) {
+      throw new StoreInputError(`${field} must be a finite, non-negative number, got ${value}`);
+    }
+  }
+  return {
+    response: call.response === undefined || call.response === null ? null : JSON.stringify(call.response),
+    prompt_tokens: call.promptTokens ?? 0,
+    completion_tokens: call.completionTokens ?? 0,
+    cost_usd: call.costUsd ?? 0,
+    latency_ms: call.latencyMs ?? null,
+    ttft_ms: call.ttftMs ?? null,
+    outcome: call.outcome,
+    error: call.error ?? null,
+  };
 }
 
 export function toTask(r: TaskRow): Task {
