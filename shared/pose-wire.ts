@@ -32,6 +32,21 @@ export const DROP_BYTES = 3;
 /** The largest record. */
 export const MAX_RECORD_BYTES = FULL_XR_BYTES;
 
+/**
+ * A person's XR body (see shared/state.ts Person): eye height above the floor, which hands are
+ * tracked (HAND_* bits; 0 for none), and each hand's offset from the person's (x, 0, z) in metres.
+ */
+export interface XRBody {
+  headY: number;
+  hands: number;
+  leftX: number;
+  leftY: number;
+  leftZ: number;
+  rightX: number;
+  rightY: number;
+  rightZ: number;
+}
+
 /** What a full record carries (the XR part only with `hands`/`headY` set; see shared/state.ts Person). */
 export interface WirePose {
   x: number;

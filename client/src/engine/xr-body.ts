@@ -1,3 +1,4 @@
+import type { XRBody } from "../../../shared/pose-wire";
 import type { MovePayload } from "../../../shared/protocol/schemas";
 
 /**
@@ -47,18 +48,11 @@ export function announceMode(mode: "desktop" | "vr" | "ar"): void {
   localBody.mode = mode;
 }
 
-/** A remote person's XR body, as the pose stream last carried it (pose-stream.ts). */
-export interface RemoteBody {
-  headY: number;
-  /** Person.hands bits; 0 while the person is not at full rate here (far hands are not drawn). */
-  hands: number;
-  leftX: number;
-  leftY: number;
-  leftZ: number;
-  rightX: number;
-  rightY: number;
-  rightZ: number;
-}
+/**
+ * A remote person's XR body, as the pose stream last carried it (pose-stream.ts); `hands` is 0
+ * while the person is not at full rate here (far hands are not drawn).
+ */
+export type RemoteBody = XRBody;
 
 /** Each remote person's XR body, by id, for the scene to read in the frame loop. */
 export const remoteBodies = new Map<string, RemoteBody>();

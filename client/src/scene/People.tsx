@@ -2,6 +2,7 @@ import { useFrame } from "@react-three/fiber";
 import { useMemo, useRef } from "react";
 import { BoxGeometry, CapsuleGeometry, Color, ConeGeometry, InstancedMesh, MeshLambertMaterial, Object3D, SphereGeometry, Vector3, type Group } from "three";
 import { useShallow } from "zustand/react/shallow";
+import type { XRBody } from "../../../shared/pose-wire";
 import { HAND_LEFT, HAND_RIGHT } from "../../../shared/state";
 import type { Pose } from "../engine/interpolation";
 import { localPlayer, remotePoses, renderedPoses } from "../engine/people";
@@ -49,19 +50,8 @@ const labelAnchors = new Map<string, Group>();
 export const MAX_PEOPLE_LABELS = 10;
 const labels = new LabelBudget(MAX_PEOPLE_LABELS);
 
-/** The XR body fields People reads (a remote person's schema object, or this device's own). */
-interface BodyView {
-  headY: number;
-  hands: number;
-  leftX: number;
-  leftY: number;
-  leftZ: number;
-  rightX: number;
-  rightY: number;
-  rightZ: number;
-}
-const selfBody: BodyView = { headY: 1.6, hands: 0, leftX: 0, leftY: 0, leftZ: 0, rightX: 0, rightY: 0, rightZ: 0 };
-function bodyOf(id: string, self: boolean): BodyView | undefined {
+const selfBody: XRBody = { headY: 1.6, hands: 0, leftX: 0, leftY: 0, leftZ: 0, rightX: 0, rightY: 0, rightZ: 0 };
+function bodyOf(id: string, self: boolean): XRBody | undefined {
   if (!self) return remoteBodies.get(id);
   const b = localBody;
   selfBody.headY = b.headY;

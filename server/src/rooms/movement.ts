@@ -1,3 +1,4 @@
+import type { XRBody } from "../../../shared/pose-wire";
 import { MOVE_MAX_DT_S, MOVE_SLACK_M, MOVE_SPEED_TOLERANCE, RUN_SPEED } from "../../../shared/constants";
 import type { ErrorCode, ErrorPayload } from "../../../shared/protocol/messages";
 import type { MovePayload } from "../../../shared/protocol/schemas";
@@ -70,17 +71,9 @@ export interface BodyMove {
   mode?: "desktop" | "vr" | "ar" | undefined;
 }
 
-/** The person's XR body fields, as in shared/state.ts Person. */
-export interface Body {
+/** The person's mode and XR body fields, as in shared/state.ts Person. */
+export interface Body extends XRBody {
   mode: string;
-  headY: number;
-  hands: number;
-  leftX: number;
-  leftY: number;
-  leftZ: number;
-  rightX: number;
-  rightY: number;
-  rightZ: number;
 }
 
 /** Copies an accepted move's XR body (head height, hands, mode) onto the person; absent fields stay. */
