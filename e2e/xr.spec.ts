@@ -5,13 +5,13 @@ import { DEFAULT_WORKSPACE, WORKSPACE_ROOM } from "../shared/constants";
 import { HAND_ARTICULATED, HAND_LEFT, HAND_RIGHT, type WorkspaceState } from "../shared/state";
 import { launchBrowser, screenshot, selfId, waitUntil } from "./browser";
 import { startServer, type RunningServer } from "./server";
-import { observePoses, type ObservedPose } from "./pose-observer";
+import { trackPoses, type SeenPose } from "../server/src/testing/pose-tracker";
 import { enterXR as openXR, frames, objectPosition, onDevice, xrFrames, type EmulatedDevice } from "./xr-device";
 
 let browser: Browser;
 let server: RunningServer;
 let observer: Room<unknown, WorkspaceState>;
-let poses: Map<string, ObservedPose>;
+let poses: Map<string, SeenPose>;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
@@ -19,7 +19,7 @@ beforeAll(async () => {
   server = await startServer();
   // Another person in the room, as a plain SDK client: what the server holds is what others see.
   observer = await new Client(server.url).joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, { workspace: DEFAULT_WORKSPACE, name: "Observer", mode: "desktop" });
-  poses = observePoses(observer);
+  poses = trackPoses(observer);
 });
 
 afterAll(async () => {

@@ -6,12 +6,14 @@ import { ServerMessage, type ErrorPayload } from "../../../shared/protocol/messa
 import type { JoinOptions } from "../../../shared/protocol/schemas";
 import { WorkServerMessage, type ActivityItem } from "../../../shared/protocol/work-messages";
 import { POSITION_RANGE, PITCH_RANGE, snap, YAW_RANGE } from "../../../shared/quantise";
-import { emptyRecord, POSES_MESSAGE, readRecord, RECORD_COARSE, RECORD_DROP } from "../../../shared/pose-wire";
 import type { Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import type { Atrium } from "../app";
 import type { AuditRow } from "../store/store";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
+import { trackPoses, type SeenPose } from "../testing/pose-tracker";
+
+export { trackPoses, type SeenPose };
 import type { WorkspaceRoom } from "./workspace-room";
 
 /** Shared setup of the workspace room tests (workspace-room*.test.ts). Test code only. */
@@ -27,56 +29,6 @@ export interface Joined {
   backlogs: ActivityItem[][];
   /** What the pose stream told this client, by person session id or agent id (see trackPoses). */
   poses: Map<string, SeenPose>;
-}
-
-/** A person's or agent's pose as a client holds it from the pose stream (shared/pose-wire.ts). */
-export interface SeenPose {
-  x: number;
-  z: number;
-  yaw: number;
-  pitch: number;
-  /** Whether the last pose was a full one (false: coarse, or full poses were dropped). */
-  full: boolean;
-  /** Arrival times (performance.now()) of full and coarse records. */
-  fullAt: number[];
-  coarseAt: number[];
-}
-
-/**
- * Decodes the pose stream a client receives, as the browser client does, into `into` (by id:
- * slots are looked up in the client's own state). Test code only.
- */
-export function trackPoses(room: ClientRoom<unknown, WorkspaceState>, into = new Map<string, SeenPose>()): Map<string, SeenPose> {
-  const r = emptyRecord();
-  room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => {
-    const now = performance.now();
-    const ids = new Map<number, string>();
-    room.state.people?.forEach((p, id) => ids.set(p.slot, id));
-    room.state.agents?.forEach((a, id) => ids.set(a.slot, id));
-    let at = 0;
-    while (at < bytes.length && (at = readRecord(bytes, at, r)) > 0) {
-      const id = ids.get(r.slot);
-      if (id === undefined) continue;
-      let seen = into.get(id);
-      if (!seen) into.set(id, (seen = { x: NaN, z: NaN, yaw: NaN, pitch: NaN, full: false, fullAt: [], coarseAt: [] }));
-      if (r.kind === RECORD_DROP) {
-        seen.full = false;
-        continue;
-      }
-      if (r.kind === RECORD_COARSE) {
-        seen.coarseAt.push(now);
-        if (seen.full) continue;
-      } else {
-        seen.full = true;
-        seen.fullAt.push(now);
-      }
-      seen.x = r.x;
-      seen.z = r.z;
-      seen.yaw = r.yaw;
-      seen.pitch = r.pitch;
-    }
-  });
-  return into;
 }
 
 /** The pose `observer` holds of `subject` (from the pose stream), or undefined before any came. */
