@@ -115,7 +115,9 @@ export interface StartServerOptions {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const port = await freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-bench-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a scenario.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/src/main.ts"], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

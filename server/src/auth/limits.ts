@@ -151,25 +151,36 @@ export class ClientLimiter {
  * person's invite when they have one (so a reconnect does not reset it), else their session.
  */
 export class LlmActionLimiter {
-  private readonly recent = new Map<string, number[]>();
+  /** Per person, the times of their actions in the last minute, oldest first, from `head` on. */
+  private readonly recent = new Map<string, { times: number[]; head: number }>();
 
   constructor(private readonly perMinute: number) {}
 
-  /** Counts one action for `who`, or says why not (and how long to wait). */
+  /** Counts one action for `who`, or says why not (and how long to wait). Amortised O(1): expired times drop off the front. */
   take(who: string, now: number): { ok: true } | { ok: false; message: string } {
+    let window = this.recent.get(who);
+    if (!window) this.recent.set(who, (window = { times: [], head: 0 }));
     const from = now - 60_000;
-    const times = (this.recent.get(who) ?? []).filter((t) => t > from);
-    if (times.length >= this.perMinute) {
-      const waitS = Math.max(1, Math.ceil((times[0]! + 60_000 - now) / 1000));
-      this.recent.set(who, times);
-      return { ok: false, message: `you have asked agents for ${times.length} things in the last minute (the limit is ${this.perMinute}); try again in ${waitS} s` };
+    const { times } = window;
+    while (window.head < times.length && times[window.head]! <= from) window.head++;
+    if (window.head >= COMPACT_AFTER && window.head * 2 >= times.length) {
+      times.splice(0, window.head);
+      window.head = 0;
+    }
+    const count = times.length - window.head;
+    if (count >= this.perMinute) {
+      const waitS = Math.max(1, Math.ceil((times[window.head]! + 60_000 - now) / 1000));
+      return { ok: false, message: `you have asked agents for ${count} things in the last minute (the limit is ${this.perMinute}); try again in ${waitS} s` };
     }
     times.push(now);
-    this.recent.set(who, times);
-    return { ok: true };
+    return ALLOWED;
   }
 
   forget(who: string): void {
     this.recent.delete(who);
   }
 }
+
+const ALLOWED = { ok: true } as const;
+/** Expired times are cut off a window's array once this many have piled up at its front (and they are at least half of it). */
+const COMPACT_AFTER = 64;
