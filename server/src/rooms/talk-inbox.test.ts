@@ -4,12 +4,12 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logger";
 import { Store } from "../store/store";
-import { TALK_GATHER_MS, TalkInbox } from "./talk-inbox";
+import { TalkInbox } from "./talk-inbox";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
-function inbox(gatherMs = 0) {
+function inbox() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-talk-"));
   const store = new Store(path.join(dir, "atrium.db"));
   cleanups.push(() => {
@@ -17,7 +17,7 @@ function inbox(gatherMs = 0) {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const flushes: Array<() => void> = [];
-  const talk = new TalkInbox(store, createLogger("silent"), (flush) => flushes.push(flush), gatherMs);
+  const talk = new TalkInbox(store, createLogger("silent"), (flush) => flushes.push(flush));
   const events: string[] = [];
   const say = (who: string, text: string) =>
     talk.push({
@@ -30,46 +30,31 @@ function inbox(gatherMs = 0) {
 }
 
 describe("what people say to agents", () => {
-  it("without a gathering window, is saved together once per turn, then delivered in the order it arrived", () => {
+  it("is saved together when its owner flushes the batch, then delivered in the order it arrived", async () => {
     const { say, saved, flushes, events } = inbox();
     say("p1", "one");
+    await new Promise((r) => setImmediate(r)); // a later socket read, a turn later
     say("p2", "two");
     say("p1", "three");
-    expect(flushes).toHaveLength(1); // one flush scheduled for the whole burst
+    expect(flushes).toHaveLength(1); // one flush arranged for the whole batch
     expect(saved()).toEqual([]);
     expect(events).toEqual([]);
     flushes[0]!();
     expect(saved()).toEqual(["p1:one", "p2:two", "p1:three"]);
     expect(events).toEqual(["deliver:p1:one", "deliver:p2:two", "deliver:p1:three"]);
     say("p2", "four");
-    expect(flushes).toHaveLength(2);
+    expect(flushes).toHaveLength(2); // the next batch
   });
 
-  it("gathers what arrives within its window into one save, however many turns it came in", async () => {
-    const windowMs = 300; // wider than TALK_GATHER_MS, so a loaded machine cannot close it early
-    const { say, saved, flushes, events } = inbox(windowMs);
-    say("p1", "one");
-    await new Promise((r) => setImmediate(r)); // a later socket read, a turn later
-    say("p2", "two");
-    await new Promise((r) => setTimeout(r, 1));
-    say("p3", "three");
-    expect(flushes).toHaveLength(0); // still gathering
-    await new Promise((r) => setTimeout(r, windowMs * 2));
-    expect(flushes).toHaveLength(1);
-    expect(saved()).toEqual([]);
-    flushes[0]!();
-    expect(saved()).toEqual(["p1:one", "p2:two", "p3:three"]);
-    expect(events).toEqual(["deliver:p1:one", "deliver:p2:two", "deliver:p3:three"]);
-  });
-
-  it("saves at once when flushed directly (the room closing), and its timer then does nothing more", async () => {
-    const { talk, say, saved, flushes, events } = inbox(TALK_GATHER_MS);
+  it("saves at once when flushed directly (the room closing), and the arranged flush then saves nothing twice", () => {
+    const { talk, say, saved, flushes, events } = inbox();
     say("p1", "bye");
     talk.flush();
     expect(saved()).toEqual(["p1:bye"]);
     expect(events).toEqual(["deliver:p1:bye"]);
-    await new Promise((r) => setTimeout(r, TALK_GATHER_MS * 3));
-    expect(flushes).toHaveLength(0);
+    flushes[0]!();
+    expect(saved()).toEqual(["p1:bye"]);
+    expect(events).toEqual(["deliver:p1:bye"]);
   });
 
   it("is saved all or not at all: a batch the store refuses is refused to every sender and changes nothing", () => {

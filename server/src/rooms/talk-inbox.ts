@@ -10,52 +10,33 @@ interface Pending {
 }
 
 /**
- * How long the inbox gathers what people say before it saves it (ms). A burst (fifty people
- * talking at once) reaches the server over several socket reads a few ms apart; gathered, it
- * costs one commit instead of one per read. Agents take their mail on the room's 50 ms
- * simulation tick anyway, so this rarely delays an answer at all (by one tick when it does).
- * Default 10.
- */
-export const TALK_GATHER_MS = 10;
-
-/**
- * What people say to agents, gathered for TALK_GATHER_MS, saved in one transaction and then
- * delivered. Written one by one, messages cost a commit each; batched they cost one. A message
- * reaches its agent only once it is committed, so what an agent answers is always in the saved
- * conversation.
+ * What people say to agents, saved in one transaction per batch and then delivered. Written one
+ * by one, messages cost a commit each; batched they cost one. The owner decides when a batch
+ * closes (`schedule`): the room saves it just after its next patch, so a burst (fifty people
+ * talking at once) is read in one patch interval and saved in the next, never both in one.
+ * A message reaches its agent only once it is committed, so what an agent answers is always in
+ * the saved conversation.
  */
 export class TalkInbox {
   private batch: Pending[] = [];
   private scheduled = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
-    /** Runs the flush after the current turn (the room times it as room work). */
+    /** Arranges for `flush` to run once the batch should close; called once per batch. */
     private readonly schedule: (flush: () => void) => void,
-    /** The gathering window (ms); 0 schedules the flush at once, for the turn's messages only. */
-    private readonly gatherMs = TALK_GATHER_MS,
   ) {}
 
   push(pending: Pending): void {
     this.batch.push(pending);
     if (this.scheduled) return;
     this.scheduled = true;
-    if (this.gatherMs <= 0) {
-      this.schedule(() => this.flush());
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.schedule(() => this.flush());
-    }, this.gatherMs);
+    this.schedule(() => this.flush());
   }
 
   /** Saves and delivers everything waiting. Safe to call at any time (also on dispose). */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     this.scheduled = false;
     const batch = this.batch;
     this.batch = [];

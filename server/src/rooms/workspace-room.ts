@@ -84,6 +84,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     /** Patch encode + message handling time per patch interval, for /metrics and the bench. */
     readonly ticks = new TickStats();
     private workSinceLastPatch = 0;
+    /** Work to run just after the next patch, counted in the interval it starts (TalkInbox's commits). */
+    private readonly afterNextPatch: Array<() => void> = [];
     private readonly moves = new MoveJudge(world.campusRadius);
     /** Interest management and the pose stream: who gets whose full pose, and everyone's coarse pose. */
     interest!: Interest;
@@ -140,13 +142,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       }, AGENT_TICK_MS);
       this.handle("move", this.onMove);
       this.handle("rename", this.onRename);
-      this.talk = new TalkInbox(store, log, (flush) =>
-        setImmediate(() => {
-          const started = performance.now();
-          flush();
-          this.workSinceLastPatch += performance.now() - started;
-        }),
-      );
+      // A burst of talk is saved just after the next patch: its reading and its commit fall in different intervals.
+      this.talk = new TalkInbox(store, log, (flush) => this.afterNextPatch.push(flush));
       this.handle("talk", this.onTalk);
       this.handle("answer", this.onAnswer);
       this.handle("task-create", this.onTaskCreate);
@@ -383,6 +380,14 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       const changed = this.interest.around(() => super.broadcastPatch());
       this.ticks.record(this.workSinceLastPatch + (performance.now() - started));
       this.workSinceLastPatch = 0;
+      if (this.afterNextPatch.length > 0) {
+        const jobs = this.afterNextPatch.splice(0);
+        setImmediate(() => {
+          const jobsStarted = performance.now();
+          for (const job of jobs) job();
+          this.workSinceLastPatch += performance.now() - jobsStarted;
+        });
+      }
       return changed;
     }
 
