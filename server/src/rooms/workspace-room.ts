@@ -21,7 +21,6 @@ import { AgentRuntime } from "../agents/runtime";
 import { AgentRecorder } from "../replay/recorder";
 import type { Brain } from "../agents/types";
 import type { Logger } from "../logger";
-import type { Role } from "../../../shared/roles";
 import type { AuthService, Identity } from "../auth/auth";
 import { limitsWith, type Limits } from "../auth/limits";
 import type { BudgetLedger } from "../llm/budget-ledger";
@@ -38,6 +37,7 @@ import { WorkMirror } from "./work-mirror";
 import { AgentModeration, type Moderated } from "./agent-moderation";
 import { TalkInbox } from "./talk-inbox";
 import { TickStats } from "./tick-stats";
+import { SpectatorStream } from "./spectator-stream";
 import { RoomVoice, VoiceHub } from "../voice";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
 
@@ -83,6 +83,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     workspace = DEFAULT_WORKSPACE;
     /** Patch encode + message handling time per patch interval, for /metrics and the bench. */
     readonly ticks = new TickStats();
+    /** Spares spectators what a wall screen does not use; pushes them the charts' LLM figures. */
+    readonly spectators = new SpectatorStream(this, store, roster);
     private workSinceLastPatch = 0;
     /** Work to run just after the next patch, counted in the interval it starts (TalkInbox's commits). */
     private readonly afterNextPatch: Array<() => void> = [];
@@ -129,7 +131,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         brain,
         roomWorkMs: () => this.workSinceLastPatch,
         broadcast: (type, payload) => {
-          this.broadcast(type, payload);
+          this.spectators.broadcast(type, payload);
           if (type === AgentServerMessage.Speech) this.voice?.onSpeech(payload as SpeechPayload);
         },
       });
@@ -221,7 +223,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.gate.seat(client, identity, options.name);
 
       if (identity.role === "spectator") {
-        // Spectators watch: no avatar, but the same world, questions and feed as everyone, and coarse poses.
+        // Spectators watch: no avatar, the same world and feed as everyone, coarse poses, no questions (spectator-stream.ts).
         this.sendWelcome(client);
         this.interest.watchSpectator(client);
         store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: options.name, role: identity.role, via: identity.via } });
@@ -246,7 +248,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     /** What every newcomer gets besides the state: the campus, open questions, the recent feed. */
     private sendWelcome(client: Client) {
       client.send(ServerMessage.World, world);
-      for (const q of this.runtime.tools.openQuestions()) client.send(ServerMessage.Question, q);
+      if (this.spectators.wants(client, ServerMessage.Question)) for (const q of this.runtime.tools.openQuestions()) client.send(ServerMessage.Question, q);
       client.send(WorkServerMessage.ActivityBacklog, this.work.backlog());
     }
 
