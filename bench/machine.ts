@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import os from "node:os";
+import { pinning } from "./pinning";
 import { REPO_ROOT } from "./server-process";
 
 export interface MachineInfo {
@@ -10,6 +11,8 @@ export interface MachineInfo {
   platform: string;
   /** 1, 5 and 15 minute load averages when the run started: other work on the machine skews timings. */
   loadAverage: number[];
+  /** Which cores the server and the load ran on (bench/pinning.ts). */
+  pinning: string;
 }
 
 export interface GitInfo {
@@ -27,6 +30,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     loadAverage: os.loadavg(),
+    pinning: pinning().description,
   };
 }
 

@@ -311,6 +311,7 @@ export function renderMarkdown(results: BenchResults): string {
   out.push(`- Date: ${results.generatedAt} (took ${Math.round(results.durationS)} s)`);
   out.push(`- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, ${machine.platform}`);
   out.push(`- Node: ${machine.node}; load average at start ${machine.loadAverage.map((v) => v.toFixed(2)).join(", ")} (1, 5, 15 min)`);
+  out.push(`- Cores: ${machine.pinning}`);
   out.push(`- Commit: ${git ? `\`${git.commit}\`${git.dirty ? " with uncommitted changes" : ""}` : "unknown (not a git work tree)"}`);
   out.push(
     `- Settings: room capacity at ${settings.capacitySizes.join(", ")} clients, ${settings.warmupS} s warm-up and ${settings.measureS} s measured each, ` +

@@ -9,6 +9,7 @@ import { BROKER_CONCURRENT_CALLS, runBrokerOverhead, type BrokerOverheadResult }
 import { runBundle, type BundleResult } from "./bundle";
 import { LOAD_CLIENTS_DECODE_PATCHES } from "./load-protocol";
 import { gitInfo, machineInfo } from "./machine";
+import { pinCores } from "./pinning";
 import { runRemoteLatency, type RemoteLatencyResult } from "./remote-latency";
 import { buildRows, renderMarkdown, toJson, type BenchResults, type BenchSettings, type Outcome, type Row } from "./report";
 import { LOAD_PROCESSES, runRoomCapacity, type RoomCapacityResult } from "./room-capacity";
@@ -64,6 +65,7 @@ function printRows(rows: Row[]): void {
 }
 
 async function main(): Promise<number> {
+  pinCores(); // the server gets a core of its own (bench/pinning.ts)
   const machine = machineInfo();
   const settings: BenchSettings = {
     capacitySizes: CAPACITY_SIZES,

@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { pinning } from "./pinning";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -117,7 +118,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-bench-"));
   // BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a scenario.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/src/main.ts"], {
+  const [command, ...prefixArgs] = [...pinning().serverPrefix, process.execPath];
+  const child = spawn(command!, [...prefixArgs, ...nodeArgs, "--import", "tsx", "server/src/main.ts"], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -1,0 +1,57 @@
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+
+/**
+ * The budgets are for "one process on one core", so the bench gives the server a core of its own:
+ * the server runs on core 0 (`taskset -c 0`), and the bench itself, its load generators (forked
+ * from it, so they inherit the mask) and the fake LLM upstream (in the bench's process) run on the
+ * other cores. Without it, on a small machine the load the bench makes competes with the server it
+ * measures, and the server's tick times include waits for a core. Needs at least two cores and
+ * util-linux's taskset; elsewhere nothing is pinned and the report says so.
+ */
+export interface Pinning {
+  /** The command prefix that starts the server on its core ([] when not pinned). */
+  serverPrefix: string[];
+  /** Sentence for the report. */
+  description: string;
+}
+
+/** The server's core. */
+export const SERVER_CORE = 0;
+
+const UNPINNED: Pinning = { serverPrefix: [], description: "not pinned: the server shares the cores with the load it is given" };
+let decided: Pinning | null = null;
+
+/** How this run pins (UNPINNED until pinCores() is called: tests and single scenarios run as they are). */
+export function pinning(): Pinning {
+  return decided ?? UNPINNED;
+}
+
+/** `npm run bench` calls this once, first: decides, and moves this process (and every thread it has) off the server's core. */
+export function pinCores(): Pinning {
+  if (decided) return decided;
+  const cores = os.cpus().length;
+  const taskset = findTaskset();
+  if (cores < 2 || taskset === null || process.env.BENCH_NO_PIN === "1") {
+    const why = cores < 2 ? "one core only" : taskset === null ? "no taskset" : "BENCH_NO_PIN=1";
+    return (decided = { serverPrefix: [], description: `not pinned (${why}): the server shares the cores with the load it is given` });
+  }
+  const others = `${SERVER_CORE + 1}-${cores - 1}`;
+  execFileSync(taskset, ["-a", "-p", "-c", others, String(process.pid)], { stdio: "ignore" });
+  return (decided = {
+    serverPrefix: [taskset, "-c", String(SERVER_CORE)],
+    description: `the server on core ${SERVER_CORE} alone; the bench, its load generators and the fake LLM upstream on cores ${others}`,
+  });
+}
+
+function findTaskset(): string | null {
+  for (const candidate of ["/usr/bin/taskset", "/bin/taskset"]) {
+    try {
+      execFileSync(candidate, ["-p", String(process.pid)], { stdio: "ignore" });
+      return candidate;
+    } catch {
+      // not here, or not allowed
+    }
+  }
+  return null;
+}
