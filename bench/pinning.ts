@@ -36,11 +36,11 @@ export function pinCores(): Pinning {
     const why = cores < 2 ? "one core only" : taskset === null ? "no taskset" : "BENCH_NO_PIN=1";
     return (decided = { serverPrefix: [], description: `not pinned (${why}): the server shares the cores with the load it is given` });
   }
-  const others = `${SERVER_CORE + 1}-${cores - 1}`;
+  const others = cores === 2 ? `${SERVER_CORE + 1}` : `${SERVER_CORE + 1}-${cores - 1}`;
   execFileSync(taskset, ["-a", "-p", "-c", others, String(process.pid)], { stdio: "ignore" });
   return (decided = {
     serverPrefix: [taskset, "-c", String(SERVER_CORE)],
-    description: `the server on core ${SERVER_CORE} alone; the bench, its load generators and the fake LLM upstream on cores ${others}`,
+    description: `the server on core ${SERVER_CORE} alone; the bench, its load generators and the fake LLM upstream on core${cores === 2 ? "" : "s"} ${others}`,
   });
 }
 
