@@ -1,10 +1,11 @@
 import { PATCH_INTERVAL_MS } from "../shared/constants";
-import { emptyRecord, POSES_MESSAGE, readRecord, RECORD_FULL, RECORD_FULL_XR } from "../shared/pose-wire";
+import { RECORD_COARSE } from "../shared/pose-wire";
+import { POSITION_RANGE, quantum } from "../shared/quantise";
+import { trackPoses } from "../server/src/testing/pose-tracker";
 import { waitForEmptyRoom } from "./room-capacity";
 import type { RunningServer } from "./server-process";
 import { SimClient } from "./sim-client";
 import { percentile, seededRandom } from "./stats";
-import { POSITION_RANGE, quantum } from "../shared/quantise";
 
 /** Goal: a move is visible on another client within one patch interval plus this (ms), p50. */
 export const LATENCY_MARGIN_MS = 10;
@@ -49,20 +50,15 @@ export async function runRemoteLatency(server: RunningServer, options: RemoteLat
     const sent: { x: number; z: number; at: number; seen: boolean }[] = [];
     const latencies: number[] = [];
 
-    // The mover's poses come in the pose stream (shared/pose-wire.ts), named by its slot in the state.
-    const record = emptyRecord();
-    observer.room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => {
-      const now = performance.now();
-      const slot = observer.room.state.people.get(moverId)?.slot;
-      for (let at = 0; at < bytes.length && (at = readRecord(bytes, at, record)) > 0; ) {
-        if (record.slot !== slot || (record.kind !== RECORD_FULL && record.kind !== RECORD_FULL_XR)) continue;
-        for (let i = sent.length - 1; i >= 0; i--) {
-          const s = sent[i]!;
-          if (Math.abs(s.x - record.x) < MATCH_TOLERANCE_M && Math.abs(s.z - record.z) < MATCH_TOLERANCE_M) {
-            if (!s.seen) latencies.push(now - s.at);
-            s.seen = true;
-            break;
-          }
+    // The mover's poses come in the pose stream (shared/pose-wire.ts), read by the tests' decoder.
+    trackPoses(observer.room, new Map(), (id, _seen, record, now) => {
+      if (id !== moverId || record.kind === RECORD_COARSE) return; // full poses only
+      for (let i = sent.length - 1; i >= 0; i--) {
+        const s = sent[i]!;
+        if (Math.abs(s.x - record.x) < MATCH_TOLERANCE_M && Math.abs(s.z - record.z) < MATCH_TOLERANCE_M) {
+          if (!s.seen) latencies.push(now - s.at);
+          s.seen = true;
+          break;
         }
       }
     });

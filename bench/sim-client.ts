@@ -4,7 +4,7 @@ import { ClientMessage, ServerMessage, type ErrorPayload } from "../shared/proto
 import { AgentServerMessage } from "../shared/protocol/agent-messages";
 import type { JoinOptions, MovePayload } from "../shared/protocol/schemas";
 import type { Person, WorkspaceState } from "../shared/state";
-import { emptyRecord, POSES_MESSAGE, readRecord, RECORD_DROP } from "../shared/pose-wire";
+import { emptyRecord, POSE_HEADER_BYTES, POSES_MESSAGE, readRecord, RECORD_DROP } from "../shared/pose-wire";
 import { CircleWalk } from "./walk-path";
 
 /** How long a simulated client waits for its own avatar to appear in the state (ms). */
@@ -110,7 +110,7 @@ export class SimClient {
         const record = emptyRecord();
         room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => {
           if (found || ownSlot < 0) return;
-          for (let at = 0; at < bytes.length && (at = readRecord(bytes, at, record)) > 0; ) {
+          for (let at = POSE_HEADER_BYTES; at < bytes.length && (at = readRecord(bytes, at, record)) > 0; ) {
             if (record.slot !== ownSlot || record.kind === RECORD_DROP) continue;
             found = true;
             clearTimeout(timeout);

@@ -5,6 +5,9 @@ import {
   emptyRecord,
   FULL_BYTES,
   FULL_XR_BYTES,
+  POSE_HEADER_BYTES,
+  readHeader,
+  readPoseMessage,
   readRecord,
   RECORD_COARSE,
   RECORD_DROP,
@@ -13,6 +16,7 @@ import {
   writeCoarse,
   writeDrop,
   writeFull,
+  writeHeader,
 } from "./pose-wire";
 import { COARSE_YAW_RANGE, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, PITCH_RANGE, POSITION_RANGE, quantum, snap, YAW_RANGE } from "./quantise";
 
@@ -69,5 +73,38 @@ describe("the pose stream's records", () => {
     expect(readRecord(b.subarray(0, FULL_BYTES - 1), 0, emptyRecord())).toBe(-1);
     expect(readRecord(new Uint8Array([9, 0, 0]), 0, emptyRecord())).toBe(-1);
     expect(readRecord(new Uint8Array([]), 0, emptyRecord())).toBe(-1);
+  });
+});
+
+describe("the pose stream's messages", () => {
+  it("a message starts with the server time, a uint32 of ms that wraps", () => {
+    const b = new Uint8Array(8);
+    for (const ms of [0, 1, 50, 65535, 65536, 123_456_789, 2 ** 32 - 1]) {
+      expect(writeHeader(b, ms)).toBe(POSE_HEADER_BYTES);
+      expect(readHeader(b)).toBe(ms);
+    }
+    writeHeader(b, 2 ** 32 + 7);
+    expect(readHeader(b)).toBe(7);
+    writeHeader(b, 1234.9);
+    expect(readHeader(b)).toBe(1234);
+    expect(readHeader(b.subarray(0, POSE_HEADER_BYTES - 1))).toBe(-1);
+  });
+
+  it("readPoseMessage visits each record after the header and returns the server time", () => {
+    const b = new Uint8Array(64);
+    let at = writeHeader(b, 987_654);
+    at += writeFull(b, at, 3, { x: 1, z: 2, yaw: 0, pitch: 0 });
+    at += writeCoarse(b, at, 4, { x: 5, z: 6, yaw: 0 });
+    at += writeDrop(b, at, 5);
+    const seen: string[] = [];
+    const visit = (r: ReturnType<typeof emptyRecord>) => seen.push(`${r.kind}:${r.slot}:${r.kind === RECORD_DROP ? "" : r.x}`);
+    expect(readPoseMessage(b.subarray(0, at), emptyRecord(), visit)).toBe(987_654);
+    expect(seen).toEqual([`${RECORD_FULL}:3:1`, `${RECORD_COARSE}:4:5`, `${RECORD_DROP}:5:`]);
+    // A record cut short ends the reading; a message without a header has no time.
+    seen.length = 0;
+    expect(readPoseMessage(b.subarray(0, at - 1), emptyRecord(), visit)).toBe(987_654);
+    expect(seen).toHaveLength(2);
+    expect(readPoseMessage(new Uint8Array(2), emptyRecord(), visit)).toBe(-1);
+    expect(seen).toHaveLength(2);
   });
 });

@@ -7,9 +7,19 @@ import { COARSE_YAW_RANGE, fromWire, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, 
  * a separate encode of the state, which cost more per patch than sending it. Here each pose is
  * packed once per patch and each client's message is a concatenation of packed records.
  *
- * A message is a run of records. Each starts with a kind byte and the entity's `slot` (the
- * uint16 its Person or Agent carries in the state), all integers little-endian, values as
- * fixed-point integers of shared/quantise.ts:
+ * A message is a header, then a run of records, all integers little-endian. The header is the
+ * server's clock when the message was packed: milliseconds since the room started, a uint32
+ * (it wraps after 49 days; a reader takes the difference to the last one as a signed int32).
+ * Every pose in a message is the pose at that moment, so a client times its snapshots by it
+ * (client/src/engine/server-clock.ts), not by when the message happened to be read: messages
+ * read in a burst (a long frame, a stalled network) keep the spacing the server gave them.
+ *
+ * | header | bytes |
+ * | --- | --- |
+ * | server time (uint32 ms since the room started) | 4 |
+ *
+ * Each record starts with a kind byte and the entity's `slot` (the uint16 its Person or Agent
+ * carries in the state), values as fixed-point integers of shared/quantise.ts:
  *
  * | kind | record | bytes |
  * | --- | --- | --- |
@@ -19,6 +29,11 @@ import { COARSE_YAW_RANGE, fromWire, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, 
  * | DROP | nothing: full poses of this entity stop; coarse ones follow | 3 |
  */
 export const POSES_MESSAGE = "p";
+
+/** The header's size: the server time. */
+export const POSE_HEADER_BYTES = 4;
+/** Server times are uint32 milliseconds: they wrap at this. */
+export const SERVER_TIME_WRAP = 2 ** 32;
 
 export const RECORD_FULL = 1;
 export const RECORD_FULL_XR = 2;
@@ -70,6 +85,21 @@ function u16(b: Uint8Array, at: number, v: number): void {
 
 function readU16(b: Uint8Array, at: number): number {
   return b[at]! | (b[at + 1]! << 8);
+}
+
+/** Writes the header at the start of `b`: the server time `serverMs` (ms since the room started, wrapped to a uint32). */
+export function writeHeader(b: Uint8Array, serverMs: number): number {
+  const v = Math.floor(serverMs) % SERVER_TIME_WRAP;
+  const u = v < 0 ? v + SERVER_TIME_WRAP : v;
+  u16(b, 0, u % 65536);
+  u16(b, 2, Math.floor(u / 65536));
+  return POSE_HEADER_BYTES;
+}
+
+/** The server time in the header of message `b` (a uint32 of ms), or -1 when `b` is too short to hold one. */
+export function readHeader(b: Uint8Array): number {
+  if (b.length < POSE_HEADER_BYTES) return -1;
+  return readU16(b, 0) + readU16(b, 2) * 65536;
 }
 
 /** Whether `p` carries an XR body (a head height and tracked hands). */
@@ -158,4 +188,21 @@ export function readRecord(b: Uint8Array, at: number, out: PoseRecord): number {
   out.rightY = fromWire(HAND_Y_RANGE, readU16(b, at + 22));
   out.rightZ = fromWire(HAND_XZ_RANGE, readU16(b, at + 24));
   return at + size;
+}
+
+/**
+ * Reads a whole message: calls `visit` with each record in turn (read into `out`, reused) and
+ * returns the server time of its header, or -1 when it has none. Reading stops at a malformed
+ * record (the rest cannot be read). The one decoder of the stream for tests and the bench; the
+ * client reads it the same way, record by record (client/src/engine/pose-stream.ts).
+ */
+export function readPoseMessage(b: Uint8Array, out: PoseRecord, visit: (record: PoseRecord) => void): number {
+  const serverMs = readHeader(b);
+  if (serverMs < 0) return -1;
+  for (let at = POSE_HEADER_BYTES; at < b.length; ) {
+    at = readRecord(b, at, out);
+    if (at < 0) break;
+    visit(out);
+  }
+  return serverMs;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COARSE_INTERPOLATION_DELAY_MS, INTERPOLATION_DELAY_GLIDE_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
-import { SnapshotBuffer, angleDelta, type Pose } from "./interpolation";
+import { RESUME_MAX_EXTRA_DELAY_MS, SnapshotBuffer, angleDelta, type Pose } from "./interpolation";
 
 const pose = (x: number, z = 0, yaw = 0, pitch = 0): Pose => ({ x, z, yaw, pitch });
 const out = (): Pose => ({ x: NaN, z: NaN, yaw: NaN, pitch: NaN });
@@ -232,5 +232,47 @@ describe("SnapshotBuffer", () => {
     // reset takes a delay at once.
     buf.reset(0, pose(0), COARSE_INTERPOLATION_DELAY_MS);
     expect(buf.delayAt(0)).toBe(COARSE_INTERPOLATION_DELAY_MS);
+  });
+
+  it("resume: a drawing that rests on the newest snapshot goes back to it, so the next move plays in full; the extra delay glides off", () => {
+    const buf = new SnapshotBuffer();
+    buf.reset(0, pose(0), INTERPOLATION_DELAY_MS);
+    buf.push(100, pose(1));
+    const o = out();
+    buf.sampleNow(700, o);
+    expect(o.x).toBe(1); // resting on the newest since 200
+    buf.resume(700);
+    expect(buf.delayAt(700)).toBe(600); // drawn at 100, the newest: the same pose
+    buf.sampleNow(700, o);
+    expect(o.x).toBe(1);
+    buf.push(700, pose(2));
+    buf.sampleNow(716, o);
+    expect(o.x).toBeGreaterThan(1);
+    expect(o.x).toBeLessThan(1.1); // the move starts, not most of it at once
+    expect(buf.delayAt(700 + INTERPOLATION_DELAY_GLIDE_MS)).toBe(INTERPOLATION_DELAY_MS);
+    // Still drawing towards the newest: nothing changes.
+    buf.resume(720);
+    expect(buf.delayAt(720)).toBeCloseTo(600 - (20 * 500) / INTERPOLATION_DELAY_GLIDE_MS);
+    // Far behind (a page stalled for 5 s): at most RESUME_MAX_EXTRA_DELAY_MS more.
+    buf.resume(6000);
+    expect(buf.delayAt(6000)).toBe(INTERPOLATION_DELAY_MS + RESUME_MAX_EXTRA_DELAY_MS);
+  });
+
+  it("hold repeats the newest pose later; newestTime tells the newest snapshot's time", () => {
+    const buf = new SnapshotBuffer();
+    expect(buf.newestTime).toBe(-Infinity);
+    buf.hold(50); // nothing to repeat
+    expect(buf.size).toBe(0);
+    buf.push(0, pose(3));
+    buf.hold(900);
+    buf.hold(800); // not after the newest: ignored
+    expect(buf.size).toBe(2);
+    expect(buf.newestTime).toBe(900);
+    buf.push(1000, pose(4));
+    const o = out();
+    buf.sample(850, o);
+    expect(o.x).toBe(3);
+    buf.sample(950, o);
+    expect(o.x).toBeCloseTo(3.5);
   });
 });

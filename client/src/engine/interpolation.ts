@@ -7,7 +7,15 @@ import { INTERPOLATION_DELAY_GLIDE_MS, INTERPOLATION_DELAY_MS } from "../../../s
  * often poses arrive: INTERPOLATION_DELAY_MS for full-rate poses (every patch), and
  * COARSE_INTERPOLATION_DELAY_MS for coarse ones (what is far away; see pose-feed.ts). When a
  * buffer switches, its delay glides to the new one over INTERPOLATION_DELAY_GLIDE_MS, so the
- * drawing speeds up or slows down for a while instead of jumping. No allocation after
+ * drawing speeds up or slows down for a while instead of jumping.
+ *
+ * Snapshots are timed on this page's clock by when the server packed them (pose-stream.ts maps
+ * the server time of each message with server-clock.ts), so their spacing is the server's, even
+ * for messages read in a burst. When a pose arrives after the drawing has caught up with the
+ * newest one and rests there (the sender is slower than the delay: a page drawing two frames a
+ * second sends a step every half second), `resume` sets the drawing back to that newest
+ * snapshot, which changes nothing on screen, so the move plays out in full instead of jumping
+ * to where the render time already is; the extra delay glides off. No allocation after
  * construction.
  */
 
@@ -19,6 +27,13 @@ export interface Pose {
 }
 
 const CAPACITY = 16;
+
+/**
+ * Most extra delay (ms) `resume` takes on at once (it glides off over INTERPOLATION_DELAY_GLIDE_MS,
+ * so the drawing then runs at most 1.5× fast). A drawing further behind (this page stalled for
+ * longer) skips the rest.
+ */
+export const RESUME_MAX_EXTRA_DELAY_MS = 1000; // default 1000
 
 /** The signed shortest turn from a to b, in (-π, π]. */
 export function angleDelta(a: number, b: number): number {
@@ -46,6 +61,11 @@ export class SnapshotBuffer {
     return this.count;
   }
 
+  /** The time of the newest snapshot (−Infinity when empty). */
+  get newestTime(): number {
+    return this.count > 0 ? this.t[this.head]! : -Infinity;
+  }
+
   /**
    * Adds a snapshot taken at time `t` (ms). Out-of-order snapshots are dropped. With
    * `intervalMs` (how often poses normally arrive), a snapshot after a silence of over two
@@ -59,6 +79,29 @@ export class SnapshotBuffer {
       this.append(t - intervalMs, this.x[last]!, this.z[last]!, this.yaw[last]!, this.pitch[last]!);
     }
     this.append(t, pose.x, pose.z, pose.yaw, pose.pitch);
+  }
+
+  /** Repeats the newest pose at `t` (a standing still that ended then); ignored unless `t` is after the newest. */
+  hold(t: number): void {
+    if (this.count === 0 || t <= this.t[this.head]!) return;
+    const last = this.head;
+    this.append(t, this.x[last]!, this.z[last]!, this.yaw[last]!, this.pitch[last]!);
+  }
+
+  /**
+   * Call before pushing a snapshot that arrived at `now`. If the drawing has run past the newest
+   * snapshot (it rests on it), the render time goes back to that snapshot at once: the same pose,
+   * so nothing moves, but the move to the snapshot about to come plays in full. The delay this
+   * adds (at most RESUME_MAX_EXTRA_DELAY_MS over the target) glides off.
+   */
+  resume(now: number): void {
+    if (this.count === 0) return;
+    const behind = now - this.t[this.head]!;
+    const delay = this.delayAt(now);
+    if (behind <= delay) return; // still drawing towards the newest: nothing to do
+    this.delayFrom = Math.min(behind, this.delayTo + RESUME_MAX_EXTRA_DELAY_MS);
+    if (this.delayFrom < delay) this.delayFrom = delay;
+    this.glideStart = now;
   }
 
   private append(t: number, x: number, z: number, yaw: number, pitch: number): void {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { COARSE_INTERPOLATION_DELAY_MS, INTERPOLATION_DELAY_GLIDE_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
-import { writeCoarse, writeDrop, writeFull } from "../../../shared/pose-wire";
+import { PATCH_INTERVAL_MS, WALK_SPEED } from "../../../shared/constants";
+import { writeCoarse, writeDrop, writeFull, writeHeader } from "../../../shared/pose-wire";
 import { SnapshotBuffer, type Pose } from "./interpolation";
-import { PoseFeed } from "./pose-feed";
+import { FULL_SILENCE_MS, PoseFeed } from "./pose-feed";
 import { PoseStream } from "./pose-stream";
 import type { RemoteBody } from "./xr-body";
 
@@ -11,10 +12,10 @@ const out = (): Pose => ({ x: NaN, z: NaN, yaw: NaN, pitch: NaN });
 describe("PoseFeed", () => {
   it("feeds full poses with the short delay, and ignores coarse ones meanwhile", () => {
     const feed = new PoseFeed(new SnapshotBuffer());
-    feed.full(0, 1, 2, 0.5, 0.1);
+    feed.full(0, 0, 1, 2, 0.5, 0.1);
     expect(feed.kind).toBe("full");
-    feed.full(50, 2, 2, 0.5, 0.1);
-    feed.coarse(60, 9, 9, 0);
+    feed.full(50, 50, 2, 2, 0.5, 0.1);
+    feed.coarse(60, 60, 9, 9, 0);
     expect(feed.buffer.size).toBe(2);
     expect(feed.buffer.delayAt(60)).toBe(INTERPOLATION_DELAY_MS);
     const o = out();
@@ -24,10 +25,10 @@ describe("PoseFeed", () => {
 
   it("feeds coarse poses with the long delay", () => {
     const feed = new PoseFeed(new SnapshotBuffer());
-    feed.coarse(0, 10, 0, 1);
+    feed.coarse(0, 0, 10, 0, 1);
     expect(feed.kind).toBe("coarse");
     expect(feed.buffer.delayAt(0)).toBe(COARSE_INTERPOLATION_DELAY_MS);
-    feed.coarse(1000, 14, 0, 1);
+    feed.coarse(1000, 1000, 14, 0, 1);
     const o = out();
     feed.buffer.sampleNow(1000 + COARSE_INTERPOLATION_DELAY_MS - 500, o);
     expect(o.x).toBeCloseTo(12);
@@ -35,19 +36,19 @@ describe("PoseFeed", () => {
 
   it("a drop switches to coarse poses with no step back; full ones come back with the delay gliding down", () => {
     const feed = new PoseFeed(new SnapshotBuffer());
-    for (let t = 0; t <= 800; t += 50) feed.full(t, t / 100, 0, 0, 0); // walking east, 1 m per 100 ms
+    for (let t = 0; t <= 800; t += 50) feed.full(t, t, t / 100, 0, 0, 0); // walking east, 1 m per 100 ms
     feed.drop(850);
     expect(feed.kind).toBe("coarse");
     const o = out();
     let last = -Infinity;
     for (let now = 850; now < 4000; now += 16) {
-      if (now >= 1250 && feed.buffer.size < 18) feed.coarse(now, 12.5, 0, 0); // the next coarse pose: where the walker is now
+      if (now >= 1250 && feed.buffer.newestTime < 1250) feed.coarse(1250, now, 12.5, 0, 0); // the next coarse pose: where the walker is now
       feed.buffer.sampleNow(now, o);
       expect(o.x).toBeGreaterThanOrEqual(last - 1e-9);
       last = o.x;
     }
     expect(last).toBe(12.5);
-    feed.full(4000, 13, 0, 0, 0);
+    feed.full(4000, 4000, 13, 0, 0, 0);
     expect(feed.kind).toBe("full");
     expect(feed.buffer.delayAt(4000 + INTERPOLATION_DELAY_GLIDE_MS)).toBe(INTERPOLATION_DELAY_MS);
   });
@@ -62,7 +63,8 @@ describe("PoseStream", () => {
     const iris = stream.add("iris", 9, new SnapshotBuffer(), null);
     stream.setSelf(2);
     const b = new Uint8Array(200);
-    let at = writeCoarse(b, 0, 2, { x: 5, z: 6, yaw: 0 }); // this client's own place
+    let at = writeHeader(b, 5000);
+    at += writeCoarse(b, at, 2, { x: 5, z: 6, yaw: 0 }); // this client's own place
     at += writeFull(b, at, 4, { x: 1, z: 2, yaw: 0, pitch: 0, headY: 1.5, hands: 3, leftX: 0.2, leftY: 1, leftZ: 0, rightX: -0.2, rightY: 1, rightZ: 0 });
     at += writeCoarse(b, at, 9, { x: 30, z: 40, yaw: 1 });
     at += writeCoarse(b, at, 77, { x: 0, z: 0, yaw: 0 }); // nobody: skipped
@@ -78,7 +80,8 @@ describe("PoseStream", () => {
     expect(iris.delayAt(100)).toBe(COARSE_INTERPOLATION_DELAY_MS);
 
     // Later own poses do not move this client; a drop hides Vera's hands.
-    at = writeCoarse(b, 0, 2, { x: 50, z: 60, yaw: 0 });
+    at = writeHeader(b, 5100);
+    at += writeCoarse(b, at, 2, { x: 50, z: 60, yaw: 0 });
     at += writeDrop(b, at, 4);
     stream.apply(b.subarray(0, at), 200);
     expect(placed).toHaveLength(1);
@@ -86,9 +89,99 @@ describe("PoseStream", () => {
 
     // Gone: its records are skipped.
     stream.remove("iris", 9);
-    at = writeCoarse(b, 0, 9, { x: 1, z: 1, yaw: 0 });
+    at = writeHeader(b, 5200);
+    at += writeCoarse(b, at, 9, { x: 1, z: 1, yaw: 0 });
     stream.apply(b.subarray(0, at), 300);
     iris.sample(5000, o);
     expect(o.z).toBeCloseTo(40, 2);
+  });
+
+  it("times each message's poses by the server time in its header: a burst keeps the server's spacing", () => {
+    const stream = new PoseStream(() => undefined);
+    const walker = stream.add("walker", 1, new SnapshotBuffer(), null);
+    const b = new Uint8Array(64);
+    const message = (serverMs: number, x: number) => {
+      let at = writeHeader(b, serverMs);
+      at += writeFull(b, at, 1, { x, z: 0, yaw: 0, pitch: 0 });
+      return b.slice(0, at);
+    };
+    // Walking east 0.2 m per patch; read promptly (5 ms after the server's clock says), then
+    // four messages held up by a long frame and read at the same moment.
+    let serverMs = 100_000;
+    for (let i = 0; i < 10; i++, serverMs += PATCH_INTERVAL_MS) stream.apply(message(serverMs, i * 0.2), 1000 + i * PATCH_INTERVAL_MS + 5);
+    const stall = 1000 + 14 * PATCH_INTERVAL_MS + 200;
+    for (let i = 10; i < 14; i++, serverMs += PATCH_INTERVAL_MS) stream.apply(message(serverMs, i * 0.2), stall);
+    expect(walker.newestTime).toBeCloseTo(1000 + 13 * PATCH_INTERVAL_MS + 5, 6);
+    // Between the burst's snapshots the walker is where it was then, not at the burst's end.
+    const o = out();
+    walker.sample(1000 + 11.5 * PATCH_INTERVAL_MS + 5, o);
+    expect(o.x).toBeCloseTo(11.5 * 0.2, 6);
+    // A message with no header is ignored.
+    stream.apply(new Uint8Array(2), stall + 10);
+    expect(walker.size).toBe(14);
+  });
+});
+
+describe("PoseFeed timing", () => {
+  /**
+   * Feeds `steps` (full poses of server time `t`, mapped already, read at `arrival`, walking
+   * along x) while drawing every 16 ms with sampleNow as the scene does, until `until`; returns
+   * the fastest the drawing moved between two frames (m/s) and where it ended.
+   */
+  function draw(feed: PoseFeed, steps: { t: number; arrival: number; x: number }[], from: number, until: number): { fastest: number; x: number } {
+    const o = out();
+    let fastest = 0;
+    let lastX = NaN;
+    let next = 0;
+    for (let now = from; now <= until; now += 16) {
+      while (next < steps.length && steps[next]!.arrival <= now) {
+        const s = steps[next++]!;
+        feed.full(s.t, s.arrival, s.x, 0, 0, 0);
+      }
+      feed.buffer.sampleNow(now, o);
+      if (!Number.isNaN(lastX)) fastest = Math.max(fastest, Math.abs(o.x - lastX) / 0.016);
+      lastX = o.x;
+    }
+    return { fastest, x: lastX };
+  }
+
+  it("a sender slower than the delay (a step every 500 ms): each step plays out in full, never faster than 1.5× its pace", () => {
+    // A page drawing two frames a second walks 1 m a frame (a frame's step is capped at 250 ms).
+    const feed = new PoseFeed(new SnapshotBuffer());
+    feed.full(0, 0, 0, 0, 0, 0);
+    const steps = [];
+    for (let i = 1; i <= 10; i++) steps.push({ t: i * 500, arrival: i * 500 + 5, x: i });
+    const { fastest, x } = draw(feed, steps, 0, 8000);
+    expect(fastest).toBeLessThanOrEqual((1 / 0.5) * 1.5 + 1e-9); // 1 m per 500 ms, 1.5× while a resume's delay glides off
+    expect(x).toBe(10); // and it gets there
+  });
+
+  it("after standing still, the first step plays at walking pace; a teleport within a patch", () => {
+    const feed = new PoseFeed(new SnapshotBuffer());
+    feed.full(0, 0, 0, 0, 0, 0);
+    // Stood 5 s, then one frame of a slow page: 1 m at once.
+    const walk = draw(feed, [{ t: 5000, arrival: 5005, x: 1 }], 4000, 7000);
+    expect(walk.fastest).toBeLessThanOrEqual(WALK_SPEED * 1.5);
+    expect(walk.fastest).toBeGreaterThan(WALK_SPEED * 0.5); // a walk, not a creep over the 5 s
+    expect(walk.x).toBe(1);
+    // A VR teleport 10 m away after standing: there within a patch interval of drawing time.
+    feed.full(10_000, 10_000, 11, 0, 0, 0);
+    const o = out();
+    feed.buffer.sample(10_000 - PATCH_INTERVAL_MS - 1, o);
+    expect(o.x).toBe(1);
+    feed.buffer.sample(10_000, o);
+    expect(o.x).toBe(11);
+    expect(FULL_SILENCE_MS).toBeLessThan(5000);
+  });
+
+  it("starts over when the clock jumps back (a resync)", () => {
+    const feed = new PoseFeed(new SnapshotBuffer());
+    feed.full(1000, 1000, 1, 0, 0, 0);
+    feed.full(1050, 1050, 2, 0, 0, 0);
+    feed.full(400, 1100, 3, 0, 0, 0); // the clock now maps 700 ms earlier
+    expect(feed.buffer.size).toBe(1);
+    expect(feed.buffer.newestTime).toBe(400);
+    feed.full(450, 1150, 4, 0, 0, 0);
+    expect(feed.buffer.size).toBe(2);
   });
 });

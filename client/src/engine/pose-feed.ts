@@ -2,8 +2,12 @@ import {
   COARSE_INTERPOLATION_DELAY_MS,
   COARSE_POSE_INTERVAL_MS,
   INTERPOLATION_DELAY_MS,
+  MOVE_MAX_DT_S,
+  PATCH_INTERVAL_MS,
+  RUN_SPEED,
   SPECTATOR_COARSE_POSE_INTERVAL_MS,
   SPECTATOR_INTERPOLATION_DELAY_MS,
+  WALK_SPEED,
 } from "../../../shared/constants";
 
 /** How often coarse poses come, and how far in the past they are drawn (ms). */
@@ -19,6 +23,20 @@ export const SPECTATOR_COARSE: CoarseRate = { intervalMs: SPECTATOR_COARSE_POSE_
 import type { Pose, SnapshotBuffer } from "./interpolation";
 
 /**
+ * Full poses come at every patch the pose changes: a longer gap than this (ms) between two is
+ * someone who stood still, not a slow sender (a page drawing two frames a second sends a step
+ * every half second).
+ */
+export const FULL_SILENCE_MS = 1000; // default 1000
+/**
+ * After standing still, the first step plays at walking pace (its length over WALK_SPEED, at
+ * least one patch interval): when it started is not known, and one frame of a slow sender can
+ * cover a metre. Longer than a step can be (RUN_SPEED × MOVE_MAX_DT_S: a teleport or a snap), it
+ * plays over one patch interval.
+ */
+export const STEP_MAX_M = RUN_SPEED * MOVE_MAX_DT_S; // default 3.5
+
+/**
  * Feeds one remote person's or agent's snapshot buffer from the pose stream (pose-stream.ts).
  * The server sends the full pose at every patch it changes only for what is near this client,
  * and a coarse pose about once a second for everything (server/src/rooms/interest.ts);
@@ -29,6 +47,9 @@ import type { Pose, SnapshotBuffer } from "./interpolation";
  *
  * Coarse poses are packed from the current pose when they are sent, so they are as fresh as
  * full ones; they are ignored while full ones come (both streams name everything near).
+ *
+ * Snapshots are timed `t` by the server's clock mapped onto this page's (server-clock.ts), and
+ * delays glide on this page's clock (`now`, the arrival).
  */
 export class PoseFeed {
   private readonly pose: Pose = { x: 0, z: 0, yaw: 0, pitch: 0 };
@@ -44,15 +65,15 @@ export class PoseFeed {
     return this.lastKind;
   }
 
-  /** A full pose arrived (`now`: performance.now()). */
-  full(now: number, x: number, z: number, yaw: number, pitch: number): void {
-    this.feed(now, "full", x, z, yaw, pitch);
+  /** A full pose of server time `t` (mapped onto performance.now()) arrived at `now`. */
+  full(t: number, now: number, x: number, z: number, yaw: number, pitch: number): void {
+    this.feed(t, now, "full", x, z, yaw, pitch);
   }
 
   /** A coarse pose arrived; ignored while full poses come. */
-  coarse(now: number, x: number, z: number, yaw: number): void {
+  coarse(t: number, now: number, x: number, z: number, yaw: number): void {
     if (this.lastKind === "full") return;
-    this.feed(now, "coarse", x, z, yaw, 0);
+    this.feed(t, now, "coarse", x, z, yaw, 0);
   }
 
   /** Full poses stop (the entity left this client's full-rate set): coarse ones follow. */
@@ -62,21 +83,40 @@ export class PoseFeed {
     this.buffer.setDelay(this.rate.delayMs, now);
   }
 
-  private feed(now: number, kind: "full" | "coarse", x: number, z: number, yaw: number, pitch: number): void {
+  private feed(t: number, now: number, kind: "full" | "coarse", x: number, z: number, yaw: number, pitch: number): void {
     const p = this.pose;
-    p.x = x;
-    p.z = z;
-    p.yaw = yaw;
-    p.pitch = pitch;
+    const b = this.buffer;
     const delay = kind === "full" ? INTERPOLATION_DELAY_MS : this.rate.delayMs;
-    if (this.lastKind === null || this.buffer.size === 0) this.buffer.reset(now, p, delay);
-    else {
-      this.buffer.setDelay(delay, now);
-      // After a silence of coarse poses the entity stood still: its move plays over one interval.
-      // Full poses come every patch, but not always evenly (a busy page takes several at once),
-      // so a gap there is not taken for standing still.
-      this.buffer.push(now, p, kind === "full" ? 0 : this.rate.intervalMs);
+    // New, or the clock jumped back (server-clock.ts resynced): start over from this pose.
+    if (this.lastKind === null || b.size === 0 || t < b.newestTime) {
+      setPose(p, x, z, yaw, pitch);
+      b.reset(t, p, delay);
+      this.lastKind = kind;
+      return;
     }
+    b.setDelay(delay, now);
+    // After a silence the entity stood still: its move plays over a short time before `t`, not
+    // over the whole silence (which would be a creep, then the rest at once when it arrives).
+    // Coarse poses: over one interval. Full ones: at walking pace (FULL_SILENCE_MS, STEP_MAX_M).
+    const gap = t - b.newestTime;
+    if (kind === "coarse") {
+      if (gap > 2 * this.rate.intervalMs) b.hold(t - this.rate.intervalMs);
+    } else if (gap > FULL_SILENCE_MS) {
+      const d = Math.hypot(x - p.x, z - p.z);
+      b.hold(t - (d > STEP_MAX_M ? PATCH_INTERVAL_MS : Math.max(PATCH_INTERVAL_MS, (d / WALK_SPEED) * 1000)));
+    }
+    // The drawing may rest on the newest snapshot already (a sender slower than the delay): the
+    // move from there plays in full instead of jumping ahead (SnapshotBuffer.resume).
+    b.resume(now);
+    setPose(p, x, z, yaw, pitch);
+    b.push(t, p);
     this.lastKind = kind;
   }
+}
+
+function setPose(p: Pose, x: number, z: number, yaw: number, pitch: number): void {
+  p.x = x;
+  p.z = z;
+  p.yaw = yaw;
+  p.pitch = pitch;
 }

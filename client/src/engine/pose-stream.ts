@@ -1,6 +1,7 @@
-import { emptyRecord, readRecord, RECORD_COARSE, RECORD_DROP, RECORD_FULL_XR } from "../../../shared/pose-wire";
+import { emptyRecord, POSE_HEADER_BYTES, readHeader, readRecord, RECORD_COARSE, RECORD_DROP, RECORD_FULL_XR } from "../../../shared/pose-wire";
 import type { SnapshotBuffer } from "./interpolation";
 import { PERSON_COARSE, PoseFeed, type CoarseRate } from "./pose-feed";
+import { ServerClock } from "./server-clock";
 import type { RemoteBody } from "./xr-body";
 
 interface Target {
@@ -14,6 +15,8 @@ interface Target {
  * Reads the pose stream (shared/pose-wire.ts, one binary message per patch) into the snapshot
  * buffers and XR bodies the scene draws from. People and agents are named in it by the `slot`
  * their schema object carries; the connection registers each as it arrives in the state.
+ * Each message's poses are timed by the server time in its header, mapped onto this page's
+ * clock (server-clock.ts), not by when the message was read.
  */
 export class PoseStream {
   private readonly bySlot = new Map<number, Target>();
@@ -21,6 +24,8 @@ export class PoseStream {
   private readonly record = emptyRecord();
   private selfSlot = -1;
   private selfPlaced = false;
+  /** The server's clock as seen from here (one per connection: the room's clock). */
+  readonly clock = new ServerClock();
 
   constructor(
     /** Called once, with the first pose of this client's own person: where the server put it. */
@@ -53,10 +58,13 @@ export class PoseStream {
     for (const s of slot >= 0 ? [slot] : this.bySlot.keys()) if (this.bySlot.get(s) === target) this.bySlot.delete(s);
   }
 
-  /** Reads one message (`now`: performance.now()). A record for an unknown slot is skipped. */
+  /** Reads one message (`now`: performance.now(), when it was read). A record for an unknown slot is skipped. */
   apply(bytes: Uint8Array, now: number): void {
+    const serverMs = readHeader(bytes);
+    if (serverMs < 0) return; // not even a header
+    const t = this.clock.toLocal(serverMs, now);
     const r = this.record;
-    let at = 0;
+    let at = POSE_HEADER_BYTES;
     while (at < bytes.length) {
       at = readRecord(bytes, at, r);
       if (at < 0) return; // malformed: the rest cannot be read
@@ -67,17 +75,17 @@ export class PoseStream {
         }
         continue;
       }
-      const t = this.bySlot.get(r.slot);
-      if (!t) continue;
+      const e = this.bySlot.get(r.slot);
+      if (!e) continue;
       if (r.kind === RECORD_DROP) {
-        t.feed.drop(now);
-        if (t.body) t.body.hands = 0;
+        e.feed.drop(now);
+        if (e.body) e.body.hands = 0;
       } else if (r.kind === RECORD_COARSE) {
-        if (t.feed.kind !== "full" && t.body) t.body.hands = 0;
-        t.feed.coarse(now, r.x, r.z, r.yaw);
+        if (e.feed.kind !== "full" && e.body) e.body.hands = 0;
+        e.feed.coarse(t, now, r.x, r.z, r.yaw);
       } else {
-        t.feed.full(now, r.x, r.z, r.yaw, r.pitch);
-        const b = t.body;
+        e.feed.full(t, now, r.x, r.z, r.yaw, r.pitch);
+        const b = e.body;
         if (!b) continue;
         b.hands = r.kind === RECORD_FULL_XR ? r.hands : 0;
         if (r.kind === RECORD_FULL_XR) {

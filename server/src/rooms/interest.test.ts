@@ -4,7 +4,7 @@ import { COARSE_POSE_INTERVAL_MS, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTER
 import { POSITION_RANGE, snap } from "../../../shared/quantise";
 import type { WorkspaceState } from "../../../shared/state";
 import { until } from "../testing/harness";
-import { INTEREST_REFRESH_MS } from "./interest";
+import { INTEREST_REFRESH_MS, POSE_DEFER_MAX_TICKS } from "./interest";
 import { FULL_RATE_RADIUS_M } from "./interest-rules";
 import { poseSeen, sleep, trackPoses, useWorkspaceRoomServer, type Joined, type SeenPose } from "./workspace-room-fixtures";
 
@@ -58,9 +58,16 @@ describe("interest management", () => {
     const during = (times: number[]) => times.filter((t) => t >= t0);
 
     // Near: a new full pose at (nearly) every patch of the walk.
-    const nearFull = during(poseSeen(near, walker)!.fullAt);
+    const nearSeen = poseSeen(near, walker)!;
+    const nearFull = during(nearSeen.fullAt);
     expect(nearFull.length).toBeGreaterThan((walkMs / PATCH_INTERVAL_MS) * 0.6);
     expect(Math.max(...gaps(nearFull))).toBeLessThan(COARSE_POSE_INTERVAL_MS / 2);
+    // Each message carries the server's clock when its poses were packed: one patch or more
+    // apart, and keeping pace with real time.
+    const nearServer = nearSeen.fullServerMs.slice(-nearFull.length);
+    for (const gap of gaps(nearServer)) expect(gap).toBeGreaterThanOrEqual(PATCH_INTERVAL_MS - 5);
+    const serverSpan = nearServer.at(-1)! - nearServer[0]!;
+    expect(Math.abs(serverSpan - (nearFull.at(-1)! - nearFull[0]!))).toBeLessThan(4 * PATCH_INTERVAL_MS);
 
     // Far and spectator: never the full pose, and a coarse one about every COARSE_POSE_INTERVAL_MS
     // (a spectator's every SPECTATOR_COARSE_POSE_INTERVAL_MS).
@@ -73,6 +80,10 @@ describe("interest management", () => {
       expect(coarse.length, `${who}'s coarse poses`).toBeGreaterThanOrEqual(Math.max(1, Math.floor(walkMs / interval) - 1));
       expect(coarse.length, `${who}'s coarse poses`).toBeLessThanOrEqual(Math.ceil(walkMs / interval) + 1);
       for (const gap of gaps(coarse)) expect(gap, `${who}'s gap between coarse poses`).toBeGreaterThan(interval * 0.6);
+      // By the server's clock (no network in it), they come every interval, give or take the two ticks a message may wait.
+      for (const gap of gaps(seen.coarseServerMs.slice(-coarse.length))) {
+        expect(gap, `${who}'s gap between coarse poses, server time`).toBeGreaterThanOrEqual(interval - POSE_DEFER_MAX_TICKS * PATCH_INTERVAL_MS - 5);
+      }
     }
 
     // The coarse pose is a fresh copy of the full one: where the walker stopped, to the centimetre.

@@ -1,6 +1,6 @@
 import { ClientState, type Client } from "@colyseus/core";
 import { COARSE_POSE_INTERVAL_MS, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS } from "../../../shared/constants";
-import { COARSE_BYTES, DROP_BYTES, MAX_RECORD_BYTES, POSES_MESSAGE, writeCoarse, writeDrop, writeFull, type WirePose } from "../../../shared/pose-wire";
+import { COARSE_BYTES, DROP_BYTES, MAX_RECORD_BYTES, POSE_HEADER_BYTES, POSES_MESSAGE, writeCoarse, writeDrop, writeFull, writeHeader, type WirePose } from "../../../shared/pose-wire";
 import type { Agent, Person, WorkspaceState } from "../../../shared/state";
 import { DEFAULT_INTEREST_RULES, pickNear, type InterestRules } from "./interest-rules";
 
@@ -76,7 +76,9 @@ function slotsOf(periodMs: number): number {
  * - the full pose, every patch it changes, of the people and agents pickNear
  *   (interest-rules.ts) picks around the client, refreshed every INTEREST_REFRESH_MS;
  * - everyone's coarse pose, refreshed every COARSE_POSE_INTERVAL_MS, spread over the patches;
- * - DROP records for what left its full-rate set.
+ * - DROP records for what left its full-rate set,
+ * after a header with the server's clock (ms since the room started) when the poses were packed:
+ * clients time their snapshots by it, not by when a message happened to arrive.
  * Spectators get coarse poses only, every SPECTATOR_COARSE_POSE_INTERVAL_MS (2 s): a wall screen
  * interpolates them and costs less than a desktop client. A client never gets its own full pose back.
  *
@@ -106,6 +108,10 @@ export class Interest {
   /** Each client's message is assembled here; sendBytes copies it into the frame at once. */
   private out = new Uint8Array(4096);
   private tick = 0;
+  /** When the room started, on `clock`; the header's time counts from here. */
+  private readonly startedAt: number;
+  /** The server time (ms since the room started) of the poses being sent. */
+  private serverMs = 0;
   /** The last tick whose poses went out. */
   private sentTick = 0;
   private nextTurn = 0;
@@ -118,7 +124,11 @@ export class Interest {
   constructor(
     private readonly state: WorkspaceState,
     private readonly rules: InterestRules = DEFAULT_INTEREST_RULES,
-  ) {}
+    /** The server's clock (ms); performance.now() unless a test gives its own. */
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.startedAt = clock();
+  }
 
   /** A client with an avatar: it gets the full poses around it. */
   watch(client: Client, person: Person): void {
@@ -173,6 +183,7 @@ export class Interest {
     if (statePatched && this.tick - this.sentTick <= POSE_DEFER_MAX_TICKS) return;
     const from = this.sentTick + 1;
     this.sentTick = this.tick;
+    this.serverMs = this.clock() - this.startedAt;
     for (const e of this.list) this.pack(e);
 
     // The coarse records due in the ticks this message covers, shared by every client.
@@ -302,7 +313,7 @@ export class Interest {
     const snapshot = w.snapshot;
     const full = this.full;
     full.length = 0;
-    let size = snapshot ? this.list.length * COARSE_BYTES : coarseLen;
+    let size = snapshot ? this.list.length * COARSE_BYTES : coarseLen; // the records
     for (const m of w.members) {
       if (m.packedLen === 0 || !(snapshot || m.changed || w.added.includes(m))) continue;
       full.push(m);
@@ -310,14 +321,15 @@ export class Interest {
     }
     size += w.dropped.length * DROP_BYTES;
     if (size === 0) return;
+    size += POSE_HEADER_BYTES;
     if (this.out.length < size) this.out = new Uint8Array(size * 2);
     const out = this.out;
-    let at = 0;
+    let at = writeHeader(out, this.serverMs);
     if (snapshot) {
       for (const e of this.list) at = this.appendCoarseTo(out, at, e);
     } else {
-      for (let i = 0; i < coarseLen; i++) out[i] = coarse[i]!;
-      at = coarseLen;
+      for (let i = 0; i < coarseLen; i++) out[at + i] = coarse[i]!;
+      at += coarseLen;
     }
     for (const m of full) {
       const packed = m.packed;
@@ -328,8 +340,8 @@ export class Interest {
     w.added.length = 0;
     w.dropped.length = 0;
     w.snapshot = false;
+    if (at === POSE_HEADER_BYTES) return; // no records after all (a snapshot of nobody placed yet)
     const message = out.subarray(0, at);
-    if (message.length === 0) return;
     w.client.sendBytes(POSES_MESSAGE, message);
     this.messages++;
     this.bytes += message.length;
