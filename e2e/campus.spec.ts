@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INTERPOLATION_DELAY_MS } from "../shared/constants";
+import { WALK_SPEED } from "../shared/constants";
 import { canvasVariance, drawnPose, enterAs, launchBrowser, screenshot, visit, waitUntil, type Visitor } from "./browser";
 import { startServer, type RunningServer } from "./server";
 
@@ -45,21 +45,20 @@ describe("the campus in a real browser", () => {
 
   it("a key press on one page walks its avatar on the other, smoothly", async () => {
     const before = (await drawnPose(bob.page, adaId))!;
-    // Record, every 50 ms, where Bob's page would draw Ada: the same interpolation the scene
-    // samples each frame, read on a timer so that headless Chromium's low and uneven frame rate
-    // (a frame can take a second here) does not decide the verdict.
-    await bob.page.evaluate(
-      ([id, delayMs]) => {
-        const w = window as unknown as { __trail: { x: number; z: number }[] };
-        w.__trail = [];
-        const out = { x: 0, z: 0, yaw: 0, pitch: 0 };
-        const timer = setInterval(() => {
-          if (window.__atrium.remotePoses.get(id)?.sample(performance.now() - delayMs, out)) w.__trail.push({ x: out.x, z: out.z });
-          if (w.__trail.length > 2000) clearInterval(timer);
-        }, 50);
-      },
-      [adaId, INTERPOLATION_DELAY_MS] as const,
-    );
+    // Record, every 50 ms, where Bob's page would draw Ada and when: the same interpolation the
+    // scene samples each frame (sampleNow), read on a timer so that headless Chromium's low and
+    // uneven frame rate (a frame can take a second here) does not decide the verdict.
+    await bob.page.evaluate((id) => {
+      const w = window as unknown as { __trail: { t: number; x: number; z: number }[] };
+      w.__trail = [];
+      const out = { x: 0, z: 0, yaw: 0, pitch: 0 };
+      type Buffer = { sampleNow(now: number, into: typeof out): boolean }; // engine/interpolation.ts SnapshotBuffer
+      const timer = setInterval(() => {
+        const now = performance.now();
+        if ((window.__atrium.remotePoses.get(id) as unknown as Buffer | undefined)?.sampleNow(now, out)) w.__trail.push({ t: now, x: out.x, z: out.z });
+        if (w.__trail.length > 4000) clearInterval(timer);
+      }, 50);
+    }, adaId);
 
     // Step right (D) for 3 s: from the spawn point that crosses open plaza, clear of the fountain.
     await ada.page.keyboard.down("KeyD");
@@ -81,28 +80,43 @@ describe("the campus in a real browser", () => {
     const walked = await settled(ada.page, "Ada stops on her own page");
     expect(walked.x - before.x).toBeGreaterThan(3); // D steps towards +x while facing north (yaw 0)
 
-    // Bob's view comes to rest where Ada stopped (the wire carries float32: allow a hair).
+    // Bob's view comes to rest where Ada stopped (fixed-point centimetres on the wire: allow a hair).
     const after = await settled(bob.page, "Bob sees Ada come to rest");
     const ownNow = (await drawnPose(ada.page, adaId))!;
     expect(Math.hypot(after.x - ownNow.x, after.z - ownNow.z), `Bob sees ${JSON.stringify(after)}, Ada is at ${JSON.stringify(ownNow)}`).toBeLessThan(0.01);
     expect(after.x - before.x).toBeGreaterThan(3);
 
-    // Smooth, never teleporting: Bob's view had Ada at many places in between, and no 50 ms
-    // step covered half the walk. (Not stricter: a headless page here handles its network
-    // messages between frames that can take most of a second, so poses reach the interpolation
-    // in bursts and a sample can jump a metre or more; a teleport would be one step of the whole way.)
-    const trail = await bob.page.evaluate(() => (window as unknown as { __trail: { x: number; z: number }[] }).__trail);
+    // Smooth, never faster than a walk can explain: Bob's view had Ada at many places in between,
+    // and between any two samples (timed by the page's clock, however far apart a stalled page put
+    // them) she moved at most twice WALK_SPEED. Poses are timed by the server's clock, so a burst
+    // of pose messages after a long frame is laid out when the server sent them, not squeezed
+    // into the moment it was read. A teleport, or a burst timed on arrival, is one step of a
+    // metre or more in a few milliseconds.
+    const trail = await bob.page.evaluate(() => (window as unknown as { __trail: { t: number; x: number; z: number }[] }).__trail);
     const distance = Math.hypot(after.x - before.x, after.z - before.z);
-    let biggestStep = 0;
     let distinct = 0;
+    let covered = 0;
+    let fastest = { speed: 0, step: 0, ms: 0 };
     for (let i = 1; i < trail.length; i++) {
-      const step = Math.hypot(trail[i]!.x - trail[i - 1]!.x, trail[i]!.z - trail[i - 1]!.z);
-      if (step > 0) distinct++;
-      biggestStep = Math.max(biggestStep, step);
+      const a = trail[i - 1]!;
+      const b = trail[i]!;
+      const step = Math.hypot(b.x - a.x, b.z - a.z);
+      if (step === 0) continue;
+      distinct++;
+      covered += step;
+      const ms = b.t - a.t;
+      const speed = ms > 0 ? step / (ms / 1000) : Infinity;
+      if (speed > fastest.speed) fastest = { speed, step, ms };
     }
-    console.log(`trail: ${distinct} distinct of ${trail.length}, biggest ${biggestStep.toFixed(2)} m of ${distance.toFixed(2)} m`);
+    console.log(
+      `trail: ${distinct} distinct of ${trail.length} samples over ${((trail.at(-1)!.t - trail[0]!.t) / 1000).toFixed(1)} s, ` +
+        `${covered.toFixed(2)} m drawn of ${distance.toFixed(2)} m walked; fastest ${fastest.speed.toFixed(1)} m/s (${fastest.step.toFixed(3)} m in ${fastest.ms.toFixed(0)} ms)`,
+    );
     expect(distinct).toBeGreaterThanOrEqual(4);
-    expect(biggestStep).toBeLessThan(distance * 0.5);
+    // The samples cover the whole walk (nothing skipped, nothing drawn twice over).
+    expect(covered).toBeGreaterThan(distance * 0.95);
+    expect(covered).toBeLessThan(distance * 1.05 + 0.05);
+    expect(fastest.speed, `fastest step: ${fastest.step.toFixed(3)} m in ${fastest.ms.toFixed(0)} ms`).toBeLessThanOrEqual(2 * WALK_SPEED);
   });
 
   it("draws a campus that is not blank, and saves a screenshot", async () => {
