@@ -4,7 +4,7 @@ import { appStore } from "../../engine/store";
 import { collectFeed } from "./feed-collector";
 import { replayLink, stepFocus, type SpectateAction } from "./spectate-keys";
 import { setFeedPaused, spectateStore } from "./spectate-store";
-import { StatsPoller } from "./stats-poller";
+import { StatsFeed } from "./stats-feed";
 
 /** The name a spectator joins under (people see no avatar for it; the audit trail does). */
 export const SPECTATOR_NAME = "Spectator";
@@ -14,19 +14,19 @@ const SPECTATOR_TOKEN_KEY = "atrium.spectatorReconnectionToken";
 export interface SpectateSession {
   workspace: string;
   connection: WorkspaceConnection;
-  poller: StatsPoller;
+  stats: StatsFeed;
   stop(): void;
 }
 
 /**
  * Joins the workspace as a spectator (no avatar; the server refuses anything it might send),
- * and starts the feed and the chart polling. The connection fills the same app store as the
+ * and starts the feed and the charts' data. The connection fills the same app store as the
  * desktop client's, and comes back by itself after a drop.
  */
 export function startSpectating(): SpectateSession {
   const workspace = workspaceFromUrl();
   const connection = new WorkspaceConnection(workspace, undefined, { role: "spectator", tokenKey: SPECTATOR_TOKEN_KEY });
-  const poller = new StatsPoller(workspace);
+  const stats = new StatsFeed(workspace, connection);
   const stopFeed = collectFeed();
   appStore.setState({ workspace, phase: "campus" });
   let stopped = false;
@@ -37,14 +37,14 @@ export function startSpectating(): SpectateSession {
       if (!stopped) appStore.setState({ status: "offline", statusDetail: `Could not join: ${err instanceof Error ? err.message : String(err)}` });
     },
   );
-  poller.start();
+  stats.start();
   return {
     workspace,
     connection,
-    poller,
+    stats,
     stop() {
       stopped = true;
-      poller.stop();
+      stats.stop();
       stopFeed();
       void connection.leave();
     },

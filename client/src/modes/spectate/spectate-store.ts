@@ -19,8 +19,10 @@ export interface StatsState {
   workspaceBudgetUsd: number | null;
   brain: StatsResponse["brain"];
   bucketMs: number;
-  /** The server's clock at the last answer (epoch ms), 0 before the first. */
+  /** The server's clock when these were put together (epoch ms), 0 before the first. */
   now: number;
+  /** The newest bucket the LLM charts show: the others run to the open bucket, these to the last closed one (its figures come when it closes). */
+  llmThrough: number;
 }
 
 export interface SpectateState {
@@ -36,9 +38,11 @@ export interface SpectateState {
   frozenFeed: FeedEntry[];
   stats: StatsState;
   statsError: string | null;
-  /** Answers received from GET /api/stats, for the tests and the header's heartbeat. */
-  statsPolls: number;
-  /** Downloaded stats bytes (response bodies), for the bench and curious eyes. */
+  /** History answers received from GET /api/stats (once per join, and when a budget changes), for the tests. */
+  statsLoads: number;
+  /** Closed buckets' figures pushed over the room's WebSocket (shared/stats-push.ts), for the tests. */
+  statsPushes: number;
+  /** Downloaded history bytes (response bodies), for curious eyes. */
   statsBytes: number;
 }
 
@@ -49,9 +53,10 @@ export const initialSpectateState: SpectateState = {
   feed: [],
   feedPaused: false,
   frozenFeed: [],
-  stats: { buckets: [], agents: [], spentUsd: 0, workspaceBudgetUsd: null, brain: "none", bucketMs: 10_000, now: 0 },
+  stats: { buckets: [], agents: [], spentUsd: 0, workspaceBudgetUsd: null, brain: "none", bucketMs: 10_000, now: 0, llmThrough: 0 },
   statsError: null,
-  statsPolls: 0,
+  statsLoads: 0,
+  statsPushes: 0,
   statsBytes: 0,
 };
 

@@ -14,14 +14,16 @@ export function StatsCharts({ scale }: { scale: number }) {
   const agentsMeta = useApp((s) => s.agents);
   const colours = useMemo(() => Object.fromEntries(Object.values(agentsMeta).map((a) => [a.id, a.colour])), [agentsMeta]);
   const charts = useMemo(() => {
-    const { agents, bucketMs, now, spentUsd, workspaceBudgetUsd } = stats;
+    const { agents, bucketMs, now, spentUsd, workspaceBudgetUsd, llmThrough } = stats;
     const buckets = trimQuietStart(stats.buckets);
+    // A bucket's LLM figures come when it closes: those charts end at the last closed bucket.
+    const llm = buckets.filter((b) => b.t <= llmThrough);
     return {
-      tokens: tokensPerMinute(buckets, agents, colours, bucketMs, now),
-      spend: spendAgainstBudget(buckets, agents, spentUsd, workspaceBudgetUsd, colours),
+      tokens: tokensPerMinute(llm, agents, colours, bucketMs, now),
+      spend: spendAgainstBudget(llm, agents, spentUsd, workspaceBudgetUsd, colours),
       tasks: tasksByStatus(buckets),
       states: agentStates(buckets, AGENT_STATE_COLOURS),
-      latency: latencyAndErrors(buckets),
+      latency: latencyAndErrors(llm),
     };
   }, [stats, colours]);
   const offline = stats.brain === "offline";
