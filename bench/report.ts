@@ -296,11 +296,13 @@ inflates them, so the load average at the start of the run is recorded below.
   - *upstream requests open at once* — the fake server's own count; *speech messages* — what
     the client received (the server coalesces speech to one message per agent per 50 ms).
 - **Spectator dashboard** — 50 offline-planner agents given work by 10 people; a desktop client
-  walks and a spectator (role \`spectator\`, no avatar) watches and polls \`GET /api/stats\` as the
-  dashboard does; both count what they receive over the same window. Both get the same state
-  patches and messages; in the pose stream the desktop client gets full poses of what is near it,
-  the spectator only coarse poses (every two seconds). The goals: the spectator's downstream
-  (WebSocket + stats) and its traffic both ways are each at most the desktop client's.
+  walks and a spectator (role \`spectator\`, no avatar) watches as the dashboard does: the
+  charts' history once over \`GET /api/stats\`, then their figures pushed over its WebSocket; both
+  count what they receive over the same window, by kind. Both get the same state patches,
+  activity items and speech; the spectator is spared the question, question-closed and hand-off
+  messages, and in the pose stream gets only coarse poses (every two seconds) where the desktop
+  client gets full poses of what is near it. The goals: the spectator's downstream and its
+  traffic both ways are each at most the desktop client's.
 `;
 
 export function renderMarkdown(results: BenchResults): string {

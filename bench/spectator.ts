@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Client, type Room } from "@colyseus/sdk";
+import { decode } from "@colyseus/schema";
+import { Client, Protocol, type Room } from "@colyseus/sdk";
 import { stringify } from "yaml";
 import { AGENT_SHAPES, type ToolName } from "../shared/agents";
 import { DEFAULT_WORKSPACE, WORKSPACE_ROOM } from "../shared/constants";
@@ -10,7 +11,7 @@ import type { JoinOptions, TaskCreatePayload } from "../shared/protocol/schemas"
 import type { WorkspaceState } from "../shared/state";
 import { POSES_MESSAGE } from "../shared/pose-wire";
 import type { StatsResponse } from "../shared/stats";
-import { nextSince, STATS_POLL_MS } from "../client/src/modes/spectate/stats-poller";
+import { STATS_PUSH_MESSAGE, type StatsPush } from "../shared/stats-push";
 import { loadRoster } from "../server/src/agents/roster";
 import { loadWorld } from "../server/src/world/load-world";
 import { onExitCleanup } from "./exit-cleanup";
@@ -42,27 +43,67 @@ export interface SpectatorBenchResult {
   measuredS: number;
   /** Agents not idle, sampled every second in the window (mean and lowest). */
   busyAgents: { mean: number; min: number };
-  desktop: { bytesPerS: number; messagesPerS: number; upBytesPerS: number };
+  desktop: { bytesPerS: number; messagesPerS: number; upBytesPerS: number; byKind: Record<string, number> };
   spectator: {
     /** WebSocket payload bytes (patches and messages), the same counting as the desktop client's. */
     wsBytesPerS: number;
     messagesPerS: number;
-    /** GET /api/stats as the dashboard polls it: body bytes on the wire (gzip) plus the response head. */
-    statsBytesPerS: number;
-    statsPolls: number;
-    /** The first, whole-window answer, paid once when the dashboard opens (bytes on the wire). */
+    /** WebSocket bytes per second by kind (state patches, each message type), biggest first. */
+    byKind: Record<string, number>;
+    /** The charts' figures pushed over the WebSocket (shared/stats-push.ts), part of wsBytesPerS. */
+    statsPushBytesPerS: number;
+    statsPushes: number;
+    /** The history, GET /api/stats once when the dashboard opens (bytes on the wire: gzip body + head). */
     statsInitialBytes: number;
+    /** Downstream in all: the WebSocket (the dashboard polls nothing). */
     totalBytesPerS: number;
     /** Messages the spectator sent that the room acts on (must be 0: it never offers actions). */
     sentMessages: number;
-    /** Bytes it sent: WebSocket frames (none expected) and the stats requests' heads. */
+    /** Bytes it sent: WebSocket frames (none expected). */
     upBytesPerS: number;
   };
-  /** spectator downstream (WebSocket + stats) ÷ the desktop client's downstream. */
+  /** spectator downstream ÷ the desktop client's downstream. */
   ratio: number;
   /** Traffic both ways: spectator ÷ desktop client. */
   trafficRatio: number;
   errors: number;
+}
+
+/** What one WebSocket message is, for the byte breakdown: "patch", a message's type, or "other". */
+export function messageKind(data: unknown): string {
+  const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+  if (!bytes || bytes.length === 0) return "other";
+  const code = bytes[0]! & 0x1f;
+  if (code === Protocol.ROOM_STATE_PATCH) return "patch";
+  if (code !== Protocol.ROOM_DATA && code !== Protocol.ROOM_DATA_BYTES) return "other";
+  const it = { offset: 1 };
+  try {
+    return decode.stringCheck(bytes, it) ? decode.string(bytes, it) : `#${decode.number(bytes, it)}`;
+  } catch {
+    return "other";
+  }
+}
+
+function byteLength(d: unknown): number {
+  return d instanceof ArrayBuffer ? d.byteLength : ArrayBuffer.isView(d) ? d.byteLength : typeof d === "string" ? Buffer.byteLength(d) : 0;
+}
+
+/** Counts a room's downstream bytes by message kind (messageKind), on top of whatever already reads them. */
+function countByKind(room: Room<unknown, WorkspaceState>): Map<string, number> {
+  const byKind = new Map<string, number>();
+  const events = room.connection.events;
+  const deliver = events.onmessage;
+  events.onmessage = (event: { data: unknown }) => {
+    const kind = messageKind(event.data);
+    byKind.set(kind, (byKind.get(kind) ?? 0) + byteLength(event.data));
+    deliver?.(event);
+  };
+  return byKind;
+}
+
+/** Bytes per second by kind, biggest first. */
+function perSecond(byKind: Map<string, number>, seconds: number): Record<string, number> {
+  return Object.fromEntries([...byKind].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v / seconds)]));
 }
 
 /** Which assigner answers a question: spread by its id. */
@@ -105,8 +146,7 @@ async function joinSpectator(url: string): Promise<{ room: Room<unknown, Workspa
   const events = room.connection.events;
   const deliver = events.onmessage;
   events.onmessage = (event: { data: unknown }) => {
-    const d = event.data;
-    counters.bytes += d instanceof ArrayBuffer ? d.byteLength : ArrayBuffer.isView(d) ? d.byteLength : typeof d === "string" ? Buffer.byteLength(d) : 0;
+    counters.bytes += byteLength(event.data);
     counters.messages++;
     deliver?.(event);
   };
@@ -131,11 +171,8 @@ function countSent(room: Room<unknown, WorkspaceState>): { bytes: number } {
   return counter;
 }
 
-/** Roughly what the request line and headers of one stats poll weigh (bytes). */
-const STATS_REQUEST_HEAD_BYTES = 200;
-
-/** One GET /api/stats as the dashboard makes it; returns the answer and its size on the wire (gzip body + head). */
-async function pollStats(url: string, since: number | null): Promise<{ body: StatsResponse; wireBytes: number }> {
+/** One GET /api/stats as the dashboard makes it when it opens; returns the answer and its size on the wire (gzip body + head). */
+async function fetchStats(url: string, since: number | null): Promise<{ body: StatsResponse; wireBytes: number }> {
   const q = new URLSearchParams({ workspace: DEFAULT_WORKSPACE });
   if (since !== null) q.set("since", String(since));
   const res = await fetch(`${url}/api/stats?${q}`, { headers: { "accept-encoding": "gzip" } });
@@ -149,8 +186,9 @@ async function pollStats(url: string, since: number | null): Promise<{ body: Sta
 
 /**
  * Spectator downstream with 50 offline-planner agents working: a desktop client (walking, as in
- * the capacity scenario) and a spectator dashboard (the SDK client joined as a spectator, plus
- * its stats polling) in the same room; both count what they receive over the same window.
+ * the capacity scenario) and a spectator dashboard (the SDK client joined as a spectator, which
+ * loads the charts' history once and then gets their figures pushed) in the same room; both
+ * count what they receive over the same window.
  */
 export async function runSpectatorBench(options: { agents?: number; measureMs?: number; onProgress?: (m: string) => void } = {}): Promise<SpectatorBenchResult> {
   const agents = options.agents ?? SPECTATOR_BENCH_AGENTS;
@@ -170,30 +208,19 @@ export async function runSpectatorBench(options: { agents?: number; measureMs?: 
       desktop = await SimClient.join(s.url, "Desktop");
       desktop.room.onMessage("*", () => undefined);
       const desktopSent = countSent(desktop.room);
+      const desktopKinds = countByKind(desktop.room);
       desktop.startWalking(seededRandom(0x5bec));
       const wall = await joinSpectator(s.url);
       const wallSent = countSent(wall.room);
+      const wallKinds = countByKind(wall.room);
       rooms.push(wall.room);
       let errors = 0;
       wall.room.onMessage(ServerMessage.Error, () => errors++);
 
-      // The dashboard opens: the whole window of chart data, once.
-      let stats = await pollStats(s.url, null);
-      const statsInitialBytes = stats.wireBytes;
-      let buckets = stats.body.buckets;
-      let statsBytes = 0;
-      let statsPolls = 0;
-      let polling = true;
-      const pollLoop = (async () => {
-        while (polling) {
-          await sleep(STATS_POLL_MS);
-          if (!polling) break;
-          stats = await pollStats(s.url, nextSince(buckets, stats.body.bucketMs));
-          buckets = [...buckets.filter((b) => b.t < (stats.body.buckets[0]?.t ?? Infinity)), ...stats.body.buckets];
-          statsBytes += stats.wireBytes;
-          statsPolls++;
-        }
-      })();
+      // The dashboard opens: the whole window of chart data, once; from then on the figures are pushed.
+      const statsInitialBytes = (await fetchStats(s.url, null)).wireBytes;
+      let statsPushes = 0;
+      wall.room.onMessage(STATS_PUSH_MESSAGE, (_push: StatsPush) => statsPushes++);
 
       // Work for every agent: the assigners put one task on each agent, then approve what they ask.
       progress(`giving ${agents} agents a task each`);
@@ -239,8 +266,9 @@ export async function runSpectatorBench(options: { agents?: number; measureMs?: 
       wallSent.bytes = 0;
       wall.counters.bytes = 0;
       wall.counters.messages = 0;
-      statsBytes = 0;
-      statsPolls = 0;
+      desktopKinds.clear();
+      wallKinds.clear();
+      statsPushes = 0;
       const busySamples: number[] = [];
       const t0 = performance.now();
       while (performance.now() - t0 < measureMs) {
@@ -252,33 +280,32 @@ export async function runSpectatorBench(options: { agents?: number; measureMs?: 
       const desktopMessages = desktop.messages;
       const wallBytes = wall.counters.bytes;
       const wallMessages = wall.counters.messages;
-      const windowStatsBytes = statsBytes;
-      const windowStatsPolls = statsPolls;
+      const desktopByKind = perSecond(desktopKinds, seconds);
+      const wallByKind = perSecond(wallKinds, seconds);
+      const windowPushes = statsPushes;
       const desktopUp = desktopSent.bytes;
-      const wallUp = wallSent.bytes + windowStatsPolls * STATS_REQUEST_HEAD_BYTES;
-      polling = false;
-      await pollLoop.catch(() => undefined);
+      const wallUp = wallSent.bytes;
 
       const wsBytesPerS = wallBytes / seconds;
-      const statsBytesPerS = windowStatsBytes / seconds;
       const desktopBytesPerS = desktopBytes / seconds;
       return {
         agents: wall.room.state.agents.size,
         measuredS: seconds,
         busyAgents: { mean: mean(busySamples), min: Math.min(...busySamples) },
-        desktop: { bytesPerS: desktopBytesPerS, messagesPerS: desktopMessages / seconds, upBytesPerS: desktopUp / seconds },
+        desktop: { bytesPerS: desktopBytesPerS, messagesPerS: desktopMessages / seconds, upBytesPerS: desktopUp / seconds, byKind: desktopByKind },
         spectator: {
           wsBytesPerS,
           messagesPerS: wallMessages / seconds,
-          statsBytesPerS,
-          statsPolls: windowStatsPolls,
+          byKind: wallByKind,
+          statsPushBytesPerS: wallByKind[STATS_PUSH_MESSAGE] ?? 0,
+          statsPushes: windowPushes,
           statsInitialBytes,
-          totalBytesPerS: wsBytesPerS + statsBytesPerS,
+          totalBytesPerS: wsBytesPerS,
           sentMessages: wall.counters.sent,
           upBytesPerS: wallUp / seconds,
         },
-        ratio: (wsBytesPerS + statsBytesPerS) / desktopBytesPerS,
-        trafficRatio: (wsBytesPerS + statsBytesPerS + wallUp / seconds) / (desktopBytesPerS + desktopUp / seconds),
+        ratio: wsBytesPerS / desktopBytesPerS,
+        trafficRatio: (wsBytesPerS + wallUp / seconds) / (desktopBytesPerS + desktopUp / seconds),
         errors: errors + desktop.errors,
       };
     } catch (err) {
@@ -296,6 +323,13 @@ export async function runSpectatorBench(options: { agents?: number; measureMs?: 
 
 const SCENARIO = `Spectator dashboard, ${SPECTATOR_BENCH_AGENTS} agents working`;
 const kbps = (b: number) => `${(b / 1000).toFixed(2)} KB/s`;
+/** "activity 7.86 KB/s, patch 1.65 KB/s, …": a byte breakdown, biggest first. */
+const kinds = (byKind: Record<string, number>) =>
+  Object.entries(byKind)
+    .map(([k, v]) => `${k === "p" ? "poses" : k} ${v >= 100 ? kbps(v) : `${v} B/s`}`)
+    .join(", ");
+/** Broadcasts the spectator is spared (server/src/rooms/spectator-stream.ts SPECTATOR_SKIPS): what they cost the desktop client. */
+const sparedBytes = (byKind: Record<string, number>) => ["question", "question-closed", "hand-off"].reduce((n, k) => n + (byKind[k] ?? 0), 0);
 
 /** The report's rows (none when the scenario was not run). */
 export function spectatorRows(outcome: Outcome<SpectatorBenchResult> | undefined): Row[] {
@@ -322,13 +356,15 @@ export function spectatorRows(outcome: Outcome<SpectatorBenchResult> | undefined
     },
     {
       scenario,
-      metric: "downstream per spectator (WebSocket + stats polls) vs a desktop client",
+      metric: "downstream per spectator (WebSocket, the charts' figures pushed) vs a desktop client",
       goal: "≤ the desktop client's (coarse poses only, plus the charts)",
       measured: `${kbps(r.spectator.totalBytesPerS)} vs ${kbps(r.desktop.bytesPerS)} (×${r.ratio.toFixed(3)})`,
       value: r.spectator.totalBytesPerS,
       unit: "bytes/s",
       status: worked && r.ratio <= 1 ? "pass" : "fail",
-      note: `WebSocket ${kbps(r.spectator.wsBytesPerS)} (the desktop client's ${kbps(r.desktop.bytesPerS)}) + stats ${kbps(r.spectator.statsBytesPerS)} (${r.spectator.statsPolls} polls, gzip); ${r.busyAgents.mean.toFixed(0)} agents busy on average`,
+      note:
+        `spectator: ${kinds(r.spectator.byKind)}; desktop client: ${kinds(r.desktop.byKind)}; ` +
+        `the charts' figures came in ${r.spectator.statsPushes} pushes (${r.spectator.statsPushBytesPerS} B/s); ${r.busyAgents.mean.toFixed(0)} agents busy on average`,
     },
     {
       scenario,
@@ -353,13 +389,15 @@ export function spectatorDetails(outcome: Outcome<SpectatorBenchResult> | undefi
   const r = outcome.result;
   out.push(
     `${r.agents} offline-planner agents, each given a task by one of ${ASSIGNERS} people who approve what the agents ask; ` +
-      `a desktop client walks, and a spectator (role spectator, no avatar) watches and polls GET /api/stats every ${STATS_POLL_MS / 1000} s as the dashboard does. ` +
+      `a desktop client walks, and a spectator (role spectator, no avatar) watches as the dashboard does: the charts' history once over GET /api/stats, then their figures pushed over its WebSocket. ` +
       `Over ${r.measuredS.toFixed(1)} s with ${r.busyAgents.mean.toFixed(0)} agents busy on average: the desktop client received ${kbps(r.desktop.bytesPerS)} ` +
-      `(${r.desktop.messagesPerS.toFixed(0)} messages/s); the spectator ${kbps(r.spectator.wsBytesPerS)} over its WebSocket ` +
-      `(${r.spectator.messagesPerS.toFixed(0)} messages/s) plus ${kbps(r.spectator.statsBytesPerS)} of stats (${r.spectator.statsPolls} polls, gzip, heads included), ` +
-      `${kbps(r.spectator.totalBytesPerS)} downstream in all, ×${r.ratio.toFixed(3)} the desktop client's. Both get the same state patches and messages; ` +
-      `in the pose stream the desktop client gets the full pose of what is near it at every patch, the spectator only everyone's coarse pose every two seconds (its map and tour interpolate them); the spectator adds ` +
-      `the charts, and sends nothing over its WebSocket (${r.spectator.sentMessages} messages) where the desktop client sends its pose (${kbps(r.desktop.upBytesPerS)}), ` +
+      `(${r.desktop.messagesPerS.toFixed(0)} messages/s: ${kinds(r.desktop.byKind)}); the spectator ${kbps(r.spectator.totalBytesPerS)} ` +
+      `(${r.spectator.messagesPerS.toFixed(0)} messages/s: ${kinds(r.spectator.byKind)}), ×${r.ratio.toFixed(3)} the desktop client's. ` +
+      `Both get the same state patches, activity items and speech. The spectator is spared the questions, their closing and the hand-off messages (${kbps(sparedBytes(r.desktop.byKind))} on the desktop client): ` +
+      `it answers nothing, and its feed and hand-off arcs come from the activity items. In the pose stream the desktop client gets the full pose of what is near it at every patch, ` +
+      `the spectator only everyone's coarse pose every two seconds (its map and tour interpolate them). The charts cost ${r.spectator.statsPushBytesPerS} B/s: ` +
+      `tasks by status and agents by state are counted on the dashboard from the room state; each closed 10 s bucket's LLM figures and done count are pushed once (${r.spectator.statsPushes} pushes), nothing for a quiet bucket. ` +
+      `It sends nothing over its WebSocket (${r.spectator.sentMessages} messages) where the desktop client sends its pose (${kbps(r.desktop.upBytesPerS)}), ` +
       `so both ways together it costs ×${r.trafficRatio.toFixed(3)} a desktop client. Opening the dashboard downloads ${(r.spectator.statsInitialBytes / 1000).toFixed(1)} KB of chart history once.`,
   );
   return out;
