@@ -323,10 +323,11 @@ export async function runSpectatorBench(options: { agents?: number; measureMs?: 
 
 const SCENARIO = `Spectator dashboard, ${SPECTATOR_BENCH_AGENTS} agents working`;
 const kbps = (b: number) => `${(b / 1000).toFixed(2)} KB/s`;
-/** "activity 7.86 KB/s, patch 1.65 KB/s, …": a byte breakdown, biggest first. */
+const KIND_NAMES: Record<string, string> = { patch: "state patches", p: "poses" };
+/** "activity 7.86 KB/s, state patches 1.65 KB/s, …": a byte breakdown, biggest first. */
 const kinds = (byKind: Record<string, number>) =>
   Object.entries(byKind)
-    .map(([k, v]) => `${k === "p" ? "poses" : k} ${v >= 100 ? kbps(v) : `${v} B/s`}`)
+    .map(([k, v]) => `${KIND_NAMES[k] ?? k} ${v >= 100 ? kbps(v) : `${v} B/s`}`)
     .join(", ");
 /** Broadcasts the spectator is spared (server/src/rooms/spectator-stream.ts SPECTATOR_SKIPS): what they cost the desktop client. */
 const sparedBytes = (byKind: Record<string, number>) => ["question", "question-closed", "hand-off"].reduce((n, k) => n + (byKind[k] ?? 0), 0);
