@@ -78,13 +78,15 @@ describe("the campus in a real browser", () => {
         40_000,
       );
     const walked = await settled(ada.page, "Ada stops on her own page");
-    expect(walked.x - before.x).toBeGreaterThan(3); // D steps towards +x while facing north (yaw 0)
+    // D steps towards +x while facing north (yaw 0). How far 3 s take her depends on the page's
+    // frame rate here (a frame's step is capped at a quarter second), so only "a walk" is asked.
+    expect(walked.x - before.x).toBeGreaterThan(1);
 
     // Bob's view comes to rest where Ada stopped (fixed-point centimetres on the wire: allow a hair).
     const after = await settled(bob.page, "Bob sees Ada come to rest");
     const ownNow = (await drawnPose(ada.page, adaId))!;
     expect(Math.hypot(after.x - ownNow.x, after.z - ownNow.z), `Bob sees ${JSON.stringify(after)}, Ada is at ${JSON.stringify(ownNow)}`).toBeLessThan(0.01);
-    expect(after.x - before.x).toBeGreaterThan(3);
+    expect(after.x - before.x).toBeGreaterThan(1);
 
     // Smooth, never faster than a walk can explain: Bob's view had Ada at many places in between,
     // and between any two samples (timed by the page's clock, however far apart a stalled page put
