@@ -6,6 +6,7 @@ import { agentsStreamingDetails, agentsStreamingRows, runAgentsStreaming } from 
 import { brokerOverheadRows, runBrokerOverhead } from "./broker-overhead";
 import { BundleError, runBundle } from "./bundle";
 import { runRemoteLatency } from "./remote-latency";
+import { runSendFloor } from "./send-floor";
 import { buildRows, renderMarkdown, toJson, type BenchResults } from "./report";
 import { runRoomCapacity } from "./room-capacity";
 import { startServer, type RunningServer } from "./server-process";
@@ -121,7 +122,12 @@ describe("server scenarios", () => {
     expect(result.loadGenerator.processes).toBe(2);
   }, 20_000);
 
-  it("remote latency and the report render", async () => {
+  it("remote latency, the send floor and the report render", async () => {
+    const floor = await runSendFloor({ clients: 3, rounds: 4, intervalMs: 10 });
+    expect(floor.sends).toBe(12);
+    expect(floor.cpuUsPerSend).toBeGreaterThan(0);
+    expect(floor.loopMsPerInterval).toBeGreaterThan(0);
+
     const latency = await runRemoteLatency(server, { durationMs: 1000 });
     expect(latency.errors).toBe(0);
     expect(latency.samples).toBeGreaterThan(0);
@@ -133,6 +139,7 @@ describe("server scenarios", () => {
       bundle: { ok: false, error: "no client build" },
       remoteLatency: { ok: true, result: latency },
       roomCapacity: [{ clients: 200, outcome: { ok: false, error: "skipped" } }],
+      sendFloor: { ok: true, result: floor },
     };
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
@@ -147,6 +154,7 @@ describe("server scenarios", () => {
     const markdown = renderMarkdown(results);
     expect(markdown).toContain("npm run bench");
     expect(markdown).toContain("| Remote motion latency |");
+    expect(markdown).toContain("This machine's floor");
     expect(JSON.parse(toJson(results))).toHaveProperty("rows");
   }, 20_000);
 });

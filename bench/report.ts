@@ -13,6 +13,7 @@ import type { GitInfo, MachineInfo } from "./machine";
 import type { RemoteLatencyResult } from "./remote-latency";
 import type { RoomCapacityResult } from "./room-capacity";
 import { REPO_ROOT } from "./server-process";
+import { sendFloorDetails, type SendFloorResult } from "./send-floor";
 import { spectatorDetails, spectatorRows, type SpectatorBenchResult } from "./spectator";
 import { voiceDetails, voiceRows, type VoiceBenchResult } from "./voice";
 import { xrDrawCallRows, type XRDrawCallsResult } from "./xr-draw-calls";
@@ -49,6 +50,8 @@ export interface BenchResults {
     bundle: Outcome<BundleResult>;
     remoteLatency: Outcome<RemoteLatencyResult>;
     roomCapacity: { clients: number; outcome: Outcome<RoomCapacityResult> }[];
+    /** The machine's cost of one small WebSocket send (bench/send-floor.ts). Absent when not run. */
+    sendFloor?: Outcome<SendFloorResult>;
     /** Absent when the scenario was not run. */
     brokerOverhead?: Outcome<BrokerOverheadResult>;
     /** Absent when the scenario was not run. */
@@ -372,6 +375,7 @@ export function renderMarkdown(results: BenchResults): string {
     );
   }
   for (const c of scenarios.roomCapacity) if (!c.outcome.ok) out.push(`\n${c.clients} clients could not run: ${errorText(c.outcome.error)}`);
+  out.push(...sendFloorDetails(scenarios.sendFloor));
 
   out.push("\n### Remote motion latency\n");
   if (scenarios.remoteLatency.ok) {

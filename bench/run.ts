@@ -10,8 +10,9 @@ import { runBundle, type BundleResult } from "./bundle";
 import { LOAD_CLIENTS_DECODE_PATCHES } from "./load-protocol";
 import { gitInfo, machineInfo } from "./machine";
 import { pinCores } from "./pinning";
+import { runSendFloor, type SendFloorResult } from "./send-floor";
 import { runRemoteLatency, type RemoteLatencyResult } from "./remote-latency";
-import { buildRows, renderMarkdown, toJson, type BenchResults, type BenchSettings, type Outcome, type Row } from "./report";
+import { BUDGET_CLIENTS, buildRows, renderMarkdown, toJson, type BenchResults, type BenchSettings, type Outcome, type Row } from "./report";
 import { LOAD_PROCESSES, runRoomCapacity, type RoomCapacityResult } from "./room-capacity";
 import { REPO_ROOT, startServer, type RunningServer } from "./server-process";
 import { runSpectatorBench, SPECTATOR_BENCH_AGENTS, type SpectatorBenchResult } from "./spectator";
@@ -153,7 +154,12 @@ async function main(): Promise<number> {
   log("rendering: 50 agents and 20 people, desktop and XR (IWER), renderer.info");
   const xrDrawCalls: Outcome<XRDrawCallsResult> = await attempt("xr draw calls", () => runXRDrawCalls((m) => log(`rendering: ${m}`)));
 
-  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, brokerOverhead, agentsStreaming, voice, spectator, xrDrawCalls };
+  // The machine's floor under the capacity row: one small WebSocket send per client per patch, nothing else.
+  log(`send floor: a bare ws server sending to ${BUDGET_CLIENTS} loopback clients`);
+  const sendFloor: Outcome<SendFloorResult> = await attempt("send floor", () => runSendFloor({ clients: BUDGET_CLIENTS }));
+  if (sendFloor.ok) log(`send floor: ${sendFloor.result.cpuUsPerSend.toFixed(1)} µs CPU per send, ${sendFloor.result.loopMsPerInterval.toFixed(2)} ms per interval`);
+
+  const scenarios: BenchResults["scenarios"] = { bundle, remoteLatency, roomCapacity, sendFloor, brokerOverhead, agentsStreaming, voice, spectator, xrDrawCalls };
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
     durationS: (performance.now() - started) / 1000,
