@@ -28,6 +28,8 @@ export class TalkInbox {
   private batch: Pending[] = [];
   private scheduled = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The batches being saved, one after another: delivered in the order people spoke. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -43,30 +45,36 @@ export class TalkInbox {
     if (this.scheduled) return;
     this.scheduled = true;
     if (this.gatherMs <= 0) {
-      this.schedule(() => this.flush());
+      this.schedule(() => void this.flush());
       return;
     }
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.schedule(() => this.flush());
+      this.schedule(() => void this.flush());
     }, this.gatherMs);
   }
 
-  /** Saves and delivers everything waiting. Safe to call at any time (also on dispose). */
-  flush(): void {
+  /**
+   * Saves and delivers everything waiting; resolves once it (and every batch before it) is
+   * saved and delivered, or refused. Safe to call at any time (also on dispose). Never rejects.
+   */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.scheduled = false;
     const batch = this.batch;
     this.batch = [];
-    if (batch.length === 0) return;
-    try {
-      this.store.messages.addMessages(batch.map((p) => p.message));
-    } catch (err) {
-      this.log.error({ err, messages: batch.length }, "could not save what people said to agents");
-      for (const p of batch) p.refuse("your message could not be saved; please send it again");
-      return;
-    }
-    for (const p of batch) p.deliver();
+    if (batch.length === 0) return this.saving;
+    this.saving = this.saving.then(async () => {
+      try {
+        await this.store.messages.addMessages(batch.map((p) => p.message));
+      } catch (err) {
+        this.log.error({ err, messages: batch.length }, "could not save what people said to agents");
+        for (const p of batch) p.refuse("your message could not be saved; please send it again");
+        return;
+      }
+      for (const p of batch) p.deliver();
+    });
+    return this.saving;
   }
 }

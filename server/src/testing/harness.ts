@@ -94,7 +94,7 @@ export async function startTestAtrium({ name, client, options }: StartTestAtrium
   let atrium: Atrium | undefined;
   try {
     const port = await freePort();
-    atrium = createAtrium(
+    atrium = await createAtrium(
       { port, host: "127.0.0.1", dbFile: path.join(tmp, "atrium.db"), worldFile: WORLD_FILE, agentsFile: AGENTS_FILE },
       createLogger("silent"),
       client ?? { kind: "none" },
