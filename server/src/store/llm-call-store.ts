@@ -22,7 +22,7 @@ export class LlmCallStore {
   }
 
   /** Records one LLM call with its exact request and response. Returns its id. */
-  recordLlmCall(call: NewLlmCall): number {
+  async recordLlmCall(call: NewLlmCall): Promise<number> {
     const result = llmCallResult(call);
     const request = JSON.stringify(call.request);
     if (request === undefined) throw new StoreInputError("request must be JSON data");
@@ -39,13 +39,13 @@ export class LlmCallStore {
   }
 
   /** Newest first, with request and response parsed. */
-  llmCalls(limit = LLM_CALL_LIST_LIMIT, workspace?: string): LlmCall[] {
+  async llmCalls(limit = LLM_CALL_LIST_LIMIT, workspace?: string): Promise<LlmCall[]> {
     const rows = (workspace === undefined ? this.s.llmCalls.all(checkLimit(limit)) : this.s.llmCallsOfWorkspace.all(workspace, checkLimit(limit))) as Row[];
     return rows.map(toLlmCall);
   }
 
   /** What each agent of a workspace has spent on LLM calls (USD), to seed budgets after a restart. */
-  spendByAgent(workspace: string): Map<string, number> {
+  async spendByAgent(workspace: string): Promise<Map<string, number>> {
     const rows = this.s.spendByAgent.all(workspace) as Array<{ agent_id: string; usd: number }>;
     return new Map(rows.map((r) => [r.agent_id, r.usd]));
   }

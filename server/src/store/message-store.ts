@@ -41,15 +41,15 @@ export class MessageStore {
     };
   }
 
-  addMessage(input: NewMessage): Message {
-    return this.addMessages([input])[0]!;
+  async addMessage(input: NewMessage): Promise<Message> {
+    return (await this.addMessages([input]))[0]!;
   }
 
   /**
    * Several messages in one transaction (one commit instead of one each: a burst of fifty people
    * talking at once costs a fraction of a millisecond). All are written, or none.
    */
-  addMessages(inputs: readonly NewMessage[]): Message[] {
+  async addMessages(inputs: readonly NewMessage[]): Promise<Message[]> {
     const rows = inputs.map((input) => {
       const workspace = required(input.workspace, "workspace");
       const fromId = required(input.fromId, "fromId");
@@ -93,7 +93,7 @@ export class MessageStore {
    * The last `limit` messages of a workspace, in the order they were said (oldest first). With
    * `involving`, only those that id said or that were addressed to it.
    */
-  recentMessages(workspace: string, limit = MESSAGE_LIST_LIMIT, involving?: string): Message[] {
+  async recentMessages(workspace: string, limit = MESSAGE_LIST_LIMIT, involving?: string): Promise<Message[]> {
     checkLimit(limit);
     if (involving === undefined) return (this.s.recentMessages.all({ workspace, limit }) as Row[]).map(toMessage);
     const key = conversationKey(workspace, involving);

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import type { Db, Dialect } from "./schema";
 import { migrations } from "./migrations";
 import { WalCheckpointer } from "./wal-checkpointer";
 import { WorkQueries } from "./work-queries";
@@ -13,6 +15,21 @@ export { MessageStore, MESSAGE_LIST_LIMIT, CONVERSATION_CACHE } from "./message-
 export { LlmCallStore, LLM_CALL_LIST_LIMIT } from "./llm-call-store";
 export { WorkQueries, type BoardTask, type WorkspaceExport } from "./work-queries";
 export * from "./work-types";
+export type { AtriumDb, Db, Dialect } from "./schema";
+
+/** True when `target` names a PostgreSQL database (postgres:// or postgresql://) rather than a SQLite file. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/**
+ * Opens the store: `target` is a SQLite file (":memory:" allowed; created with its folder) or a
+ * postgres:// / postgresql:// URL. Runs the migrations, then resolves to the Store.
+ */
+export async function openStore(target: string): Promise<Store> {
+  if (isPostgresUrl(target)) throw new Error("PostgreSQL support is not in yet");
+  return new Store(target);
+}
 
 export interface AuditEntry {
   workspace: string;
@@ -33,7 +50,11 @@ export interface AuditRow extends Required<AuditEntry> {
  * Writes are synchronous (better-sqlite3), small and prepared once.
  */
 export class Store {
-  readonly db: Database.Database;
+  /** The query builder over the database (Kysely): portable queries for both dialects. */
+  readonly db: Db;
+  readonly dialect: Dialect = "sqlite";
+  /** @internal The better-sqlite3 handle (SQLite only): the store's own internals and its tests. */
+  readonly sqlite: Database.Database;
   private readonly insertAudit: Database.Statement;
   /** Tasks, task events and artifacts. */
   readonly work: WorkStore;
@@ -47,38 +68,39 @@ export class Store {
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.sqlite = new Database(file);
+    this.db = new Kysely({ dialect: new SqliteDialect({ database: this.sqlite }) });
     try {
       // busy_timeout first: with REDIS_URL several processes open one file at once (docs/DEPLOYMENT.md).
-      this.db.pragma("busy_timeout = 5000");
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma("synchronous = NORMAL");
-      this.db.pragma("foreign_keys = ON");
+      this.sqlite.pragma("busy_timeout = 5000");
+      this.sqlite.pragma("journal_mode = WAL");
+      this.sqlite.pragma("synchronous = NORMAL");
+      this.sqlite.pragma("foreign_keys = ON");
       this.migrate();
-      this.insertAudit = this.db.prepare(
+      this.insertAudit = this.sqlite.prepare(
         "INSERT INTO audit (at, workspace, actor, kind, data) VALUES (?, ?, ?, ?, ?)",
       );
-      this.work = new WorkStore(this.db);
-      this.messages = new MessageStore(this.db);
-      this.llm = new LlmCallStore(this.db);
-      this.queries = new WorkQueries(this.db);
+      this.work = new WorkStore(this.sqlite);
+      this.messages = new MessageStore(this.sqlite);
+      this.llm = new LlmCallStore(this.sqlite);
+      this.queries = new WorkQueries(this.sqlite);
       // Checkpoints on a thread of their own, never inside a commit on the event loop (wal-checkpointer.ts).
-      if (file !== ":memory:") this.checkpointer = new WalCheckpointer(this.db, file, (message) => process.emitWarning(message, "AtriumStoreWarning"));
+      if (file !== ":memory:") this.checkpointer = new WalCheckpointer(this.sqlite, file, (message) => process.emitWarning(message, "AtriumStoreWarning"));
     } catch (err) {
       // A refused or broken database must not stay open (and locked) behind the error.
-      this.db.close();
+      this.sqlite.close();
       throw err;
     }
   }
 
   /** The number of migrations applied. */
   get schemaVersion(): number {
-    return this.db.pragma("user_version", { simple: true }) as number;
+    return this.sqlite.pragma("user_version", { simple: true }) as number;
   }
 
   private migrate(): void {
     // Under the write lock, so a second process that opens the file at the same moment waits and then sees the new version.
-    this.db.transaction(() => this.migrateLocked()).immediate();
+    this.sqlite.transaction(() => this.migrateLocked()).immediate();
   }
 
   private migrateLocked(): void {
@@ -89,13 +111,13 @@ export class Store {
       );
     }
     for (let v = applied; v < migrations.length; v++) {
-      this.db.exec(migrations[v]!);
-      this.db.pragma(`user_version = ${v + 1}`);
+      this.sqlite.exec(migrations[v]!);
+      this.sqlite.pragma(`user_version = ${v + 1}`);
     }
   }
 
   /** Writes one audit row and tells the work listeners (a "audit" WorkChange). Returns the row. */
-  audit(entry: AuditEntry): AuditRow {
+  async audit(entry: AuditEntry): Promise<AuditRow> {
     const at = new Date().toISOString();
     const text = JSON.stringify(entry.data ?? {});
     const id = Number(this.insertAudit.run(at, entry.workspace, entry.actor, entry.kind, text).lastInsertRowid);
@@ -105,26 +127,27 @@ export class Store {
   }
 
   /** Newest first. */
-  recentAudit(limit = 100, workspace?: string): AuditRow[] {
+  async recentAudit(limit = 100, workspace?: string): Promise<AuditRow[]> {
     const rows = (
       workspace === undefined
-        ? this.db.prepare("SELECT * FROM audit ORDER BY id DESC LIMIT ?").all(limit)
-        : this.db.prepare("SELECT * FROM audit WHERE workspace = ? ORDER BY id DESC LIMIT ?").all(workspace, limit)
+        ? this.sqlite.prepare("SELECT * FROM audit ORDER BY id DESC LIMIT ?").all(limit)
+        : this.sqlite.prepare("SELECT * FROM audit WHERE workspace = ? ORDER BY id DESC LIMIT ?").all(workspace, limit)
     ) as Array<Omit<AuditRow, "data"> & { data: string }>;
     return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
   }
 
   /** True when the database answers a query. */
-  ping(): boolean {
+  async ping(): Promise<boolean> {
     try {
-      return this.db.prepare("SELECT 1 AS ok").get() !== undefined;
+      return this.sqlite.prepare("SELECT 1 AS ok").get() !== undefined;
     } catch {
       return false;
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.checkpointer?.close();
-    if (this.db.open) this.db.close();
+    await this.db.destroy();
+    if (this.sqlite.open) this.sqlite.close();
   }
 }

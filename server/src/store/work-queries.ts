@@ -108,19 +108,19 @@ export class WorkQueries {
   // ── boards and walls ───────────────────────────────────────────────────────────────────────
 
   /** Every open task of a workspace, plus the `doneLimit` most recently finished ones per district. */
-  boardTasks(workspace: string, doneLimit: number): BoardTask[] {
+  async boardTasks(workspace: string, doneLimit: number): Promise<BoardTask[]> {
     const open = (this.s.openBoardTasks.all(workspace) as BoardRow[]).map(toBoardTask);
     const done = (this.s.doneBoardTasks.all({ workspace, limit: doneLimit }) as BoardRow[]).map(toBoardTask);
     return [...open, ...done];
   }
 
   /** The `limit` most recently finished tasks on one district's board (null: tasks with no district). */
-  doneTasks(workspace: string, district: string | null, limit: number): BoardTask[] {
+  async doneTasks(workspace: string, district: string | null, limit: number): Promise<BoardTask[]> {
     return (this.s.doneOfDistrict.all({ workspace, district, limit }) as BoardRow[]).map(toBoardTask);
   }
 
   /** One task with its board facts, or null. */
-  boardTask(id: string): BoardTask | null {
+  async boardTask(id: string): Promise<BoardTask | null> {
     const row = this.s.boardTask.get(id) as BoardRow | undefined;
     return row ? toBoardTask(row) : null;
   }
@@ -130,12 +130,12 @@ export class WorkQueries {
    * artifact hangs on (given its task's district, if any). Reads metadata only and stops once
    * every wall in `walls` is full.
    */
-  wallArtifacts(
+  async wallArtifacts(
     workspace: string,
     walls: readonly string[],
     perWall: number,
     wallOf: (a: ArtifactMeta, taskDistrict: string | null) => string,
-  ): ArtifactMeta[] {
+  ): Promise<ArtifactMeta[]> {
     const counts = new Map<string, number>(walls.map((w) => [w, 0]));
     let full = 0;
     const out: ArtifactMeta[] = [];
@@ -153,13 +153,13 @@ export class WorkQueries {
   }
 
   /** An artifact with its body, or null. */
-  artifact(id: string): Artifact | null {
+  async artifact(id: string): Promise<Artifact | null> {
     const row = this.s.artifact.get(id) as Row | undefined;
     return row ? toArtifact(row) : null;
   }
 
   /** A task's artifacts without their bodies, oldest first. */
-  artifactsOfTask(taskId: string): ArtifactMeta[] {
+  async artifactsOfTask(taskId: string): Promise<ArtifactMeta[]> {
     return (this.s.artifactMetaOfTask.all(taskId) as Row[]).map(toMeta);
   }
 
@@ -170,7 +170,7 @@ export class WorkQueries {
    * task events of the feed's kinds (with their tasks), artifacts that belong to no task, and
    * audit rows of questions, answers and escalations that concern no task.
    */
-  feedSources(workspace: string, limit: number): { events: TaskEvent[]; tasks: Map<string, Task>; artifacts: ArtifactMeta[]; audit: AuditRecord[] } {
+  async feedSources(workspace: string, limit: number): Promise<{ events: TaskEvent[]; tasks: Map<string, Task>; artifacts: ArtifactMeta[]; audit: AuditRecord[] }> {
     const events = (this.s.feedEvents.all(workspace, limit) as Row[]).map(toEvent);
     const ids = [...new Set(events.map((e) => e.taskId))];
     const tasks = new Map((this.s.tasksById.all(JSON.stringify(ids)) as TaskRow[]).map((r) => [r.id, toTask(r)]));
@@ -184,7 +184,7 @@ export class WorkQueries {
    * doing, or in review but handed or assigned to it after the last status change (it never
    * started on them). Oldest change first.
    */
-  resumableTasks(workspace: string): Task[] {
+  async resumableTasks(workspace: string): Promise<Task[]> {
     return (this.s.resumable.all(workspace) as TaskRow[]).map(toTask);
   }
 
@@ -194,13 +194,13 @@ export class WorkQueries {
    * Audit rows of a workspace, oldest first: from `since` (an ISO time, inclusive) the first
    * `limit`; without it, the newest `limit`.
    */
-  audit(workspace: string, since: string | null, limit: number): AuditRecord[] {
+  async audit(workspace: string, since: string | null, limit: number): Promise<AuditRecord[]> {
     const rows = (since === null ? this.s.auditNewest.all(workspace, limit) : this.s.auditSince.all(workspace, since, limit)) as Row[];
     return rows.map(toAudit);
   }
 
   /** The whole workspace: tasks with their events, artifacts with bodies, messages, audit, LLM calls. */
-  exportWorkspace(workspace: string): WorkspaceExport {
+  async exportWorkspace(workspace: string): Promise<WorkspaceExport> {
     const events = new Map<string, TaskEvent[]>();
     for (const e of (this.s.exportEvents.all(workspace) as Row[]).map(toEvent)) {
       const list = events.get(e.taskId);

@@ -76,7 +76,7 @@ export class WorkStore {
 
   // ── tasks ──────────────────────────────────────────────────────────────────────────────────
 
-  createTask(input: NewTask): Task {
+  async createTask(input: NewTask): Promise<Task> {
     const workspace = required(input.workspace, "workspace");
     const title = required(input.title, "title");
     const createdBy = required(input.createdBy, "createdBy");
@@ -107,13 +107,17 @@ export class WorkStore {
   }
 
   /** The task, or null when there is none with that id. */
-  getTask(id: string): Task | null {
+  async getTask(id: string): Promise<Task | null> {
+    return this.readTask(id);
+  }
+
+  private readTask(id: string): Task | null {
     const row = this.s.getTask.get(id) as TaskRow | undefined;
     return row ? toTask(row) : null;
   }
 
   /** A workspace's tasks, oldest first, optionally narrowed by status, assignee and district. */
-  listTasks(workspace: string, filter: TaskFilter = {}): Task[] {
+  async listTasks(workspace: string, filter: TaskFilter = {}): Promise<Task[]> {
     const statuses = filter.status === undefined ? null : typeof filter.status === "string" ? [filter.status] : [...filter.status];
     statuses?.forEach(checkStatus);
     const rows = this.s.listTasks.all({
@@ -130,19 +134,19 @@ export class WorkStore {
    * Sets the status and/or adds notes; each change is a task event. A status change must be one
    * TASK_TRANSITIONS allows (TransitionError otherwise). Returns the task as it is now.
    */
-  updateTask(id: string, update: TaskUpdate, actor: string): Task {
+  async updateTask(id: string, update: TaskUpdate, actor: string): Promise<Task> {
     if (update.status === undefined && update.notes === undefined) {
       this.mustGetTask(id);
       throw new StoreInputError("update a task's status, notes or both");
     }
-    return this.changeTask(id, { status: update.status, notes: update.notes }, actor).task;
+    return (await this.changeTask(id, { status: update.status, notes: update.notes }, actor)).task;
   }
 
   /**
    * Gives the task to an agent or a person (or nobody, with null), with an "assigned" event
    * (carrying `note` when given), even when it already had that assignee.
    */
-  assignTask(id: string, to: Assignee | null, actor: string, note?: string): Task {
+  async assignTask(id: string, to: Assignee | null, actor: string, note?: string): Promise<Task> {
     return this.reassign(id, to ? checkAssignee(to) : null, actor, "assigned", note === undefined ? {} : { note: required(note, "note") });
   }
 
@@ -152,7 +156,7 @@ export class WorkStore {
    * fine. Only what really changes becomes an event; a change that changes nothing writes
    * nothing. Returns the task as it is now and the events written.
    */
-  changeTask(id: string, change: TaskChange, actor: string): { task: Task; events: TaskEvent[] } {
+  async changeTask(id: string, change: TaskChange, actor: string): Promise<{ task: Task; events: TaskEvent[] }> {
     const task = this.mustGetTask(id);
     required(actor, "actor");
     if (change.status !== undefined) {
@@ -187,12 +191,12 @@ export class WorkStore {
   }
 
   /** One agent passes a task to another, with a note on where the work stands. */
-  handOffTask(id: string, toAgent: string, note: string, actor: string): Task {
+  async handOffTask(id: string, toAgent: string, note: string, actor: string): Promise<Task> {
     return this.reassign(id, checkAssignee({ kind: "agent", id: toAgent }), actor, "handoff", { note: note.trim() });
   }
 
   /** Records something that happened to a task (escalated, approval…) and touches it. */
-  addTaskEvent(taskId: string, actor: string, kind: string, data: Record<string, unknown> = {}): TaskEvent {
+  async addTaskEvent(taskId: string, actor: string, kind: string, data: Record<string, unknown> = {}): Promise<TaskEvent> {
     this.mustGetTask(taskId);
     required(actor, "actor");
     required(kind, "kind");
@@ -207,14 +211,14 @@ export class WorkStore {
   }
 
   /** A task's history, oldest first; empty for an unknown task. */
-  taskEvents(taskId: string): TaskEvent[] {
+  async taskEvents(taskId: string): Promise<TaskEvent[]> {
     return (this.s.taskEvents.all(taskId) as Row[]).map(toEvent);
   }
 
   // ── artifacts ──────────────────────────────────────────────────────────────────────────────
 
   /** Stores a markdown document or chart; when attached to a task, the task's history says so. */
-  writeArtifact(input: NewArtifact): Artifact {
+  async writeArtifact(input: NewArtifact): Promise<Artifact> {
     const workspace = required(input.workspace, "workspace");
     const title = required(input.title, "title");
     const createdBy = required(input.createdBy, "createdBy");
@@ -251,7 +255,7 @@ export class WorkStore {
   }
 
   /** Artifacts of a workspace or of one task, newest first. */
-  listArtifacts(scope: ArtifactScope, limit = ARTIFACT_LIST_LIMIT): Artifact[] {
+  async listArtifacts(scope: ArtifactScope, limit = ARTIFACT_LIST_LIMIT): Promise<Artifact[]> {
     const rows = ("taskId" in scope ? this.s.artifactsOfTask.all(scope.taskId, checkLimit(limit)) : this.s.artifactsOfWorkspace.all(scope.workspace, checkLimit(limit))) as Row[];
     return rows.map(toArtifact);
   }
@@ -259,7 +263,7 @@ export class WorkStore {
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
 
   private mustGetTask(id: string): Task {
-    const task = typeof id === "string" ? this.getTask(id) : null;
+    const task = typeof id === "string" ? this.readTask(id) : null;
     if (!task) throw new StoreInputError(`unknown task id "${String(id)}"`);
     return task;
   }
