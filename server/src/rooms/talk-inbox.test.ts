@@ -3,20 +3,22 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logger";
-import { Store } from "../store/store";
+import { openStore } from "../store/store";
 import { TALK_GATHER_MS, TalkInbox } from "./talk-inbox";
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
 
-function inbox(gatherMs = 0) {
+async function inbox(gatherMs = 0) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-talk-"));
-  const store = new Store(path.join(dir, "atrium.db"));
-  cleanups.push(() => {
-    store.close();
+  const store = await openStore(path.join(dir, "atrium.db"));
+  cleanups.push(async () => {
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const flushes: Array<() => void> = [];
+  const flushes: Array<() => Promise<void>> = [];
   const talk = new TalkInbox(store, createLogger("silent"), (flush) => flushes.push(flush), gatherMs);
   const events: string[] = [];
   const say = (who: string, text: string) =>
@@ -25,21 +27,21 @@ function inbox(gatherMs = 0) {
       deliver: () => events.push(`deliver:${who}:${text}`),
       refuse: (reason) => events.push(`refuse:${who}:${reason}`),
     });
-  const saved = () => store.messages.recentMessages("ws", 50).map((m) => `${m.fromId}:${m.text}`);
+  const saved = async () => (await store.messages.recentMessages("ws", 50)).map((m) => `${m.fromId}:${m.text}`);
   return { talk, say, saved, flushes, events };
 }
 
 describe("what people say to agents", () => {
-  it("without a gathering window, is saved together once per turn, then delivered in the order it arrived", () => {
-    const { say, saved, flushes, events } = inbox();
+  it("without a gathering window, is saved together once per turn, then delivered in the order it arrived", async () => {
+    const { say, saved, flushes, events } = await inbox();
     say("p1", "one");
     say("p2", "two");
     say("p1", "three");
     expect(flushes).toHaveLength(1); // one flush scheduled for the whole burst
-    expect(saved()).toEqual([]);
+    expect(await saved()).toEqual([]);
     expect(events).toEqual([]);
-    flushes[0]!();
-    expect(saved()).toEqual(["p1:one", "p2:two", "p1:three"]);
+    await flushes[0]!();
+    expect(await saved()).toEqual(["p1:one", "p2:two", "p1:three"]);
     expect(events).toEqual(["deliver:p1:one", "deliver:p2:two", "deliver:p1:three"]);
     say("p2", "four");
     expect(flushes).toHaveLength(2);
@@ -47,7 +49,7 @@ describe("what people say to agents", () => {
 
   it("gathers what arrives within its window into one save, however many turns it came in", async () => {
     const windowMs = 300; // wider than TALK_GATHER_MS, so a loaded machine cannot close it early
-    const { say, saved, flushes, events } = inbox(windowMs);
+    const { say, saved, flushes, events } = await inbox(windowMs);
     say("p1", "one");
     await new Promise((r) => setImmediate(r)); // a later socket read, a turn later
     say("p2", "two");
@@ -56,28 +58,28 @@ describe("what people say to agents", () => {
     expect(flushes).toHaveLength(0); // still gathering
     await new Promise((r) => setTimeout(r, windowMs * 2));
     expect(flushes).toHaveLength(1);
-    expect(saved()).toEqual([]);
-    flushes[0]!();
-    expect(saved()).toEqual(["p1:one", "p2:two", "p3:three"]);
+    expect(await saved()).toEqual([]);
+    await flushes[0]!();
+    expect(await saved()).toEqual(["p1:one", "p2:two", "p3:three"]);
     expect(events).toEqual(["deliver:p1:one", "deliver:p2:two", "deliver:p3:three"]);
   });
 
   it("saves at once when flushed directly (the room closing), and its timer then does nothing more", async () => {
-    const { talk, say, saved, flushes, events } = inbox(TALK_GATHER_MS);
+    const { talk, say, saved, flushes, events } = await inbox(TALK_GATHER_MS);
     say("p1", "bye");
-    talk.flush();
-    expect(saved()).toEqual(["p1:bye"]);
+    await talk.flush();
+    expect(await saved()).toEqual(["p1:bye"]);
     expect(events).toEqual(["deliver:p1:bye"]);
     await new Promise((r) => setTimeout(r, TALK_GATHER_MS * 3));
     expect(flushes).toHaveLength(0);
   });
 
-  it("is saved all or not at all: a batch the store refuses is refused to every sender and changes nothing", () => {
-    const { say, saved, flushes, events } = inbox();
+  it("is saved all or not at all: a batch the store refuses is refused to every sender and changes nothing", async () => {
+    const { say, saved, flushes, events } = await inbox();
     say("p1", "fine");
     say("p2", "   ");
-    flushes[0]!();
-    expect(saved()).toEqual([]);
+    await flushes[0]!();
+    expect(await saved()).toEqual([]);
     expect(events).toEqual([
       "refuse:p1:your message could not be saved; please send it again",
       "refuse:p2:your message could not be saved; please send it again",

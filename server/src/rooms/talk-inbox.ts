@@ -35,7 +35,7 @@ export class TalkInbox {
     private readonly store: Store,
     private readonly log: Logger,
     /** Runs the flush after the current turn (the room times it as room work). */
-    private readonly schedule: (flush: () => void) => void,
+    private readonly schedule: (flush: () => Promise<void>) => void,
     /** The gathering window (ms); 0 schedules the flush at once, for the turn's messages only. */
     private readonly gatherMs = TALK_GATHER_MS,
   ) {}
@@ -45,12 +45,12 @@ export class TalkInbox {
     if (this.scheduled) return;
     this.scheduled = true;
     if (this.gatherMs <= 0) {
-      this.schedule(() => void this.flush());
+      this.schedule(() => this.flush());
       return;
     }
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.schedule(() => void this.flush());
+      this.schedule(() => this.flush());
     }, this.gatherMs);
   }
 

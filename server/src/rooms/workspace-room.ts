@@ -133,7 +133,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.talk = new TalkInbox(store, log, (flush) =>
         setImmediate(() => {
           const started = performance.now();
-          flush();
+          void flush(); // never rejects: a failed save is refused to its senders
           this.workSinceLastPatch += performance.now() - started;
         }),
       );
