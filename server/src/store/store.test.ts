@@ -37,14 +37,14 @@ describe("Store", () => {
     expect(fs.existsSync(file)).toBe(true);
     expect(migrations.length).toBeGreaterThan(0);
     expect(store.schemaVersion).toBe(migrations.length);
-    expect(store.sqlite.pragma("user_version", { simple: true })).toBe(migrations.length);
-    const tables = store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'audit'").all();
+    expect(store.sqlite!.pragma("user_version", { simple: true })).toBe(migrations.length);
+    const tables = store.sqlite!.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'audit'").all();
     expect(tables).toHaveLength(1);
   });
 
   it("uses WAL journal mode on a file database", async () => {
     const store = track(await openStore(fresh("wal.db")));
-    expect(store.sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(store.sqlite!.pragma("journal_mode", { simple: true })).toBe("wal");
     expect((await store.ping())).toBe(true);
   });
 

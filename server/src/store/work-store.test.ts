@@ -321,14 +321,14 @@ describe("persistence", () => {
     expect(upgraded.schemaVersion).toBe(migrations.length);
     expect(migrations.length).toBeGreaterThanOrEqual(2);
     expect((await upgraded.recentAudit())).toEqual([{ id: 1, at: "2024-01-01T00:00:00.000Z", workspace: "main", actor: "p1", kind: "join", data: {} }]);
-    const tables = upgraded.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    const tables = upgraded.sqlite!.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(expect.arrayContaining(["artifacts", "audit", "llm_calls", "messages", "task_events", "tasks"]));
     const t = await upgraded.work.createTask({ workspace: "main", title: "after upgrade", createdBy: "x" });
     expect((await upgraded.work.getTask(t.id))?.title).toBe("after upgrade");
   });
 
   it("uses indexes for the common lookups", async () => {
-    const plan = (sql: string) => (store.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(" | ");
+    const plan = (sql: string) => (store.sqlite!.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(" | ");
     expect(plan("SELECT * FROM task_events WHERE task_id = 'T-1' ORDER BY id")).toMatch(/USING INDEX task_events_task/);
     expect(plan("SELECT * FROM artifacts WHERE task_id = 'T-1'")).toMatch(/USING INDEX artifacts_task/);
     expect(plan("SELECT * FROM messages WHERE workspace = 'main' ORDER BY at DESC")).toMatch(/USING INDEX messages_workspace_at/);
