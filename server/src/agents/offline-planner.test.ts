@@ -13,6 +13,7 @@ import { OFFLINE_DEFAULTS, OfflinePlanner, summarise } from "./offline-planner";
 import type { AgentRuntime } from "./runtime";
 import { disposeHarnesses, roster, setup } from "./runtime-fixtures";
 import type { AgentEvent } from "./types";
+import { writtenAudit } from "../testing/db-count";
 
 const WS = "offline-test";
 // Waits here (until(…, 5000, 5)) poll every 5 ms: the planner works in 5 ms steps, and some
@@ -92,7 +93,7 @@ describe("the offline planner in a real runtime", () => {
     expect(of<SpeechPayload>(AgentServerMessage.Speech).filter((p) => p.agentId === "cleo").at(-1)!.done).toBe(true);
     expect((await store.messages.recentMessages(WS, 50, "cleo")).map((m) => m.text)).toEqual(said);
     // Every step went through the audited tool pipeline.
-    const tools = (await store.recentAudit(200, WS))
+    const tools = (await writtenAudit(store, 200, WS))
       .filter((r) => r.kind === "tool" && r.actor === "cleo")
       .map((r) => [r.data.tool, r.data.ok]);
     expect(tools.reverse()).toEqual([
@@ -141,7 +142,7 @@ describe("the offline planner in a real runtime", () => {
     expect(of<QuestionClosedPayload>(ServerMessage.QuestionClosed)).toEqual([{ requestId: q.requestId, choice: "Approve", by: "Ada" }]);
     expect(utterances("mira").at(-1)).toBe('Thanks! "Write the launch brief." is done.');
     expectNobodyStuck();
-    expect((await store.recentAudit(500, WS)).filter((r) => r.kind === "watchdog" || (r.kind === "tool" && r.data.ok === false))).toEqual([]);
+    expect((await writtenAudit(store, 500, WS)).filter((r) => r.kind === "watchdog" || (r.kind === "tool" && r.data.ok === false))).toEqual([]);
   });
 
   it('"Needs changes" ends the task blocked, with nobody stuck', async () => {

@@ -46,6 +46,8 @@ export class OfflinePlanner implements Brain {
     // word and tool run of it links to that row (replay/provenance.ts).
     const replay = replayStoreOf(this.store);
     const started = performance.now();
+    // Thinking from the moment it takes the message, while its decision's row is written.
+    if (event.kind === "message") body.setState("thinking");
     const request = { messages: offlinePrompt(body.config, event, this.opts.maxHops) };
     const decision: Decision = { id: await replay.startLlmCall({ workspace: body.workspace, agentId: body.config.id, model: OFFLINE_PLANNER_MODEL, request }), toolCalls: [] };
     this.decisions.set(body, decision);

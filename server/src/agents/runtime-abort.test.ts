@@ -4,6 +4,7 @@ import { ServerMessage, type QuestionClosedPayload, type QuestionPayload } from 
 import { until } from "../testing/harness";
 import { AgentFreedError } from "./runtime";
 import { deferred, disposeHarnesses, label, msg, setup, sleep, TestBrain, WS } from "./runtime-fixtures";
+import { writtenAudit } from "../testing/db-count";
 
 // Cutting work short: the watchdog, withdrawn questions and dispose. Placement, the mailbox,
 // failures, pausing and speech are in runtime.test.ts.
@@ -48,7 +49,7 @@ describe("watchdog", () => {
     expect(cleo.view.reason).toMatch(/watchdog/);
     expect(cleo.view.reason).toContain("0.05 s thinking");
 
-    const rows = (await h.store.recentAudit(100, WS)).filter((r) => r.kind === "watchdog");
+    const rows = (await writtenAudit(h.store, 100, WS)).filter((r) => r.kind === "watchdog");
     expect(rows).toHaveLength(1);
     expect(rows[0]!.actor).toBe("cleo");
     expect(rows[0]!.data).toMatchObject({ was: "thinking", reason: cleo.view.reason });
@@ -62,7 +63,7 @@ describe("watchdog", () => {
     expect((await h.store.messages.recentMessages(WS)).map((m) => m.text)).not.toContain("still here");
     await until("cleo free", () => !cleo.busy, 2000);
     // Only one watchdog run for it.
-    expect((await h.store.recentAudit(100, WS)).filter((r) => r.kind === "watchdog")).toHaveLength(1);
+    expect((await writtenAudit(h.store, 100, WS)).filter((r) => r.kind === "watchdog")).toHaveLength(1);
   });
 
   it("leaves states without a deadline alone", async () => {
@@ -76,7 +77,7 @@ describe("watchdog", () => {
     await sleep(30);
     h.runtime.tick(0.05);
     expect(h.agent("bram").view.state).toBe("working");
-    expect((await h.store.recentAudit(100, WS)).filter((r) => r.kind === "watchdog")).toHaveLength(0);
+    expect((await writtenAudit(h.store, 100, WS)).filter((r) => r.kind === "watchdog")).toHaveLength(0);
     gate.resolve();
     await until("done", () => !h.agent("bram").busy, 2000);
   });

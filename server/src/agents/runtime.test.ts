@@ -4,6 +4,7 @@ import { until } from "../testing/harness";
 import { MAILBOX_LIMIT } from "./runtime";
 import { deferred, disposeHarnesses, label, msg, roster, setup, sleep, TestBrain, world, WS } from "./runtime-fixtures";
 import type { Brain } from "./types";
+import { writtenAudit } from "../testing/db-count";
 
 // Placement, the mailbox, failures, pausing and speech. The watchdog, withdrawn questions and
 // dispose are in runtime-abort.test.ts.
@@ -93,7 +94,7 @@ describe("mailbox", () => {
 
     expect(h.agent("otto").mailbox).toHaveLength(MAILBOX_LIMIT);
     expect(h.agent("otto").mailbox.map(label)).toEqual(waiting.slice(2));
-    const rows = (await h.store.recentAudit(100, WS)).filter((r) => r.kind === "mailbox-overflow");
+    const rows = (await writtenAudit(h.store, 100, WS)).filter((r) => r.kind === "mailbox-overflow");
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.actor === "otto")).toBe(true);
     // Newest first: m1 was dropped after m0.

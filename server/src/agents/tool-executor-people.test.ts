@@ -5,6 +5,7 @@ import { Person } from "../../../shared/state";
 import { AGENT_ARRIVE_DISTANCE, AGENT_WALK_SPEED } from "./steering";
 import { useToolExecutor, world, WS } from "./tool-executor-fixtures";
 import type { ToolOutcome } from "./types";
+import { writtenAudit } from "../testing/db-count";
 
 // The tools that act in the space and with people: move_to, ask_human, say and escalate.
 // Refused calls and the task tools are in tool-executor.test.ts.
@@ -100,7 +101,7 @@ describe("ask_human", () => {
     const q = asked[0]!;
     expect(q).toEqual({ requestId: q.requestId, agentId: "mira", agentName: "Mira", question, options, taskId: task.id });
     expect(fx.runtime.tools.openQuestions()).toEqual([q]);
-    expect((await fx.store.recentAudit(100, WS)).some((r) => r.kind === "ask-human" && r.actor === "mira" && r.data.requestId === q.requestId)).toBe(true);
+    expect((await writtenAudit(fx.store, 100, WS)).some((r) => r.kind === "ask-human" && r.actor === "mira" && r.data.requestId === q.requestId)).toBe(true);
 
     expect(fx.runtime.tools.answer(q.requestId, "Maybe", "", "Ada")).toBe('"Maybe" is not one of the options: Approve, Needs changes');
     expect(fx.runtime.tools.answer("Q-999-mira", "Approve", "", "Ada")).toMatch(/there is no open question Q-999-mira/);
@@ -119,7 +120,7 @@ describe("ask_human", () => {
     const approval = (await fx.store.work.taskEvents(task.id)).filter((e) => e.kind === "approval");
     expect(approval).toHaveLength(1);
     expect(approval[0]).toMatchObject({ actor: "Ada", data: { question, choice: "Approve", comment: "Ship it" } });
-    expect((await fx.store.recentAudit(100, WS)).find((r) => r.kind === "answer")).toMatchObject({ actor: "Ada", data: { requestId: q.requestId, agent: "mira", choice: "Approve" } });
+    expect((await writtenAudit(fx.store, 100, WS)).find((r) => r.kind === "answer")).toMatchObject({ actor: "Ada", data: { requestId: q.requestId, agent: "mira", choice: "Approve" } });
     // Answered once only.
     expect(fx.runtime.tools.answer(q.requestId, "Needs changes", "", "Bob")).toMatch(/no open question/);
   });
@@ -170,7 +171,7 @@ describe("say and escalate", () => {
     const out = await run("bram", "escalate", { reason: "No access to the deploy key.", task_id: task.id });
     expect(out.ok).toBe(true);
     expect((await fx.store.work.taskEvents(task.id)).at(-1)).toMatchObject({ kind: "escalated", actor: "bram", data: { reason: "No access to the deploy key." } });
-    expect((await fx.store.recentAudit(100, WS)).find((r) => r.kind === "escalation")).toMatchObject({ actor: "bram", data: { taskId: task.id } });
+    expect((await writtenAudit(fx.store, 100, WS)).find((r) => r.kind === "escalation")).toMatchObject({ actor: "bram", data: { taskId: task.id } });
     expect((await fx.store.messages.recentMessages(WS)).at(-1)!.text).toBe("I need help: No access to the deploy key.");
   });
 });

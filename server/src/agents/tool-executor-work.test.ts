@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { transitionRefusal } from "../../../shared/agents";
 import { useToolExecutor, WS } from "./tool-executor-fixtures";
+import { writtenAudit } from "../testing/db-count";
 
 // What agents may do to tasks: the same transition table as people, only their own workspace's
 // tasks, and questions that land on the task's history (and so in the activity feed).
@@ -54,7 +55,7 @@ describe("approvals on the task's history", () => {
       actor: "Ada",
       data: { question: "Ship the logo?", choice: "Not yet", comment: "the blue is off", options: ["Ship it", "Not yet"], agent: "mira" },
     });
-    const audit = await fx.store.recentAudit(100, WS);
+    const audit = await writtenAudit(fx.store, 100, WS);
     expect(audit.find((r) => r.kind === "ask-human")?.data).toMatchObject({ taskId: task.id, question: "Ship the logo?" });
     expect(audit.find((r) => r.kind === "answer")?.data).toMatchObject({ taskId: task.id, question: "Ship the logo?", options: ["Ship it", "Not yet"], choice: "Not yet" });
   });
@@ -67,7 +68,7 @@ describe("approvals on the task's history", () => {
     fx.runtime.tools.answer(question!.requestId, "Yes", "", "Ada");
     await asking;
     expect((await snapshot()).events).toBe(before.events);
-    const audit = await fx.store.recentAudit(100, WS);
+    const audit = await writtenAudit(fx.store, 100, WS);
     expect(audit.find((r) => r.kind === "ask-human")?.data.taskId).toBeNull();
     expect(audit.find((r) => r.kind === "answer")?.data.taskId).toBeNull();
   });

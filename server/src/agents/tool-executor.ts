@@ -192,15 +192,14 @@ export class ToolExecutor {
       options: args.options,
       taskId: agent.view.taskId || null,
     };
+    h.setState(agent, "waiting-for-human", args.question.slice(0, 80));
+    const answered = new Promise<{ choice: string; comment: string; by: string } | null>((resolve) => this.questions.set(requestId, { payload, resolve }));
+    h.broadcast(ServerMessage.Question, payload);
     await h.store.audit({ workspace: h.workspace, actor: agent.config.id, kind: "ask-human", data: { requestId, question: args.question, options: args.options, taskId: payload.taskId } });
     // On the task's history (and so in the activity feed) too; a question about no task is in the audit only.
     if (payload.taskId) await h.store.work.addTaskEvent(payload.taskId, agent.config.id, "approval-asked", { requestId, question: args.question, options: args.options });
-    // Asked once it is written: a person who answers at once finds the question's history in place.
-    h.setState(agent, "waiting-for-human", args.question.slice(0, 80));
-    const answer = await new Promise<{ choice: string; comment: string; by: string } | null>((resolve) => {
-      this.questions.set(requestId, { payload, resolve });
-      h.broadcast(ServerMessage.Question, payload);
-    });
+    // An answer that came while those were written is taken now; its own event follows them.
+    const answer = await answered;
     if (!answer) return { ok: false, content: "error: the question was withdrawn" };
     h.setState(agent, "thinking");
     if (payload.taskId) await h.store.work.addTaskEvent(payload.taskId, answer.by, "approval", { question: args.question, choice: answer.choice, comment: answer.comment, options: args.options, agent: agent.config.id });

@@ -7,6 +7,7 @@ import type { WorkspaceState } from "../../../shared/state";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
 import { CLOSE_KICKED, CLOSE_LIMITS, DEFAULT_LIMITS } from "./limits";
+import { writtenAudit } from "../testing/db-count";
 
 // Rate limits and moderation against a real server. The chat bucket is opened wide here so the
 // per-minute allowance of LLM-triggering actions is what stops the talk flood.
@@ -61,7 +62,7 @@ describe("rate limits under a flood", () => {
     expect(flooder.notices.at(-1)).toMatchObject({ kind: "limits" });
     // The seat is freed at once: no reconnection is held for a client thrown out.
     await until("the flooder gone", () => !server.state.people.has(flooder.room.sessionId) && !server.seats.has(flooder.room.sessionId));
-    expect((await t.atrium.store.recentAudit(50)).some((r) => r.kind === "limits-disconnect" && r.actor === flooder.room.sessionId)).toBe(true);
+    expect((await writtenAudit(t.atrium.store, 50)).some((r) => r.kind === "limits-disconnect" && r.actor === flooder.room.sessionId)).toBe(true);
     // The bystander still works.
     bystander.room.send("rename", { name: "Bea B" });
     await until("rename", () => server.state.people.get(bystander.room.sessionId)?.name === "Bea B");
@@ -131,7 +132,7 @@ describe("moderation by the owner", () => {
     expect(member.leftWith).toBe(CLOSE_KICKED);
     expect(member.notices.some((n) => n.kind === "kicked" && /testing/.test(n.message))).toBe(true);
     await until("seat freed", () => !server.state.people.has(member.room.sessionId) && !server.seats.has(member.room.sessionId));
-    const kinds = (await t.atrium.store.recentAudit(100)).filter((r) => r.actor === owner.room.sessionId).map((r) => r.kind);
+    const kinds = (await writtenAudit(t.atrium.store, 100)).filter((r) => r.actor === owner.room.sessionId).map((r) => r.kind);
     expect(kinds).toEqual(expect.arrayContaining(["moderation-mute", "moderation-unmute", "moderation-kick"]));
     expect(owner.notices.filter((n) => n.kind === "moderation").map((n) => n.action)).toEqual(["mute", "unmute", "kick"]);
     await owner.room.leave(true);

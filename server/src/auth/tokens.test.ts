@@ -5,6 +5,7 @@ import type { WorkspaceState } from "../../../shared/state";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
 import { AuthService } from "./auth";
+import { writtenAudit } from "../testing/db-count";
 
 // ATRIUM_AUTH=token against a real server: only valid links get in. Expired, forged, revoked,
 // tampered and missing tokens are refused on join and on REST, each with a sentence.
@@ -127,7 +128,7 @@ describe("join tokens (ATRIUM_AUTH=token)", () => {
     }
     expect((await api("/api/invites/not-a-uuid", token, { method: "DELETE" })).status).toBe(400);
     expect((await api("/api/invites/00000000-0000-0000-0000-000000000000", token, { method: "DELETE" })).status).toBe(404);
-    const audit = (await t.atrium.store.recentAudit(200)).map((r) => r.kind);
+    const audit = (await writtenAudit(t.atrium.store, 200)).map((r) => r.kind);
     expect(audit).toContain("invite-created");
     expect(audit).toContain("invite-revoked");
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../../../shared/agents";
 import type { AgentTokenInfo } from "../../../shared/agent-tokens";
 import { startMcpAtrium, type McpTestAtrium } from "./mcp-fixtures";
-import { countRows } from "../testing/db-count";
+import { countRows, writtenAudit } from "../testing/db-count";
 
 // The owner's agent-token API against a real server: issue with defaults, refuse bad bodies and
 // clashing names with a sentence (nothing stored), list, and the access policy (owner only).
@@ -39,7 +39,7 @@ describe("/api/agent-tokens", () => {
     });
     const stored = JSON.stringify(await t.atrium.store.db.selectFrom("agent_tokens").selectAll().execute());
     expect(stored).not.toContain(created.token.split(".")[2]);
-    expect((await t.atrium.store.recentAudit(50, "main")).find((a) => a.kind === "agent-token-created")?.data).toMatchObject({ agent: "scribe", role: "member" });
+    expect((await writtenAudit(t.atrium.store, 50, "main")).find((a) => a.kind === "agent-token-created")?.data).toMatchObject({ agent: "scribe", role: "member" });
     const listed = await t.owner("/api/agent-tokens?workspace=main");
     expect(listed.status).toBe(200);
     expect((listed.body.agentTokens as AgentTokenInfo[]).map((x) => x.agentId)).toEqual(["scribe"]);

@@ -4,6 +4,7 @@ import type { WorkspaceRoom } from "../rooms/workspace-room";
 import { until } from "../testing/harness";
 import { call, connectAgent, readJson, startMcpAtrium, type McpTestAtrium } from "./mcp-fixtures";
 import { auditsWritten } from "../audit-later";
+import { writtenAudit } from "../testing/db-count";
 
 // Every way an outside agent can be refused: a bad token, a revoked token, a tool outside its
 // allow-list, bad arguments, flooding (and a spectator token, a pause, a spent budget). Each gets
@@ -53,11 +54,11 @@ async function rejection(p: Promise<unknown>): Promise<{ code?: number; message:
 
 const audit = async (workspace: string, kind: string) => {
   await auditsWritten(t.atrium.store);
-  return (await t.atrium.store.recentAudit(500, workspace)).filter((a) => a.kind === kind);
+  return (await writtenAudit(t.atrium.store, 500, workspace)).filter((a) => a.kind === kind);
 };
 const star = async (kind: string) => {
   await auditsWritten(t.atrium.store);
-  return (await t.atrium.store.recentAudit(500, "*")).filter((a) => a.kind === kind);
+  return (await writtenAudit(t.atrium.store, 500, "*")).filter((a) => a.kind === kind);
 };
 
 describe("MCP errors", () => {
@@ -223,11 +224,11 @@ describe("MCP errors", () => {
     expect(spent.structuredContent).toMatchObject({ ok: false, code: "budget_exhausted" });
     expect(room.state.agents.get(f.agentId)).toMatchObject({ state: "paused", reason: "budget reached (2 tool calls)" });
     const notes = async () => (await t.atrium.store.work.taskEvents(task.id)).filter((e) => e.kind === "notes").map((e) => e.data.notes);
-    expect(notes()).toEqual(["one", "two"]);
+    expect(await notes()).toEqual(["one", "two"]);
     const raised = await t.owner(`/api/agent-tokens/${id}/budget`, { method: "PUT", body: { budgetCalls: 3 } });
     expect(raised.body.agentToken).toMatchObject({ budgetCalls: 3, usedCalls: 2, state: "idle" });
     expect((await note("three")).isError).toBeFalsy();
-    expect(notes()).toEqual(["one", "two", "three"]);
+    expect(await notes()).toEqual(["one", "two", "three"]);
     await client.close();
   });
 });

@@ -5,6 +5,7 @@ import type { ReplayTimeline } from "../../../shared/replay";
 import type { WorkspaceState } from "../../../shared/state";
 import { until } from "../testing/harness";
 import { call, connectAgent, readJson, startMcpAtrium, type McpTestAtrium } from "./mcp-fixtures";
+import { writtenAudit } from "../testing/db-count";
 
 // An outside agent over MCP and a built-in agent (the offline planner) pass a task back and
 // forth; a person hands it the task and talks to it through the room; both agents are in the
@@ -115,7 +116,7 @@ describe("an external agent and a built-in agent", () => {
     expect(ada.state.agents.get("scout")?.reason).toBe("the MCP session was closed");
     expect(ada.state.tasks.get(taskId)?.status).toBe("done");
     expect(await t.atrium.store.queries.artifactsOfTask(taskId)).toHaveLength(2);
-    const kinds = (await t.atrium.store.recentAudit(500, workspace)).filter((a) => a.actor === "scout").map((a) => a.kind);
+    const kinds = (await writtenAudit(t.atrium.store, 500, workspace)).filter((a) => a.actor === "scout").map((a) => a.kind);
     expect(kinds).toContain("mcp-connect");
     expect(kinds).toContain("mcp-disconnect");
     await ada.leave(true);

@@ -8,6 +8,7 @@ import { ServerMessage, type QuestionPayload } from "../../../shared/protocol/me
 import type { WorkspaceState } from "../../../shared/state";
 import type { Atrium } from "../app";
 import { startTestAtrium, until, writeTestLlmSettings, type TestAtrium } from "../testing/harness";
+import { writtenAudit } from "../testing/db-count";
 
 const API_KEY = "sk-test-do-not-leak-4242";
 /** Holds the LLM settings file, which must exist before the server starts. */
@@ -163,10 +164,10 @@ describe("agents driven by a (scripted) language model", () => {
     const seenBefore = fake.requests.length; // the log keeps earlier tests' requests: look only after this
     eve.room.send("talk", { agentId: "iris", text: "Do something odd." });
     await until("three refused tool runs", async () => {
-      const rows = (await atrium.store.recentAudit(200, ws)).filter((r) => r.kind === "tool" && r.data.ok === false);
+      const rows = (await writtenAudit(atrium.store, 200, ws)).filter((r) => r.kind === "tool" && r.data.ok === false);
       return rows.length >= 3 && rows;
     }, 15_000);
-    const refusals = (await atrium.store.recentAudit(200, ws)).filter((r) => r.kind === "tool" && r.data.ok === false);
+    const refusals = (await writtenAudit(atrium.store, 200, ws)).filter((r) => r.kind === "tool" && r.data.ok === false);
     expect(refusals.map((r) => r.data.tool).sort()).toEqual(["create_task", "launch_rockets", "move_to"]);
     expect(await atrium.store.work.listTasks(ws)).toEqual([]); // nothing was run
     // The model was told why, in the tool results of its next turn.

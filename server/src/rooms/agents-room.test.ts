@@ -8,6 +8,7 @@ import type { WorkspaceState } from "../../../shared/state";
 import type { Atrium } from "../app";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import type { WorkspaceRoom } from "./workspace-room";
+import { writtenAudit } from "../testing/db-count";
 
 let server: TestAtrium;
 let atrium: Atrium;
@@ -73,7 +74,7 @@ describe("agents in a room, with the offline planner", () => {
     expect(kinds.filter((k) => k === "handoff")).toHaveLength(2);
     expect(kinds).toContain("approval");
     expect((await atrium.store.work.listArtifacts({ taskId })).length).toBeGreaterThanOrEqual(3);
-    const toolRuns = (await atrium.store.recentAudit(500, ws)).filter((r) => r.kind === "tool");
+    const toolRuns = (await writtenAudit(atrium.store, 500, ws)).filter((r) => r.kind === "tool");
     expect(toolRuns.length).toBeGreaterThan(8);
     expect(toolRuns.every((r) => r.data.allowed === true && r.data.ok === true)).toBe(true);
     // The closing words follow the status change over the wire (speech is coalesced every 50 ms).
@@ -105,13 +106,13 @@ describe("agents in a room, with the offline planner", () => {
     const eve = await join(ws, "Eve");
     // Agents talk too (the starter task), so count only what people said.
     const fromPeople = async () => (await atrium.store.messages.recentMessages(ws, 100)).filter((m) => m.fromKind === "person").length;
-    const messagesBefore = fromPeople();
+    const messagesBefore = await fromPeople();
     eve.room.send("talk", { agentId: "nobody", text: "hello" });
     eve.room.send("talk", { agentId: "cleo", text: "" });
     eve.room.send("answer", { requestId: "Q-999", choice: "Approve" });
     await until("three errors", () => eve.errors.length >= 3 && eve.errors, 15_000);
     expect(eve.errors.map((e) => e.code).sort()).toEqual(["invalid_message", "unknown_agent", "unknown_question"]);
-    expect(fromPeople()).toBe(messagesBefore);
+    expect(await fromPeople()).toBe(messagesBefore);
     // The starter task may still wait in cleo's mailbox; nothing from Eve does.
     expect(serverRoom(ws).runtime.agents.get("cleo")!.mailbox.filter((e) => e.kind === "message" && e.from.name === "Eve")).toEqual([]);
     await eve.room.leave();

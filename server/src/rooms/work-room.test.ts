@@ -174,7 +174,7 @@ describe("task-update", () => {
     const t = await taskIn(workspace, "todo");
     const elsewhere = await taskIn(server.freshWorkspace(), "todo");
     await until("the card", () => ada.room.state.tasks.has(t.id), 3000);
-    const before = { ...snapshot(ada, workspace), elsewhere: await server.atrium.store.work.taskEvents(elsewhere.id) };
+    const before = { ...(await snapshot(ada, workspace)), elsewhere: await server.atrium.store.work.taskEvents(elsewhere.id) };
 
     expect(await refused(ada, bob, "task-update", { taskId: "T-nope00", status: "doing" })).toMatchObject({ code: "unknown_task", message: 'there is no task "T-nope00" in this workspace' });
     expect((await refused(ada, bob, "task-update", { taskId: elsewhere.id, status: "doing" })).code).toBe("unknown_task");
@@ -183,7 +183,7 @@ describe("task-update", () => {
     expect((await refused(ada, bob, "task-update", { taskId: t.id, status: "finished" })).code).toBe("invalid_message");
     expect((await refused(ada, bob, "task-update", { taskId: t.id, status: "doing", extra: 1 })).code).toBe("invalid_message");
 
-    expect({ ...snapshot(ada, workspace), elsewhere: await server.atrium.store.work.taskEvents(elsewhere.id) }).toEqual(before);
+    expect({ ...(await snapshot(ada, workspace)), elsewhere: await server.atrium.store.work.taskEvents(elsewhere.id) }).toEqual(before);
     expect(await server.auditFor(ada.room.sessionId, "task-update")).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { MAX_NAME_LENGTH, WORKSPACE_ROOM } from "../../../shared/constants";
 import type { WorkspaceState } from "../../../shared/state";
 import { until } from "../testing/harness";
 import { pose, poseSeen, seen, sleep, snapped, snappedYaw, viewOf, useWorkspaceRoomServer } from "./workspace-room-fixtures";
+import { writtenAudit } from "../testing/db-count";
 
 // Joining, renaming, leaving and reconnecting, workspaces and metrics. Moves and malformed
 // messages are in workspace-room-moves.test.ts.
@@ -96,11 +97,11 @@ describe("joining", () => {
   ])("refuses a join with %s", async (_label, bad, why) => {
     const workspace = typeof bad.workspace === "string" ? bad.workspace : freshWorkspace();
     const options = { name: "Ada", workspace, ...bad };
-    const before = (await server.atrium.store.recentAudit(1))[0]?.id ?? 0;
+    const before = (await writtenAudit(server.atrium.store, 1))[0]?.id ?? 0;
     await expect(server.colyseus.sdk.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, options)).rejects.toThrow(why);
     // Nobody was added, nothing was audited (no "join", no "leave"), and no room is left behind.
     await until("the refused room to go away", () => [...server.atrium.rooms].every((r) => r.workspace !== workspace), 3000);
-    expect((await server.atrium.store.recentAudit(1))[0]?.id ?? 0).toBe(before);
+    expect((await writtenAudit(server.atrium.store, 1))[0]?.id ?? 0).toBe(before);
   });
 
   it("refuses a bad join without disturbing the people already there", async () => {

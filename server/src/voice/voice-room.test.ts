@@ -18,6 +18,7 @@ import {
 import type { WorkspaceState } from "../../../shared/state";
 import { encodeWav, MAX_UTTERANCE_BYTES, parseWav } from "../../../shared/voice";
 import { startTestAtrium, until, writeTestLlmSettings, type TestAtrium } from "../testing/harness";
+import { writtenAudit } from "../testing/db-count";
 
 /**
  * The voice path against a real server and the fake OpenAI-compatible upstream for chat,
@@ -216,7 +217,7 @@ describe("speaking to agents", () => {
     await until("the spoken sentence", () => ada.audio[0], 10_000);
     expect(speeches()[0]!.body).toMatchObject({ input: "Write to [redacted:email] about it." });
     expect(ada.audio[0]!.text).toBe("Write to ops.lead@example.com about it.");
-    const audit = await until("the redaction audited", async () => (await server.atrium.store.recentAudit(50, ws)).find((r) => JSON.stringify(r.data).includes("tts:input")), 5_000);
+    const audit = await until("the redaction audited", async () => (await writtenAudit(server.atrium.store, 50, ws)).find((r) => JSON.stringify(r.data).includes("tts:input")), 5_000);
     expect(JSON.stringify(audit.data)).not.toContain("ops.lead@example.com");
     await ada.room.leave();
   });
@@ -265,7 +266,7 @@ describe("barge-in", () => {
     const audioCount = ada.audio.length;
     await new Promise((r) => setTimeout(r, 400));
     expect(ada.audio.length).toBe(audioCount);
-    const audit = (await server.atrium.store.recentAudit(50, ws)).filter((r) => r.kind === "barge-in");
+    const audit = (await writtenAudit(server.atrium.store, 50, ws)).filter((r) => r.kind === "barge-in");
     expect(audit[0]?.data).toMatchObject({ agent: "mira", was: "speaking", name: "Ada" });
 
     // Barge-in on an agent that is no longer talking changes nothing.
