@@ -1,7 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+  type SqliteStatement,
+} from "kysely";
 import { migrations } from "./migrations";
 import type { AtriumDb, Db } from "./schema";
 
@@ -29,7 +39,7 @@ export function openSqlite(file: string): { sqlite: Database.Database; db: Db; s
     // Under the write lock, so a second process that opens the file at the same moment waits and then sees the new version.
     sqlite.transaction(() => migrateLocked(sqlite)).immediate();
     const schemaVersion = sqlite.pragma("user_version", { simple: true }) as number;
-    const db = new Kysely<AtriumDb>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+    const db = new Kysely<AtriumDb>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }) });
     return { sqlite, db, schemaVersion };
   } catch (err) {
     // A refused or broken database must not stay open (and locked) behind the error.
@@ -46,6 +56,28 @@ function migrateLocked(sqlite: Database.Database): void {
   for (let v = applied; v < migrations.length; v++) {
     sqlite.exec(migrations[v]!);
     sqlite.pragma(`user_version = ${v + 1}`);
+  }
+}
+
+/**
+ * Kysely's SQLite dialect, but a transaction starts with BEGIN IMMEDIATE: it takes the write lock
+ * at once (waiting busy_timeout for it), so a transaction that reads and then writes cannot fail
+ * half-way with SQLITE_BUSY when another process (several servers on one file) wrote in between.
+ * Every transaction the store opens writes.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
   }
 }
 
