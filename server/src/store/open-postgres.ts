@@ -39,9 +39,17 @@ export async function openPostgres(url: string): Promise<{ db: Db; schemaVersion
     return { db, schemaVersion };
   } catch (err) {
     await db.destroy();
-    throw err;
+    if (err instanceof NewerSchemaError) throw err;
+    throw new Error(`could not open the PostgreSQL database ${redact(url)}: ${(err as Error).message || String(err)}`, { cause: err });
   }
 }
+
+/** The URL with its password hidden, for errors and logs. */
+function redact(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
+}
+
+class NewerSchemaError extends Error {}
 
 async function migrate(db: Db): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -54,7 +62,7 @@ async function migrate(db: Db): Promise<number> {
     const row = await sql<{ version: number | null }>`SELECT max(version) AS version FROM atrium_migrations`.execute(trx);
     const applied = row.rows[0]?.version ?? 0;
     if (applied > postgresMigrations.length) {
-      throw new Error(`database schema version ${applied} is newer than this server knows (${postgresMigrations.length}); upgrade Atrium`);
+      throw new NewerSchemaError(`database schema version ${applied} is newer than this server knows (${postgresMigrations.length}); upgrade Atrium`);
     }
     for (let v = applied; v < postgresMigrations.length; v++) {
       await sql.raw(postgresMigrations[v]!).execute(trx);

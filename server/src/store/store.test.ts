@@ -249,6 +249,13 @@ describe("Store on postgres only", () => {
     expect(await versions(url)).toEqual([migrations.length + 5]);
   });
 
+  it("says which database it could not open, without its password", async () => {
+    const error = (await openStore("postgres://atrium:hunter2@127.0.0.1:1/nowhere").catch((err: unknown) => err)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/could not open the PostgreSQL database postgres:\/\/atrium:\*\*\*@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/);
+    expect(error.message).not.toMatch(/hunter2/);
+  });
+
   it("reads counts, sums and bigint ids as numbers", async () => {
     const store = await dbs.openStore();
     await store.llm.recordLlmCall({ workspace: "main", agentId: "iris", model: "m", request: {}, costUsd: 0.25, outcome: "ok" });
