@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { TaskStatus } from "../../../shared/agents";
 import type { Store } from "./store";
+import { WALL_PAGE } from "./work-queries";
 import { DIALECTS, START_TIMEOUT_MS, TestDatabases } from "./store-testing";
 
 /** The read-only views the room mirror, the feed and the REST API are built on. */
@@ -78,6 +79,30 @@ describe.each(DIALECTS)("on %s", (dialect) => {
       expect(wall.every((a) => !("body" in a))).toBe(true);
       expect(seen).toHaveLength(4); // stopped once both walls were full
       expect(seen.find(([id]) => id === ids["research-lab"]![2])?.[1]).toBe("research-lab");
+    });
+  });
+
+  describe("walls over many artifacts", () => {
+    it("read on past the first page until every wall is full, newest first", async () => {
+      // Set up directly (not the thing under test): the one artifact of the quiet wall is the oldest of all.
+      const rows = Array.from({ length: WALL_PAGE + 50 }, (_, i) => ({
+        id: `A-${String(i).padStart(6, "0")}`,
+        workspace: "main",
+        task_id: null,
+        title: i === 0 ? "quiet" : `busy ${i}`,
+        kind: "markdown",
+        body: "b",
+        created_by: "iris",
+        created_at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+      }));
+      await store.db.insertInto("artifacts").values(rows).execute();
+      let seen = 0;
+      const wall = await store.queries.wallArtifacts("main", ["busy", "quiet"], 2, (a) => {
+        seen++;
+        return a.title === "quiet" ? "quiet" : "busy";
+      });
+      expect(wall.map((a) => a.title)).toEqual([`busy ${WALL_PAGE + 49}`, `busy ${WALL_PAGE + 48}`, "quiet"]);
+      expect(seen).toBe(WALL_PAGE + 50);
     });
   });
 
