@@ -121,6 +121,19 @@ describe("scale-out on Redis and PostgreSQL", () => {
       ["create_task", true],
     ]);
 
+    // The replay, the provenance of Cleo's decision and the dashboard's charts read it back from PostgreSQL, through either process.
+    const provenance = (await (await fetch(`${other.url}/api/llm-calls/${cleosCall!.id}`)).json()) as { offline: boolean; produced: { messages: Array<{ text: string }>; toolCalls: Array<{ tool: string }> } };
+    expect(provenance.offline).toBe(true);
+    expect(provenance.produced.messages.map((m) => m.text)).toEqual([hello[0]!.text]);
+    expect(provenance.produced.toolCalls.map((c) => c.tool)).toEqual(["say", "create_task"]);
+    const replay = (await (await fetch(`${host.url}/api/replay?workspace=${WORKSPACE}`)).json()) as { poses: unknown[]; llmCalls: Array<{ id: number }>; taskEvents: unknown[] };
+    expect(replay.poses.length).toBeGreaterThan(0);
+    expect(replay.llmCalls.map((c) => c.id)).toContain(Number(cleosCall!.id));
+    const stats = (await (await fetch(`${other.url}/api/stats?workspace=${WORKSPACE}`)).json()) as { brain: string; buckets: Array<{ calls: number; tasks: Record<string, number> }> };
+    expect(stats.brain).toBe("offline");
+    expect(stats.buckets.reduce((n, b) => n + b.calls, 0)).toBeGreaterThan(0);
+    expect(stats.buckets.at(-1)!.tasks.doing).toBeGreaterThanOrEqual(1);
+
     // Both processes stop cleanly, and the rows stay.
     for (const s of [ada, bo]) await s.room.leave();
     for (const p of [host, other]) expect(await stopAtriumProcess(p)).toEqual({ code: 0, signal: null });
