@@ -128,49 +128,22 @@ export async function startPostgres(): Promise<TestPostgres> {
     throw err;
   }
 
-  const port = await freePort();
-  let out = "";
-  const child: ChildProcess = spawn(
-    path.join(bin, "postgres"),
-    ["-D", data, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${dir}`,
-      "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
-      "-c", "shared_buffers=32MB", "-c", "log_min_messages=warning"],
-    { ...spawnOptions, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  let launched: Launched;
+  try {
+    launched = await launch(bin, data, dir, spawnOptions);
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const { child, port, admin } = launched;
   // A test process that dies must not leave a server behind.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
-
   const stop = async () => {
     process.removeListener("exit", killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        child.once("exit", () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill("SIGINT"); // fast shutdown: open connections are cut
-      });
-    }
+    await ended(child);
     fs.rmSync(dir, { recursive: true, force: true });
   };
-
-  const admin = `postgres://${TEST_SUPERUSER}@127.0.0.1:${port}/postgres`;
-  try {
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`postgres exited (${child.exitCode ?? child.signalCode}):\n${out}`);
-      if (await answers(admin)) break;
-      if (Date.now() > deadline) throw new Error(`postgres did not answer on port ${port} within ${START_TIMEOUT_MS / 1000} s:\n${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
 
   let databases = 0;
   const createDatabase = async () => {
@@ -190,6 +163,60 @@ export async function startPostgres(): Promise<TestPostgres> {
     await stop();
     throw err;
   }
+}
+
+/** Tries at a free port before giving up (another process may take the port between the probe and postgres binding it). */
+const LAUNCH_ATTEMPTS = 3;
+
+interface Launched {
+  child: ChildProcess;
+  port: number;
+  /** The cluster's maintenance database, to create test databases from. */
+  admin: string;
+}
+
+/** Starts postgres on a free loopback port and waits until it answers; another port if that one was taken meanwhile. */
+async function launch(bin: string, data: string, dir: string, spawnOptions: object): Promise<Launched> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    let out = "";
+    const child: ChildProcess = spawn(
+      path.join(bin, "postgres"),
+      ["-D", data, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${dir}`,
+        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
+        "-c", "shared_buffers=32MB", "-c", "log_min_messages=warning"],
+      { ...spawnOptions, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+    const admin = `postgres://${TEST_SUPERUSER}@127.0.0.1:${port}/postgres`;
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    try {
+      for (;;) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`postgres exited (${child.exitCode ?? child.signalCode}):\n${out}`);
+        if (await answers(admin)) return { child, port, admin };
+        if (Date.now() > deadline) throw new Error(`postgres did not answer on port ${port} within ${START_TIMEOUT_MS / 1000} s:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } catch (err) {
+      await ended(child);
+      if (attempt < LAUNCH_ATTEMPTS && /could not (bind|create listen socket)|already in use/i.test(out)) continue;
+      throw err;
+    }
+  }
+}
+
+/** Stops postgres (fast shutdown: open connections are cut) and waits for it to exit. */
+function ended(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGINT");
+  });
 }
 
 async function answers(url: string): Promise<boolean> {
