@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { Store } from "../server/src/store/store";
+import { openStore } from "../server/src/store/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enterAs, launchBrowser, screenshot, visit, waitUntil, type Visitor } from "./browser";
 import { startServer, type RunningServer } from "./server";
@@ -206,14 +206,14 @@ describe("charts on a wall (artifacts written to the store before the server sta
   beforeAll(async () => {
     // A real database file, written by the real store, then served by a real server.
     const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "atrium-charts-")), "atrium.db");
-    const store = new Store(db);
-    const task = store.work.createTask({ workspace: "main", title: "Pick a venue", createdBy: "system", district: "ops-center" });
-    const write = (title: string, body: object) => (ids[title] = store.work.writeArtifact({ workspace: "main", taskId: task.id, title, createdBy: "otto", kind: "chart", body: body as never }).id);
-    write("Venue cost by quarter", { type: "bar", series: [{ name: "Riverside", points: [{ x: "Q1", y: 12 }, { x: "Q2", y: 18 }, { x: "Q3", y: 9 }, { x: "Q4", y: 22 }] }, { name: "Old Mill", points: [{ x: "Q1", y: 8 }, { x: "Q2", y: 11 }, { x: "Q3", y: 15 }, { x: "Q4", y: 13 }] }] });
-    write("Visitors per week", { type: "line", series: [{ name: "2025", points: Array.from({ length: 12 }, (_, i) => ({ x: i + 1, y: Math.round(40 + 20 * Math.sin(i / 2)) })) }] });
-    write("Price vs capacity", { type: "scatter", series: [{ name: "Venues", points: Array.from({ length: 20 }, (_, i) => ({ x: 50 + i * 20, y: 1000 + ((i * 137) % 900) })) }] });
-    ids.table = store.work.writeArtifact({ workspace: "main", taskId: task.id, title: "Shortlist", createdBy: "otto", kind: "markdown", body: "# Shortlist\n\n| Venue | Price | Seats |\n|:--|--:|--:|\n| Riverside | 1,200 € | 180 |\n| Old Mill | 950 € | 120 |\n\n```sh\nnpm run book -- --venue riverside\n```\n\n1. Call **Riverside**\n2. Ask about `parking`\n\n> Decide by Friday." }).id;
-    store.close();
+    const store = await openStore(db);
+    const task = await store.work.createTask({ workspace: "main", title: "Pick a venue", createdBy: "system", district: "ops-center" });
+    const write = async (title: string, body: object) => (ids[title] = (await store.work.writeArtifact({ workspace: "main", taskId: task.id, title, createdBy: "otto", kind: "chart", body: body as never })).id);
+    await write("Venue cost by quarter", { type: "bar", series: [{ name: "Riverside", points: [{ x: "Q1", y: 12 }, { x: "Q2", y: 18 }, { x: "Q3", y: 9 }, { x: "Q4", y: 22 }] }, { name: "Old Mill", points: [{ x: "Q1", y: 8 }, { x: "Q2", y: 11 }, { x: "Q3", y: 15 }, { x: "Q4", y: 13 }] }] });
+    await write("Visitors per week", { type: "line", series: [{ name: "2025", points: Array.from({ length: 12 }, (_, i) => ({ x: i + 1, y: Math.round(40 + 20 * Math.sin(i / 2)) })) }] });
+    await write("Price vs capacity", { type: "scatter", series: [{ name: "Venues", points: Array.from({ length: 20 }, (_, i) => ({ x: 50 + i * 20, y: 1000 + ((i * 137) % 900) })) }] });
+    ids.table = (await store.work.writeArtifact({ workspace: "main", taskId: task.id, title: "Shortlist", createdBy: "otto", kind: "markdown", body: "# Shortlist\n\n| Venue | Price | Seats |\n|:--|--:|--:|\n| Riverside | 1,200 € | 180 |\n| Old Mill | 950 € | 120 |\n\n```sh\nnpm run book -- --venue riverside\n```\n\n1. Call **Riverside**\n2. Ask about `parking`\n\n> Decide by Friday." })).id;
+    await store.close();
     chartServer = await startServer({ ATRIUM_DB: db });
     eve = await visit(browser, chartServer.url);
     await enterAs(eve.page, "Eve");

@@ -8,7 +8,8 @@ import type { ServerConfig } from "./config";
 import { mountApi, mountBuiltClient } from "./http/routes";
 import type { Logger } from "./logger";
 import { defineWorkspaceRoom, type WorkspaceRoom } from "./rooms/workspace-room";
-import { Store } from "./store/store";
+import { openStore, type Store } from "./store/store";
+import { auditLater, auditsWritten } from "./audit-later";
 import { loadWorld } from "./world/load-world";
 import { loadRoster } from "./agents/roster";
 import { LlmBrain } from "./agents/llm-brain";
@@ -85,27 +86,40 @@ export interface AtriumOptions {
   scale?: ScaleOut;
 }
 
-export function createAtrium(
-  config: Pick<ServerConfig, "port" | "host" | "dbFile" | "worldFile" | "agentsFile">,
+export async function createAtrium(
+  config: Pick<ServerConfig, "port" | "host" | "dbFile" | "databaseUrl" | "worldFile" | "agentsFile">,
   log: Logger,
   client: ClientServing,
   options: AtriumOptions = {},
-): Atrium {
+): Promise<Atrium> {
   provideGlobalWebSocket();
   const world = loadWorld(config.worldFile);
   const roster = loadRoster(config.agentsFile, world);
-  const store = new Store(config.dbFile);
-  const auth = new AuthService(store, options.auth ?? { mode: "open" }, log);
+  // DATABASE_URL (PostgreSQL, shared by several processes) or the SQLite file.
+  const store = await openStore(config.databaseUrl ?? config.dbFile);
+  let auth: AuthService;
+  try {
+    auth = await AuthService.open(store, options.auth ?? { mode: "open" }, log);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   // DLP: what goes to a model or a speech service is redacted first, and each redaction audited.
   const dlp = dlpFromEnv(options.env ?? process.env);
+  const llmRecords = new Set<Promise<unknown>>();
   const auditRedactions = (findings: DlpFinding[], ctx: { workspace: string; actor: string }) =>
-    store.audit({ workspace: ctx.workspace, actor: ctx.actor, kind: "dlp-redaction", data: { count: findings.length, findings: findings.slice(0, 50) } });
+    auditLater(store, { workspace: ctx.workspace, actor: ctx.actor, kind: "dlp-redaction", data: { count: findings.length, findings: findings.slice(0, 50) } }, log);
   configureDlp(dlp);
   onDlpRedaction(auditRedactions);
   const broker = createLlmBroker({
     env: options.env ?? process.env,
     log,
-    onRecord: (r) => recordLlmCall(store, r),
+    onRecord: (r) => {
+      // Written after the call; shutdown waits for these before the store closes.
+      const write = recordLlmCall(store, r).catch((err: unknown) => log.error({ err, workspace: r.workspace, agent: r.agentId }, "could not record an LLM call"));
+      llmRecords.add(write);
+      void write.finally(() => llmRecords.delete(write));
+    },
     dlp,
     onRedaction: (findings, call) => auditRedactions(findings, { workspace: call.workspace, actor: call.agentId }),
   });
@@ -145,8 +159,7 @@ export function createAtrium(
       else if (client.kind === "vite") await client.mount(app);
     },
   });
-  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining, reconnectGraceS: options.reconnectGraceS })).filterBy(["workspace"])
-    .on("create", (room: WorkspaceRoom) => mcp.onRoomCreated(room));
+  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining, reconnectGraceS: options.reconnectGraceS, onCreated: (room) => mcp.onRoomCreated(room) })).filterBy(["workspace"]);
 
   return {
     server,
@@ -174,11 +187,12 @@ export function createAtrium(
       await new Promise((r) => setTimeout(r, SHUTDOWN_NOTICE_MS));
       const streaming = broker?.inFlight ?? 0;
       mcp.close();
-      for (const room of rooms) room.stopWork();
+      const stopped = Promise.all([...rooms].map((room) => room.stopWork()));
       // Aborted streams settle on the next turns; each is recorded (outcome error, aborted) before the store closes.
       const deadline = performance.now() + SHUTDOWN_LLM_WAIT_MS;
       while (broker && broker.inFlight + broker.queued > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setImmediate(r));
+      await Promise.all([stopped, ...llmRecords]);
       log.info({ abortedStreams: streaming, stillStreaming: broker?.inFlight ?? 0, ms: Math.round(performance.now() - started) }, "drained: agents stopped, streams recorded");
     },
     async close() {
@@ -197,7 +211,10 @@ export function createAtrium(
         await Promise.race([colyseus().catch(() => undefined), new Promise((r) => setTimeout(r, SHUTDOWN_WITHOUT_REDIS_MS).unref())]);
       }
       await scale.close();
-      store.close();
+      // What was asked to be written before the rooms closed goes in before the database closes.
+      await Promise.all([...llmRecords]);
+      await auditsWritten(store);
+      await store.close();
     },
   };
 }
@@ -214,7 +231,7 @@ function provideGlobalWebSocket(): void {
 }
 
 /** Every LLM call goes to the audit table: exact messages, response, tokens, cost, timings, outcome. */
-function recordLlmCall(store: Store, r: LlmCallRecord): void {
+async function recordLlmCall(store: Store, r: LlmCallRecord): Promise<void> {
   const call = {
     workspace: r.workspace,
     agentId: r.agentId,
@@ -231,6 +248,6 @@ function recordLlmCall(store: Store, r: LlmCallRecord): void {
   };
   // A brain that opened the call's row when it started (for provenance) gets it completed.
   const started = llmCallBehind(r.agentId);
-  if (started !== null) replayStoreOf(store).finishLlmCall(started, call);
-  else store.llm.recordLlmCall(call);
+  if (started !== null) await replayStoreOf(store).finishLlmCall(started, call);
+  else await store.llm.recordLlmCall(call);
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { DEFAULT_LIMITS } from "./auth/limits";
 import { describe, expect, it } from "vitest";
-import { ConfigError, readConfig } from "./config";
+import { ConfigError, readConfig, redactDatabaseUrl } from "./config";
 
 const ROOT = "/srv/atrium";
 
@@ -58,6 +58,15 @@ describe("readConfig", () => {
       secret: undefined,
       publicUrl: undefined,
     });
+  });
+
+  it("reads DATABASE_URL (PostgreSQL) and refuses anything else, without echoing the password", () => {
+    expect(readConfig({}, ROOT).databaseUrl).toBeUndefined();
+    expect(readConfig({ DATABASE_URL: "postgres://atrium:pw@db:5432/atrium" }, ROOT).databaseUrl).toBe("postgres://atrium:pw@db:5432/atrium");
+    expect(readConfig({ DATABASE_URL: "postgresql://db/atrium" }, ROOT).databaseUrl).toBe("postgresql://db/atrium");
+    expect(() => readConfig({ DATABASE_URL: "mysql://u:hunter2@db/atrium" }, ROOT)).toThrow(/DATABASE_URL must be a PostgreSQL URL/);
+    expect(() => readConfig({ DATABASE_URL: "mysql://u:hunter2@db/atrium" }, ROOT)).not.toThrow(/hunter2/);
+    expect(redactDatabaseUrl("postgres://atrium:s3cret@db:5432/atrium")).toBe("postgres://atrium:***@db:5432/atrium");
   });
 
   it("is in dev mode only for NODE_ENV=development", () => {

@@ -8,8 +8,13 @@ export interface ServerConfig {
   port: number;
   /** HOST: the interface to listen on. Default 127.0.0.1; use 0.0.0.0 for phones and headsets on your LAN. */
   host: string;
-  /** ATRIUM_DB: the SQLite file. Default data/atrium.db. */
+  /** ATRIUM_DB: the SQLite file. Default data/atrium.db. Unused when DATABASE_URL is set. */
   dbFile: string;
+  /**
+   * DATABASE_URL: a PostgreSQL database (postgres://user:password@host:5432/atrium) instead of
+   * the SQLite file; what several server processes share (docs/DEPLOYMENT.md). Default: none.
+   */
+  databaseUrl?: string;
   /** ATRIUM_WORLD: the campus layout. Default config/world.yaml. */
   worldFile: string;
   /** ATRIUM_AGENTS: the agent roster. Default config/agents.yaml. */
@@ -74,6 +79,20 @@ function parsePublicUrl(raw: string | undefined): string | undefined {
   }
 }
 
+function parseDatabaseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const url = raw.trim();
+  if (!/^postgres(ql)?:\/\/[^/]/i.test(url)) {
+    throw new ConfigError(`DATABASE_URL must be a PostgreSQL URL like postgres://atrium:secret@db:5432/atrium, got "${redactDatabaseUrl(url).slice(0, 80)}"`);
+  }
+  return url;
+}
+
+/** A database URL with its password hidden, for logs and errors. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
+}
+
 function parseLimits(raw: string | undefined): Partial<Limits> | undefined {
   if (raw === undefined || raw.trim() === "") return undefined;
   const result = parseLimitsOverride(raw);
@@ -88,6 +107,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     port: parsePort(env.PORT),
     host,
     dbFile: resolve(env.ATRIUM_DB || "data/atrium.db"),
+    ...(parseDatabaseUrl(env.DATABASE_URL) === undefined ? {} : { databaseUrl: parseDatabaseUrl(env.DATABASE_URL) }),
     worldFile: resolve(env.ATRIUM_WORLD || "config/world.yaml"),
     agentsFile: resolve(env.ATRIUM_AGENTS || "config/agents.yaml"),
     clientDir: resolve(env.ATRIUM_CLIENT_DIR || "dist/client"),

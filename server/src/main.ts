@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createAtrium, type ClientServing } from "./app";
-import { ConfigError, readConfig } from "./config";
+import { ConfigError, readConfig, redactDatabaseUrl } from "./config";
 import { createLogger } from "./logger";
 import { LlmConfigError } from "./llm";
 import { ConfigFileError } from "./world/load-world";
@@ -35,13 +35,13 @@ async function main(): Promise<void> {
       ? "scale-out: Colyseus RedisPresence and RedisDriver; rooms this process hosts are reached at its public address"
       : "single process: Colyseus LocalPresence and LocalDriver (set REDIS_URL to run several)",
   );
-  const atrium = createAtrium(config, log, client, { auth: { mode: config.authMode, secret: config.secret }, limits: config.limits, scale });
+  const atrium = await createAtrium(config, log, client, { auth: { mode: config.authMode, secret: config.secret }, limits: config.limits, scale });
   await atrium.listen();
 
   const address = atrium.server.transport.server?.address() as AddressInfo | null;
   const port = address?.port ?? config.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-  log.info({ port, host: config.host, db: config.dbFile, world: config.worldFile, dev: config.dev, auth: config.authMode }, "atrium ready");
+  log.info({ port, host: config.host, db: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : config.dbFile, world: config.worldFile, dev: config.dev, auth: config.authMode }, "atrium ready");
   // Like a notebook server: a fresh owner link at every start (the owner makes invites from it).
   const origin = config.publicUrl ?? `http://${shownHost}:${port}`;
   const owner = await atrium.auth.issue({ role: "owner", ttlS: OWNER_LINK_TTL_S, label: "owner link (server start)", createdBy: "server" });

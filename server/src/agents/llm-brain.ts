@@ -33,17 +33,24 @@ export function reasonFor(err: LlmError): string {
  */
 export class LlmBrain implements Brain {
   readonly kind = "llm" as const;
-  private readonly seeded = new Set<string>();
+  private readonly seeded = new Map<string, Promise<void>>();
   /** Each agent's tools as the model sees them: built once, not on every call. */
   private readonly toolCache = new Map<string, LlmTool[]>();
 
   constructor(private readonly deps: LlmBrainDeps) {}
 
   /** Spend survives restarts: the first call in a workspace seeds the ledger from the database. */
-  private seed(workspace: string): void {
-    if (this.seeded.has(workspace)) return;
-    this.seeded.add(workspace);
-    for (const [agentId, usd] of this.deps.store.llm.spendByAgent(workspace)) this.deps.broker.ledger.record(agentId, workspace, usd);
+  private seed(workspace: string): Promise<void> {
+    let seeding = this.seeded.get(workspace);
+    if (!seeding) {
+      seeding = this.deps.store.llm.spendByAgent(workspace).then((spend) => {
+        for (const [agentId, usd] of spend) this.deps.broker.ledger.record(agentId, workspace, usd);
+      });
+      // A failed read is tried again by the next call rather than leaving the ledger unseeded.
+      seeding.catch(() => this.seeded.delete(workspace));
+      this.seeded.set(workspace, seeding);
+    }
+    return seeding;
   }
 
   /**
@@ -62,13 +69,13 @@ export class LlmBrain implements Brain {
   async handle(body: AgentBody, event: AgentEvent): Promise<void> {
     const { broker, world, roster, store } = this.deps;
     const me = body.config;
-    this.seed(body.workspace);
+    await this.seed(body.workspace);
     const stop = this.budgetStop(me, body.workspace);
     if (stop) {
       body.setState("paused", stop);
       return;
     }
-    const messages: LlmMessage[] = buildPrompt(me, event, { world, roster, store, workspace: body.workspace, taskId: body.taskId });
+    const messages: LlmMessage[] = await buildPrompt(me, event, { world, roster, store, workspace: body.workspace, taskId: body.taskId });
     let tools = this.toolCache.get(me.id);
     if (!tools) {
       tools = toolsForLlm(me.tools, { districtIds: world.districts.map((d) => d.id), agentIds: roster.agents.map((a) => a.id) });
@@ -80,7 +87,7 @@ export class LlmBrain implements Brain {
       body.setState("thinking");
       // Provenance: the call's row exists before it streams, and its words and tool runs name it
       // (replay/provenance.ts); app.ts completes the row when the broker reports the call.
-      const callId = replayStoreOf(store).startLlmCall({
+      const callId = await replayStoreOf(store).startLlmCall({
         workspace: body.workspace,
         agentId: me.id,
         model: me.model ?? broker.defaultModel,

@@ -7,12 +7,13 @@ import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol
 import { ServerMessage, type ErrorPayload, type HandOffPayload, type QuestionClosedPayload, type QuestionPayload } from "../../../shared/protocol/messages";
 import type { WorkspaceState } from "../../../shared/state";
 import type { Atrium } from "../app";
-import { Store } from "../store/store";
+import { openStore, type Store } from "../store/store";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import { OFFLINE_DEFAULTS, OfflinePlanner, summarise } from "./offline-planner";
 import type { AgentRuntime } from "./runtime";
 import { disposeHarnesses, roster, setup } from "./runtime-fixtures";
 import type { AgentEvent } from "./types";
+import { writtenAudit } from "../testing/db-count";
 
 const WS = "offline-test";
 // Waits here (until(…, 5000, 5)) poll every 5 ms: the planner works in 5 ms steps, and some
@@ -31,15 +32,15 @@ describe("the offline planner in a real runtime", () => {
   let ticker: ReturnType<typeof setInterval>;
   let broadcasts: Array<{ type: string; payload: unknown }>;
 
-  beforeEach(() => {
-    ({ store, state, runtime, broadcasts } = setup((s) => new OfflinePlanner(roster, s, { thinkMs: 5, workMs: 5 }), { workspace: WS }));
+  beforeEach(async () => {
+    ({ store, state, runtime, broadcasts } = await setup((s) => new OfflinePlanner(roster, s, { thinkMs: 5, workMs: 5 }), { workspace: WS }));
     // The room's simulation tick: walking and the watchdog.
     ticker = setInterval(() => runtime.tick(0.05), 5);
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     clearInterval(ticker);
-    disposeHarnesses();
+    await disposeHarnesses();
   });
 
   const of = <T>(type: string) => broadcasts.filter((b) => b.type === type).map((b) => b.payload as T);
@@ -76,8 +77,8 @@ describe("the offline planner in a real runtime", () => {
     runtime.tick(0);
     expect(runtime.agents.get("cleo")!.view.state).toBe("thinking");
 
-    await until("the task", () => store.work.listTasks(WS).length === 1, 5000, 5);
-    const [task] = store.work.listTasks(WS);
+    await until("the task", async () => (await store.work.listTasks(WS)).length === 1, 5000, 5);
+    const [task] = await store.work.listTasks(WS);
     expect(task).toMatchObject({
       title: "Please compare three pricing models for the launch.",
       description: text,
@@ -90,10 +91,9 @@ describe("the offline planner in a real runtime", () => {
     expect(said[0]).toMatch(/^Hi Ada! I'm Cleo, the Coordinator\./);
     expect(said[0]).toContain('"Please compare three pricing models for the launch." on the board for Iris');
     expect(of<SpeechPayload>(AgentServerMessage.Speech).filter((p) => p.agentId === "cleo").at(-1)!.done).toBe(true);
-    expect(store.messages.recentMessages(WS, 50, "cleo").map((m) => m.text)).toEqual(said);
+    expect((await store.messages.recentMessages(WS, 50, "cleo")).map((m) => m.text)).toEqual(said);
     // Every step went through the audited tool pipeline.
-    const tools = store
-      .recentAudit(200, WS)
+    const tools = (await writtenAudit(store, 200, WS))
       .filter((r) => r.kind === "tool" && r.actor === "cleo")
       .map((r) => [r.data.tool, r.data.ok]);
     expect(tools.reverse()).toEqual([
@@ -101,24 +101,24 @@ describe("the offline planner in a real runtime", () => {
       ["create_task", true],
     ]);
     // And Iris picks it up.
-    await until("iris starts", () => store.work.taskEvents(task!.id).some((e) => e.actor === "iris"), 5000, 5);
+    await until("iris starts", async () => (await store.work.taskEvents(task!.id)).some((e) => e.actor === "iris"), 5000, 5);
   });
 
   it("runs the whole chain: task, two hand-offs, a person approves, done — and nobody is left stuck", async () => {
     runtime.deliver("cleo", fromAda("Write the launch brief."));
     await until("the question", () => of(ServerMessage.Question).length === 1, 5000, 5);
-    const [task] = store.work.listTasks(WS);
+    const [task] = await store.work.listTasks(WS);
     const q = of<QuestionPayload>(ServerMessage.Question)[0]!;
     expect(q).toMatchObject({ agentId: "mira", question: 'Approve "Write the launch brief."?', options: ["Approve", "Needs changes"], taskId: task!.id });
     expect(runtime.agents.get("mira")!.view.state).toBe("waiting-for-human");
-    expect(store.work.getTask(task!.id)!.status).toBe("doing");
+    expect((await store.work.getTask(task!.id))!.status).toBe("doing");
 
     expect(runtime.tools.answer(q.requestId, "Approve", "", "Ada")).toBeNull();
-    await until("everyone settles", () => store.work.getTask(task!.id)!.status === "done" && allSettled(), 5000, 5);
+    await until("everyone settles", async () => (await store.work.getTask(task!.id))!.status === "done" && allSettled(), 5000, 5);
 
-    const done = store.work.getTask(task!.id)!;
+    const done = (await store.work.getTask(task!.id))!;
     expect(done.assignee).toEqual({ kind: "agent", id: "mira" });
-    const artifacts = store.work.listArtifacts({ taskId: task!.id });
+    const artifacts = await store.work.listArtifacts({ taskId: task!.id });
     expect(artifacts.length).toBeGreaterThanOrEqual(3);
     expect(artifacts.map((a) => a.createdBy).sort()).toEqual(["bram", "iris", "mira"]);
     for (const a of artifacts) {
@@ -127,7 +127,7 @@ describe("the offline planner in a real runtime", () => {
       expect(a.body).toContain("offline planner");
     }
 
-    const events = store.work.taskEvents(task!.id);
+    const events = await store.work.taskEvents(task!.id);
     expect(events.map((e) => e.kind)).toEqual(["created", ...PASS, ...PASS, ...LAST_PASS, "approval-asked", "approval", "status", "notes"]);
     const handoffs = events.filter((e) => e.kind === "handoff");
     expect(handoffs.map((e) => [e.actor, (e.data.to as { id: string }).id])).toEqual([
@@ -142,7 +142,7 @@ describe("the offline planner in a real runtime", () => {
     expect(of<QuestionClosedPayload>(ServerMessage.QuestionClosed)).toEqual([{ requestId: q.requestId, choice: "Approve", by: "Ada" }]);
     expect(utterances("mira").at(-1)).toBe('Thanks! "Write the launch brief." is done.');
     expectNobodyStuck();
-    expect(store.recentAudit(500, WS).filter((r) => r.kind === "watchdog" || (r.kind === "tool" && r.data.ok === false))).toEqual([]);
+    expect((await writtenAudit(store, 500, WS)).filter((r) => r.kind === "watchdog" || (r.kind === "tool" && r.data.ok === false))).toEqual([]);
   });
 
   it('"Needs changes" ends the task blocked, with nobody stuck', async () => {
@@ -150,10 +150,10 @@ describe("the offline planner in a real runtime", () => {
     await until("the question", () => of(ServerMessage.Question).length === 1, 5000, 5);
     const q = of<QuestionPayload>(ServerMessage.Question)[0]!;
     expect(runtime.tools.answer(q.requestId, "needs CHANGES", "Too dark", "Ada")).toBeNull();
-    const [task] = store.work.listTasks(WS);
-    await until("everyone settles", () => store.work.getTask(task!.id)!.status === "blocked" && allSettled(), 5000, 5);
+    const [task] = await store.work.listTasks(WS);
+    await until("everyone settles", async () => (await store.work.getTask(task!.id))!.status === "blocked" && allSettled(), 5000, 5);
 
-    const events = store.work.taskEvents(task!.id);
+    const events = await store.work.taskEvents(task!.id);
     expect(events.at(-3)).toMatchObject({ kind: "approval", actor: "Ada", data: { choice: "Needs changes", comment: "Too dark" } });
     expect(events.at(-2)).toMatchObject({ kind: "status", data: { from: "doing", to: "blocked" } });
     expect(events.at(-1)!.data.notes).toBe("Changes requested: Ada answered: Needs changes (comment: Too dark)");
@@ -167,9 +167,9 @@ describe("the offline planner in a real runtime", () => {
     await until("the question", () => of(ServerMessage.Question).length === 1, 5000, 5);
     const q = of<QuestionPayload>(ServerMessage.Question)[0]!;
     expect(runtime.tools.answer(q.requestId, "Needs changes", "the last review answered: Approve too early", "Sam")).toBeNull();
-    const [task] = store.work.listTasks(WS);
-    await until("everyone settles", () => ["done", "blocked"].includes(store.work.getTask(task!.id)!.status) && allSettled(), 5000, 5);
-    expect(store.work.getTask(task!.id)!.status).toBe("blocked");
+    const [task] = await store.work.listTasks(WS);
+    await until("everyone settles", async () => ["done", "blocked"].includes((await store.work.getTask(task!.id))!.status) && allSettled(), 5000, 5);
+    expect((await store.work.getTask(task!.id))!.status).toBe("blocked");
   });
 
   it("approves with a comment over several lines", async () => {
@@ -177,9 +177,9 @@ describe("the offline planner in a real runtime", () => {
     await until("the question", () => of(ServerMessage.Question).length === 1, 5000, 5);
     const q = of<QuestionPayload>(ServerMessage.Question)[0]!;
     expect(runtime.tools.answer(q.requestId, "Approve", "Looks good.\nShip it (today).", "Ada")).toBeNull();
-    const [task] = store.work.listTasks(WS);
-    await until("everyone settles", () => ["done", "blocked"].includes(store.work.getTask(task!.id)!.status) && allSettled(), 5000, 5);
-    expect(store.work.getTask(task!.id)!.status).toBe("done");
+    const [task] = await store.work.listTasks(WS);
+    await until("everyone settles", async () => ["done", "blocked"].includes((await store.work.getTask(task!.id))!.status) && allSettled(), 5000, 5);
+    expect((await store.work.getTask(task!.id))!.status).toBe("done");
   });
 
   it("an agent that cannot plan answers politely and creates no task", async () => {
@@ -188,14 +188,14 @@ describe("the offline planner in a real runtime", () => {
     const [reply] = utterances("bram");
     expect(reply).toMatch(/^Hi Ada! I'm Bram, the Builder\./);
     expect(reply).toContain("Ask the coordinator");
-    expect(store.work.listTasks(WS)).toEqual([]);
+    expect(await store.work.listTasks(WS)).toEqual([]);
     expect(of(ServerMessage.Question)).toEqual([]);
     expectNobodyStuck();
   });
 
   it("greets nobody when the system asks, but still plans", async () => {
     runtime.deliver("cleo", { kind: "message", from: { id: "system", name: "Atrium", kind: "system" }, text: "Prepare the weekly brief." });
-    await until("the task", () => store.work.listTasks(WS).length === 1, 5000, 5);
+    await until("the task", async () => (await store.work.listTasks(WS)).length === 1, 5000, 5);
     expect(utterances("cleo")[0]).toMatch(/^I'm Cleo, the Coordinator\./);
   });
 
@@ -210,8 +210,8 @@ describe("the offline planner in a real runtime", () => {
 });
 
 describe("OfflinePlanner.nextAgent", () => {
-  it("takes the next agent in roster order that can update tasks, wrapping around", () => {
-    const store = new Store(":memory:");
+  it("takes the next agent in roster order that can update tasks, wrapping around", async () => {
+    const store = await openStore(":memory:");
     try {
       const planner = new OfflinePlanner(roster, store);
       expect(planner.nextAgent("cleo")?.id).toBe("iris");
@@ -232,7 +232,7 @@ describe("OfflinePlanner.nextAgent", () => {
       const alone = new OfflinePlanner({ agents: [custom.agents[0]!, custom.agents[1]!] }, store);
       expect(alone.nextAgent("a")).toBeNull();
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -316,8 +316,8 @@ describe("the offline planner in a real room", () => {
     await until("the question closes", () => closed.length === 1, 5000, 5);
     expect(closed[0]).toEqual({ requestId: q.requestId, choice: "Approve", by: "Ada" });
     const taskId = q.taskId!;
-    await until("the task is done", () => atrium.store.work.getTask(taskId)?.status === "done", 5000, 5);
-    expect(atrium.store.work.listArtifacts({ taskId }).length).toBeGreaterThanOrEqual(3);
+    await until("the task is done", async () => (await atrium.store.work.getTask(taskId))?.status === "done", 5000, 5);
+    expect((await atrium.store.work.listArtifacts({ taskId })).length).toBeGreaterThanOrEqual(3);
     await until("every agent idle on the client", () => [...room!.state.agents.values()].every((a) => a.state === "idle"), 5000, 5);
   });
 });

@@ -46,8 +46,10 @@ export class OfflinePlanner implements Brain {
     // word and tool run of it links to that row (replay/provenance.ts).
     const replay = replayStoreOf(this.store);
     const started = performance.now();
+    // Thinking from the moment it takes the message, while its decision's row is written.
+    if (event.kind === "message") body.setState("thinking");
     const request = { messages: offlinePrompt(body.config, event, this.opts.maxHops) };
-    const decision: Decision = { id: replay.startLlmCall({ workspace: body.workspace, agentId: body.config.id, model: OFFLINE_PLANNER_MODEL, request }), toolCalls: [] };
+    const decision: Decision = { id: await replay.startLlmCall({ workspace: body.workspace, agentId: body.config.id, model: OFFLINE_PLANNER_MODEL, request }), toolCalls: [] };
     this.decisions.set(body, decision);
     const finish = (outcome: string, error: string | null) =>
       replay.finishLlmCall(decision.id, {
@@ -60,11 +62,12 @@ export class OfflinePlanner implements Brain {
       });
     try {
       await withLlmCall(body.config.id, decision.id, () => (event.kind === "message" ? this.onMessage(body, event) : this.onTask(body, event.taskId, event.from)));
-      finish("ok", null);
     } catch (err) {
-      finish("error", err instanceof Error ? err.message : String(err));
+      // The decision's failure is what the caller hears about, even when recording it fails too.
+      await finish("error", err instanceof Error ? err.message : String(err)).catch(() => undefined);
       throw err;
     }
+    await finish("ok", null);
   }
 
   /** The agent after `id` in roster order that can take work (wraps around), or null. */
@@ -82,7 +85,7 @@ export class OfflinePlanner implements Brain {
     const decision = this.decisions.get(body);
     if (decision) {
       decision.toolCalls.push({ id: `offline-${decision.toolCalls.length + 1}`, name: tool, arguments: JSON.stringify(args) });
-      replayStoreOf(this.store).setLlmCallResponse(decision.id, { text: "", toolCalls: decision.toolCalls, finishReason: null });
+      await replayStoreOf(this.store).setLlmCallResponse(decision.id, { text: "", toolCalls: decision.toolCalls, finishReason: null });
     }
     const out = await body.runTool(tool, JSON.stringify(args));
     if (!out.ok) throw new Error(`${tool} failed: ${out.content}`);
@@ -111,7 +114,7 @@ export class OfflinePlanner implements Brain {
 
   private async onTask(body: AgentBody, taskId: string, from: AgentEvent["from"]): Promise<void> {
     const me = body.config;
-    const task = this.store.work.getTask(taskId);
+    const task = await this.store.work.getTask(taskId);
     if (!task) throw new Error(`task ${taskId} no longer exists`);
     await this.call(body, "update_task", { task_id: taskId, status: "doing", notes: `${me.name} (${me.role}) picked this up.` });
     await this.call(body, "move_to", { district: me.home });
@@ -127,7 +130,7 @@ export class OfflinePlanner implements Brain {
       });
     }
 
-    const hops = this.store.work.taskEvents(taskId).filter((e) => e.kind === "handoff").length;
+    const hops = (await this.store.work.taskEvents(taskId)).filter((e) => e.kind === "handoff").length;
     // A task from an agent outside the roster (an external agent over MCP) goes back to it; else on round the roster.
     const giver = from.kind === "agent" && from.id !== me.id && !this.roster.agents.some((a) => a.id === from.id) ? { id: from.id, name: from.name } : null;
     const next = giver ?? this.nextAgent(me.id);

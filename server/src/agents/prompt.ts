@@ -51,17 +51,17 @@ function campusLines(agent: AgentConfig, ctx: PromptContext): { districts: strin
  * other agents), what it is doing (its task and that task's recent history), the recent talk
  * it took part in, and finally the event it must act on. Bounded, so prompts stay small.
  */
-export function buildPrompt(agent: AgentConfig, event: AgentEvent, ctx: PromptContext): LlmMessage[] {
+export async function buildPrompt(agent: AgentConfig, event: AgentEvent, ctx: PromptContext): Promise<LlmMessage[]> {
   const { districts, others } = campusLines(agent, ctx);
   const taskId = event.kind === "task" ? event.taskId : ctx.taskId;
-  const task = taskId ? ctx.store.work.getTask(taskId) : null;
+  const [task, recent] = await Promise.all([taskId ? ctx.store.work.getTask(taskId) : null, ctx.store.messages.recentMessages(ctx.workspace, CONTEXT_MESSAGES, agent.id)]);
+  const events = task ? await ctx.store.work.taskEvents(task.id) : [];
   const taskBlock = task
     ? [
         `Your current task ${task.id}: "${task.title}" (status ${task.status}).`,
         task.description ? `Description: ${cut(task.description)}` : "",
         "Recent history:",
-        ...ctx.store.work
-          .taskEvents(task.id)
+        ...events
           .slice(-CONTEXT_TASK_EVENTS)
           .map((e) => `- ${e.at} ${e.actor} ${e.kind} ${cut(JSON.stringify(e.data), 300)}`),
       ]
@@ -79,9 +79,7 @@ export function buildPrompt(agent: AgentConfig, event: AgentEvent, ctx: PromptCo
     "Act only through your tools. Speak briefly and plainly: your words appear in a speech bubble over your head. Hand work to the agent whose role fits, ask a person with ask_human when a decision is theirs, and escalate when you are stuck.",
   ].join("\n\n");
 
-  const history: LlmMessage[] = ctx.store.messages
-    .recentMessages(ctx.workspace, CONTEXT_MESSAGES, agent.id)
-    .map((m) => (m.fromId === agent.id ? { role: "assistant", content: cut(m.text) } : { role: "user", content: cut(`${m.fromId}: ${m.text}`) }));
+  const history: LlmMessage[] = recent.map((m) => (m.fromId === agent.id ? { role: "assistant", content: cut(m.text) } : { role: "user", content: cut(`${m.fromId}: ${m.text}`) }));
 
   const now =
     event.kind === "message"

@@ -4,6 +4,7 @@ import { ServerMessage, type QuestionClosedPayload, type QuestionPayload } from 
 import { until } from "../testing/harness";
 import { AgentFreedError } from "./runtime";
 import { deferred, disposeHarnesses, label, msg, setup, sleep, TestBrain, WS } from "./runtime-fixtures";
+import { writtenAudit } from "../testing/db-count";
 
 // Cutting work short: the watchdog, withdrawn questions and dispose. Placement, the mailbox,
 // failures, pausing and speech are in runtime.test.ts.
@@ -27,7 +28,7 @@ describe("watchdog", () => {
         throw err;
       }
     });
-    const h = setup(brain, { deadlinesS: { thinking: 0.05 } });
+    const h = await setup(brain, { deadlinesS: { thinking: 0.05 } });
     const cleo = h.agent("cleo");
     h.runtime.deliver("cleo", msg("stuck"));
     h.runtime.deliver("cleo", msg("next"));
@@ -48,7 +49,7 @@ describe("watchdog", () => {
     expect(cleo.view.reason).toMatch(/watchdog/);
     expect(cleo.view.reason).toContain("0.05 s thinking");
 
-    const rows = h.store.recentAudit(100, WS).filter((r) => r.kind === "watchdog");
+    const rows = (await writtenAudit(h.store, 100, WS)).filter((r) => r.kind === "watchdog");
     expect(rows).toHaveLength(1);
     expect(rows[0]!.actor).toBe("cleo");
     expect(rows[0]!.data).toMatchObject({ was: "thinking", reason: cleo.view.reason });
@@ -59,10 +60,10 @@ describe("watchdog", () => {
     await until("the old brain gave up", () => lateToolRejected, 2000);
     expect(lateSetStateIgnored).toBe(true);
     expect(cleo.view.state).toBe("idle");
-    expect(h.store.messages.recentMessages(WS).map((m) => m.text)).not.toContain("still here");
+    expect((await h.store.messages.recentMessages(WS)).map((m) => m.text)).not.toContain("still here");
     await until("cleo free", () => !cleo.busy, 2000);
     // Only one watchdog run for it.
-    expect(h.store.recentAudit(100, WS).filter((r) => r.kind === "watchdog")).toHaveLength(1);
+    expect((await writtenAudit(h.store, 100, WS)).filter((r) => r.kind === "watchdog")).toHaveLength(1);
   });
 
   it("leaves states without a deadline alone", async () => {
@@ -71,12 +72,12 @@ describe("watchdog", () => {
       body.setState("working");
       await gate.promise;
     });
-    const h = setup(brain, { deadlinesS: { thinking: 0.01 } });
+    const h = await setup(brain, { deadlinesS: { thinking: 0.01 } });
     h.runtime.deliver("bram", msg("work"));
     await sleep(30);
     h.runtime.tick(0.05);
     expect(h.agent("bram").view.state).toBe("working");
-    expect(h.store.recentAudit(100, WS).filter((r) => r.kind === "watchdog")).toHaveLength(0);
+    expect((await writtenAudit(h.store, 100, WS)).filter((r) => r.kind === "watchdog")).toHaveLength(0);
     gate.resolve();
     await until("done", () => !h.agent("bram").busy, 2000);
   });
@@ -90,7 +91,7 @@ describe("questions and waiting", () => {
       const out = await body.runTool("ask_human", JSON.stringify({ question: "Ship it?", options: ["Yes", "No"] }));
       outcomes.push(`${out.ok}:${out.content}`);
     });
-    const h = setup(brain);
+    const h = await setup(brain);
     const iris = h.agent("iris");
     h.runtime.deliver("iris", msg("ask"));
     await until("the question", () => h.broadcasts.some((b) => b.type === ServerMessage.Question), 2000);
@@ -122,7 +123,7 @@ describe("dispose", () => {
       body.beginSpeech().append("I was saying");
       await body.pause(60_000);
     });
-    const h = setup(brain);
+    const h = await setup(brain);
     h.runtime.deliver("cleo", msg("think"));
     h.runtime.deliver("otto", msg("ask"));
     h.runtime.deliver("bram", msg("walk"));

@@ -4,7 +4,8 @@ import path from "node:path";
 import type { AgentState } from "../../../shared/agents";
 import { WorkspaceState } from "../../../shared/state";
 import { createLogger } from "../logger";
-import { Store } from "../store/store";
+import { openStore, type Store } from "../store/store";
+import { auditsWritten } from "../audit-later";
 import { loadWorld } from "../world/load-world";
 import { loadRoster } from "./roster";
 import { AgentRuntime, type LiveAgent } from "./runtime";
@@ -76,7 +77,7 @@ export interface RuntimeHarness {
   agent(id: string): LiveAgent;
 }
 
-const cleanups: Array<() => void> = [];
+const cleanups: Array<() => Promise<void>> = [];
 
 export interface SetupOptions {
   deadlinesS?: Partial<Record<AgentState, number>>;
@@ -88,9 +89,9 @@ export interface SetupOptions {
  * A runtime over a fresh database with the repository's world and roster; disposed by
  * disposeHarnesses(). `brain` may be a function of the store, for brains that read it.
  */
-export function setup(brain: Brain | ((store: Store) => Brain), { deadlinesS, workspace = WS }: SetupOptions = {}): RuntimeHarness {
+export async function setup(brain: Brain | ((store: Store) => Brain), { deadlinesS, workspace = WS }: SetupOptions = {}): Promise<RuntimeHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-runtime-"));
-  const store = new Store(path.join(dir, "atrium.db"));
+  const store = await openStore(path.join(dir, "atrium.db"));
   const state = new WorkspaceState();
   state.workspace = workspace;
   const broadcasts: RuntimeHarness["broadcasts"] = [];
@@ -105,9 +106,10 @@ export function setup(brain: Brain | ((store: Store) => Brain), { deadlinesS, wo
     broadcast: (type, payload) => broadcasts.push({ type, payload }),
     ...(deadlinesS ? { deadlinesS } : {}),
   });
-  cleanups.push(() => {
+  cleanups.push(async () => {
     runtime.dispose();
-    store.close();
+    await auditsWritten(store);
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
   return {
@@ -124,6 +126,6 @@ export function setup(brain: Brain | ((store: Store) => Brain), { deadlinesS, wo
 }
 
 /** Disposes every runtime setup() made, with its database. Call from afterEach. */
-export function disposeHarnesses(): void {
-  while (cleanups.length) cleanups.pop()!();
+export async function disposeHarnesses(): Promise<void> {
+  while (cleanups.length) await cleanups.pop()!();
 }

@@ -4,6 +4,7 @@ import { until } from "../testing/harness";
 import { MAILBOX_LIMIT } from "./runtime";
 import { deferred, disposeHarnesses, label, msg, roster, setup, sleep, TestBrain, world, WS } from "./runtime-fixtures";
 import type { Brain } from "./types";
+import { writtenAudit } from "../testing/db-count";
 
 // Placement, the mailbox, failures, pausing and speech. The watchdog, withdrawn questions and
 // dispose are in runtime-abort.test.ts.
@@ -11,8 +12,8 @@ import type { Brain } from "./types";
 afterEach(disposeHarnesses);
 
 describe("placement", () => {
-  it("puts every roster agent in its home district, idle, with the brain's kind and its looks", () => {
-    const h = setup(new TestBrain());
+  it("puts every roster agent in its home district, idle, with the brain's kind and its looks", async () => {
+    const h = await setup(new TestBrain());
     expect([...h.state.agents.keys()]).toEqual(roster.agents.map((a) => a.id));
     expect([...h.runtime.agents.keys()]).toEqual(roster.agents.map((a) => a.id));
     const spots = new Set<string>();
@@ -38,9 +39,9 @@ describe("placement", () => {
     expect(spots.size).toBe(roster.agents.length);
   });
 
-  it("labels agents with the brain that drives them", () => {
+  it("labels agents with the brain that drives them", async () => {
     const offline: Brain = { kind: "offline", handle: async () => {} };
-    const h = setup(offline);
+    const h = await setup(offline);
     for (const view of h.state.agents.values()) expect(view.brain).toBe("offline");
   });
 });
@@ -52,7 +53,7 @@ describe("mailbox", () => {
       body.setState("thinking");
       await sleep(1 + (i++ % 3));
     });
-    const h = setup(brain);
+    const h = await setup(brain);
     const irisTexts = ["a", "b", "c", "d", "e"];
     for (const t of irisTexts) expect(h.runtime.deliver("iris", msg(t))).toBe(true);
     for (const t of ["x", "y"]) expect(h.runtime.deliver("bram", msg(t))).toBe(true);
@@ -75,8 +76,8 @@ describe("mailbox", () => {
     expect(h.agent("bram").view.state).toBe("idle");
   });
 
-  it("refuses mail for an agent that does not exist", () => {
-    const h = setup(new TestBrain());
+  it("refuses mail for an agent that does not exist", async () => {
+    const h = await setup(new TestBrain());
     expect(h.runtime.deliver("zed", msg("hello?"))).toBe(false);
   });
 
@@ -85,7 +86,7 @@ describe("mailbox", () => {
     const brain = new TestBrain(async (_body, event) => {
       if (label(event) === "first") await gate.promise;
     });
-    const h = setup(brain);
+    const h = await setup(brain);
     h.runtime.deliver("otto", msg("first"));
     h.runtime.tick(0);
     const waiting = Array.from({ length: MAILBOX_LIMIT + 2 }, (_, k) => `m${k}`);
@@ -93,7 +94,7 @@ describe("mailbox", () => {
 
     expect(h.agent("otto").mailbox).toHaveLength(MAILBOX_LIMIT);
     expect(h.agent("otto").mailbox.map(label)).toEqual(waiting.slice(2));
-    const rows = h.store.recentAudit(100, WS).filter((r) => r.kind === "mailbox-overflow");
+    const rows = (await writtenAudit(h.store, 100, WS)).filter((r) => r.kind === "mailbox-overflow");
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.actor === "otto")).toBe(true);
     // Newest first: m1 was dropped after m0.
@@ -114,7 +115,7 @@ describe("failures", () => {
       if (label(event) === "boom") throw new Error("the model exploded");
       if (label(event) === "string") throw "not an Error";
     });
-    const h = setup(brain);
+    const h = await setup(brain);
     h.runtime.deliver("mira", msg("boom"));
     h.runtime.tick(0);
     await until("the failure", () => !h.agent("mira").busy, 2000);
@@ -135,7 +136,7 @@ describe("failures", () => {
 describe("pausing", () => {
   it("a paused agent starts no events until it is resumed, then takes them in order", async () => {
     const brain = new TestBrain();
-    const h = setup(brain);
+    const h = await setup(brain);
     const iris = h.agent("iris");
     h.runtime.setState(iris, "paused", "paused: budget reached");
     h.runtime.deliver("iris", msg("one"));
@@ -157,7 +158,7 @@ describe("pausing", () => {
     const brain = new TestBrain(async (body, event) => {
       if (label(event) === "one") body.setState("paused", "paused: budget reached");
     });
-    const h = setup(brain);
+    const h = await setup(brain);
     const iris = h.agent("iris");
     h.runtime.deliver("iris", msg("one"));
     h.runtime.deliver("iris", msg("two"));
@@ -183,7 +184,7 @@ describe("speech", () => {
       quiet.append("   ");
       quiet.end();
     });
-    const h = setup(brain);
+    const h = await setup(brain);
     h.runtime.deliver("otto", msg("talk"));
     h.runtime.tick(0);
     expect(h.agent("otto").view.state).toBe("speaking");
@@ -194,7 +195,7 @@ describe("speech", () => {
     expect(first.at(-1)!.done).toBe(true);
     // Coalesced: the two first deltas went out together, not one by one.
     expect(first[0]).toMatchObject({ agentId: "otto", delta: "Hello there.", done: false });
-    const stored = h.store.messages.recentMessages(WS);
+    const stored = await h.store.messages.recentMessages(WS);
     expect(stored.map((m) => [m.fromId, m.fromKind, m.text])).toEqual([["otto", "agent", "Hello there. Bye."]]);
     await until("otto free", () => !h.agent("otto").busy, 2000);
     expect(h.agent("otto").view.state).toBe("idle");

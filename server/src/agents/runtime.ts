@@ -2,6 +2,7 @@ import type { AgentConfig, AgentState, Roster } from "../../../shared/agents";
 import { Agent, type WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import type { Logger } from "../logger";
+import { auditLater } from "../audit-later";
 import type { Store } from "../store/store";
 import { SpeechCoalescer } from "./speech";
 import { BRAIN_START_BUDGET_MS, ROOM_WORK_BUDGET_MS, StartQueue } from "./start-queue";
@@ -161,7 +162,7 @@ export class AgentRuntime {
     if (!agent || this.disposed) return false;
     if (agent.mailbox.length >= MAILBOX_LIMIT) {
       const dropped = agent.mailbox.shift();
-      this.deps.store.audit({ workspace: this.deps.workspace, actor: agentId, kind: "mailbox-overflow", data: { dropped: dropped ?? null } });
+      auditLater(this.deps.store, { workspace: this.deps.workspace, actor: agentId, kind: "mailbox-overflow", data: { dropped: dropped ?? null } }, this.deps.log);
     }
     agent.mailbox.push(event);
     if (agent.external) agent.external.onMail(agent);
@@ -211,7 +212,7 @@ export class AgentRuntime {
     this.tools.cancelQuestionsOf(agent.config.id, reason);
     this.speech.interrupt(agent.config.id); // close a bubble that was still streaming
     this.setState(agent, "idle", reason);
-    if (auditKind) this.deps.store.audit({ workspace: this.deps.workspace, actor: agent.config.id, kind: auditKind, data: { was, reason } });
+    if (auditKind) auditLater(this.deps.store, { workspace: this.deps.workspace, actor: agent.config.id, kind: auditKind, data: { was, reason } }, this.deps.log);
     this.deps.log.warn({ workspace: this.deps.workspace, agent: agent.config.id, was, reason }, "agent freed");
     this.pump(agent);
   }
@@ -303,7 +304,12 @@ export class AgentRuntime {
       },
       end: () => {
         this.speech.end(agent.config.id, id);
-        if (text.trim()) this.deps.store.messages.addMessage({ workspace: this.deps.workspace, fromId: agent.config.id, fromKind: "agent", toId: null, text });
+        // Stored after the bubble closed (the LLM call behind it is read at once, for provenance); a failed write is logged.
+        if (text.trim()) {
+          this.deps.store.messages
+            .addMessage({ workspace: this.deps.workspace, fromId: agent.config.id, fromKind: "agent", toId: null, text })
+            .catch((err: unknown) => this.deps.log.error({ err, workspace: this.deps.workspace, agent: agent.config.id }, "could not store what an agent said"));
+        }
       },
     };
   }

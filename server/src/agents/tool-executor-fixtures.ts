@@ -1,6 +1,8 @@
 import { afterEach, beforeEach } from "vitest";
 import type { WorkspaceState } from "../../../shared/state";
 import type { Store } from "../store/store";
+import { auditsWritten } from "../audit-later";
+import { countRows } from "../testing/db-count";
 import type { AgentRuntime, LiveAgent } from "./runtime";
 import { disposeHarnesses, setup } from "./runtime-fixtures";
 import type { AgentEvent, Brain, ToolOutcome } from "./types";
@@ -39,15 +41,15 @@ export function useToolExecutor() {
     return current;
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     const brain = new RecordingBrain();
-    const { store, state, runtime, broadcasts } = setup(brain, { workspace: WS });
+    const { store, state, runtime, broadcasts } = await setup(brain, { workspace: WS });
     current = { store, state, brain, runtime, broadcasts };
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     current = undefined;
-    disposeHarnesses();
+    await disposeHarnesses();
   });
 
   function agent(id: string): LiveAgent {
@@ -59,21 +61,21 @@ export function useToolExecutor() {
   const run = (id: string, tool: string, args: unknown): Promise<ToolOutcome> =>
     now().runtime.tools.run(agent(id), tool, typeof args === "string" ? args : JSON.stringify(args));
 
-  function count(table: "tasks" | "task_events" | "artifacts" | "messages" | "audit"): number {
-    return now().store.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+  const count = (table: "tasks" | "task_events" | "artifacts" | "messages" | "audit") => countRows(now().store.db, table);
+
+  /** Row counts of everything a tool may change (once the audit rows asked for are written). */
+  async function snapshot() {
+    await auditsWritten(now().store);
+    return { tasks: await count("tasks"), events: await count("task_events"), artifacts: await count("artifacts"), messages: await count("messages") };
   }
 
-  /** Row counts of everything a tool may change. */
-  function snapshot() {
-    return { tasks: count("tasks"), events: count("task_events"), artifacts: count("artifacts"), messages: count("messages") };
+  async function toolAudit() {
+    await auditsWritten(now().store);
+    return (await now().store.recentAudit(1000, WS)).filter((r) => r.kind === "tool");
   }
 
-  function toolAudit() {
-    return now().store.recentAudit(1000, WS).filter((r) => r.kind === "tool");
-  }
-
-  function lastToolAudit() {
-    const row = toolAudit()[0];
+  async function lastToolAudit() {
+    const row = (await toolAudit())[0];
     if (!row) throw new Error("no tool audit row");
     return row;
   }

@@ -5,6 +5,7 @@ import { Person } from "../../../shared/state";
 import { AGENT_ARRIVE_DISTANCE, AGENT_WALK_SPEED } from "./steering";
 import { useToolExecutor, world, WS } from "./tool-executor-fixtures";
 import type { ToolOutcome } from "./types";
+import { writtenAudit } from "../testing/db-count";
 
 // The tools that act in the space and with people: move_to, ask_human, say and escalate.
 // Refused calls and the task tools are in tool-executor.test.ts.
@@ -39,7 +40,7 @@ describe("move_to", () => {
     await walking;
     expect(outcome).toEqual({ ok: true, content: "arrived at Build Yard" });
     expect(Math.hypot(cleo.view.x - yard.position[0], cleo.view.z - yard.position[1])).toBeLessThan(yard.radius);
-    expect(lastToolAudit().data).toMatchObject({ tool: "move_to", allowed: true, ok: true, arguments: { district: "build-yard" } });
+    expect((await lastToolAudit()).data).toMatchObject({ tool: "move_to", allowed: true, ok: true, arguments: { district: "build-yard" } });
   });
 
   it("walks over to a person by name, stopping short of them", async () => {
@@ -67,7 +68,7 @@ describe("move_to", () => {
     expect(otto.view.state).toBe("idle");
     fx.runtime.tick(0.5);
     expect({ x: otto.view.x, z: otto.view.z }).toEqual(at);
-    expect(lastToolAudit().data).toMatchObject({ tool: "move_to", allowed: true, ok: false });
+    expect((await lastToolAudit()).data).toMatchObject({ tool: "move_to", allowed: true, ok: false });
   });
 
   it("a new walk replaces the one in progress, which reports it", async () => {
@@ -87,7 +88,7 @@ describe("ask_human", () => {
   const options = ["Approve", "Needs changes"];
 
   it("waits for a person, refuses a wrong option, and resolves with the right one (any case)", async () => {
-    const task = newTask("mira");
+    const task = await newTask("mira");
     await run("mira", "update_task", { task_id: task.id, status: "doing" });
     const mira = agent("mira");
     let outcome: ToolOutcome | null = null;
@@ -100,7 +101,7 @@ describe("ask_human", () => {
     const q = asked[0]!;
     expect(q).toEqual({ requestId: q.requestId, agentId: "mira", agentName: "Mira", question, options, taskId: task.id });
     expect(fx.runtime.tools.openQuestions()).toEqual([q]);
-    expect(fx.store.recentAudit(100, WS).some((r) => r.kind === "ask-human" && r.actor === "mira" && r.data.requestId === q.requestId)).toBe(true);
+    expect((await writtenAudit(fx.store, 100, WS)).some((r) => r.kind === "ask-human" && r.actor === "mira" && r.data.requestId === q.requestId)).toBe(true);
 
     expect(fx.runtime.tools.answer(q.requestId, "Maybe", "", "Ada")).toBe('"Maybe" is not one of the options: Approve, Needs changes');
     expect(fx.runtime.tools.answer("Q-999-mira", "Approve", "", "Ada")).toMatch(/there is no open question Q-999-mira/);
@@ -108,7 +109,7 @@ describe("ask_human", () => {
     expect(outcome).toBeNull();
     expect(fx.runtime.tools.openQuestions()).toEqual([q]);
     expect(of(ServerMessage.QuestionClosed)).toEqual([]);
-    expect(fx.store.work.taskEvents(task.id).some((e) => e.kind === "approval")).toBe(false);
+    expect((await fx.store.work.taskEvents(task.id)).some((e) => e.kind === "approval")).toBe(false);
 
     expect(fx.runtime.tools.answer(q.requestId, "aPPROVE", "Ship it", "Ada")).toBeNull();
     await asking;
@@ -116,22 +117,22 @@ describe("ask_human", () => {
     expect(of<QuestionClosedPayload>(ServerMessage.QuestionClosed)).toEqual([{ requestId: q.requestId, choice: "Approve", by: "Ada" }]);
     expect(fx.runtime.tools.openQuestions()).toEqual([]);
     expect(mira.view.state).not.toBe("waiting-for-human");
-    const approval = fx.store.work.taskEvents(task.id).filter((e) => e.kind === "approval");
+    const approval = (await fx.store.work.taskEvents(task.id)).filter((e) => e.kind === "approval");
     expect(approval).toHaveLength(1);
     expect(approval[0]).toMatchObject({ actor: "Ada", data: { question, choice: "Approve", comment: "Ship it" } });
-    expect(fx.store.recentAudit(100, WS).find((r) => r.kind === "answer")).toMatchObject({ actor: "Ada", data: { requestId: q.requestId, agent: "mira", choice: "Approve" } });
+    expect((await writtenAudit(fx.store, 100, WS)).find((r) => r.kind === "answer")).toMatchObject({ actor: "Ada", data: { requestId: q.requestId, agent: "mira", choice: "Approve" } });
     // Answered once only.
     expect(fx.runtime.tools.answer(q.requestId, "Needs changes", "", "Bob")).toMatch(/no open question/);
   });
 
   it("adds no approval event when the agent has no task", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const asking = run("otto", "ask_human", { question: "Restart the cache?", options: ["Yes", "No"] });
     const q = of<QuestionPayload>(ServerMessage.Question)[0]!;
     expect(q.taskId).toBeNull();
     expect(fx.runtime.tools.answer(q.requestId, "no", "", "Ada")).toBeNull();
     expect(await asking).toEqual({ ok: true, content: "Ada answered: No" });
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("refuses bad options before asking anyone", async () => {
@@ -162,15 +163,15 @@ describe("say and escalate", () => {
     const speech = of<SpeechPayload>(AgentServerMessage.Speech);
     expect(speech.map((s) => s.delta).join("")).toBe("The brief is ready.");
     expect(speech.at(-1)!.done).toBe(true);
-    expect(fx.store.messages.recentMessages(WS).map((m) => [m.fromId, m.text])).toEqual([["iris", "The brief is ready."]]);
+    expect((await fx.store.messages.recentMessages(WS)).map((m) => [m.fromId, m.text])).toEqual([["iris", "The brief is ready."]]);
   });
 
   it("escalate records it on the task, audits it and says it out loud", async () => {
-    const task = newTask("bram");
+    const task = await newTask("bram");
     const out = await run("bram", "escalate", { reason: "No access to the deploy key.", task_id: task.id });
     expect(out.ok).toBe(true);
-    expect(fx.store.work.taskEvents(task.id).at(-1)).toMatchObject({ kind: "escalated", actor: "bram", data: { reason: "No access to the deploy key." } });
-    expect(fx.store.recentAudit(100, WS).find((r) => r.kind === "escalation")).toMatchObject({ actor: "bram", data: { taskId: task.id } });
-    expect(fx.store.messages.recentMessages(WS).at(-1)!.text).toBe("I need help: No access to the deploy key.");
+    expect((await fx.store.work.taskEvents(task.id)).at(-1)).toMatchObject({ kind: "escalated", actor: "bram", data: { reason: "No access to the deploy key." } });
+    expect((await writtenAudit(fx.store, 100, WS)).find((r) => r.kind === "escalation")).toMatchObject({ actor: "bram", data: { taskId: task.id } });
+    expect((await fx.store.messages.recentMessages(WS)).at(-1)!.text).toBe("I need help: No access to the deploy key.");
   });
 });

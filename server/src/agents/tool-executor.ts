@@ -4,7 +4,8 @@ import type { WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
 import type { Logger } from "../logger";
 import { llmCallBehind } from "../replay/provenance";
-import type { Store } from "../store/store";
+import type { AuditEntry, Store } from "../store/store";
+import { auditLater } from "../audit-later";
 import type { LiveAgent } from "./runtime";
 import { parseToolCall, type ParsedToolCall, type ToolArgs } from "./tools";
 import type { AgentEvent, ToolOutcome } from "./types";
@@ -52,7 +53,7 @@ export class ToolExecutor {
       agentIds: [...h.agents.keys()],
     });
     if (!parsed.ok) {
-      h.store.audit({
+      await this.audit({
         workspace: h.workspace,
         actor: agent.config.id,
         kind: "tool",
@@ -69,13 +70,22 @@ export class ToolExecutor {
       // Bad references (an unknown task id, say) come back as errors the model can act on.
       outcome = { ok: false, content: `error: ${err instanceof Error ? err.message : String(err)}` };
     }
-    h.store.audit({
+    await this.audit({
       workspace: h.workspace,
       actor: agent.config.id,
       kind: "tool",
       data: { tool: parsed.name, arguments: parsed.args, allowed: true, ok: outcome.ok, result: outcome.content, llmCallId: llmCallBehind(agent.config.id) },
     });
     return outcome;
+  }
+
+  /** A tool run's audit row: waited for, so it is in before the model hears back; a failed write is logged, the run stands. */
+  private async audit(entry: AuditEntry): Promise<void> {
+    try {
+      await this.host.store.audit(entry);
+    } catch (err) {
+      this.host.log.error({ err, workspace: entry.workspace, actor: entry.actor, kind: entry.kind }, "could not audit a tool run");
+    }
   }
 
   private async execute(agent: LiveAgent, call: ParsedToolCall): Promise<ToolOutcome> {
@@ -88,8 +98,8 @@ export class ToolExecutor {
       case "create_task":
         return this.createTask(agent, call.args);
       case "update_task": {
-        this.ownTask(call.args.task_id);
-        const task = this.host.store.work.updateTask(call.args.task_id, { status: call.args.status, notes: call.args.notes }, agent.config.id);
+        await this.ownTask(call.args.task_id);
+        const task = await this.host.store.work.updateTask(call.args.task_id, { status: call.args.status, notes: call.args.notes }, agent.config.id);
         if (task.status === "done" || task.status === "blocked") {
           if (agent.view.taskId === task.id) agent.view.taskId = "";
         } else {
@@ -103,16 +113,16 @@ export class ToolExecutor {
         const a = call.args;
         const base = { workspace: this.host.workspace, taskId: a.task_id ?? null, title: a.title, createdBy: agent.config.id };
         const artifact =
-          a.kind === "chart" ? this.host.store.work.writeArtifact({ ...base, kind: "chart", body: a.chart! }) : this.host.store.work.writeArtifact({ ...base, kind: "markdown", body: a.markdown! });
+          a.kind === "chart" ? await this.host.store.work.writeArtifact({ ...base, kind: "chart", body: a.chart! }) : await this.host.store.work.writeArtifact({ ...base, kind: "markdown", body: a.markdown! });
         return { ok: true, content: `artifact ${artifact.id} "${artifact.title}" written${artifact.taskId ? ` for task ${artifact.taskId}` : ""}` };
       }
       case "ask_human":
         return this.askHuman(agent, call.args);
       case "escalate": {
         const { reason, task_id } = call.args;
-        if (task_id) this.ownTask(task_id);
-        if (task_id) this.host.store.work.addTaskEvent(task_id, agent.config.id, "escalated", { reason });
-        this.host.store.audit({ workspace: this.host.workspace, actor: agent.config.id, kind: "escalation", data: { reason, taskId: task_id ?? null } });
+        if (task_id) await this.ownTask(task_id);
+        if (task_id) await this.host.store.work.addTaskEvent(task_id, agent.config.id, "escalated", { reason });
+        await this.host.store.audit({ workspace: this.host.workspace, actor: agent.config.id, kind: "escalation", data: { reason, taskId: task_id ?? null } });
         this.host.speak(agent, `I need help: ${reason}`);
         return { ok: true, content: "escalated to the people in the workspace" };
       }
@@ -141,10 +151,10 @@ export class ToolExecutor {
     return { ok: true, content: `arrived next to ${person.name}` };
   }
 
-  private createTask(agent: LiveAgent, args: ToolArgs["create_task"]): ToolOutcome {
+  private async createTask(agent: LiveAgent, args: ToolArgs["create_task"]): Promise<ToolOutcome> {
     const h = this.host;
     const assigneeAgent = args.assignee ? h.agents.get(args.assignee) : undefined;
-    const task = h.store.work.createTask({
+    const task = await h.store.work.createTask({
       workspace: h.workspace,
       title: args.title,
       description: args.description,
@@ -158,13 +168,13 @@ export class ToolExecutor {
     return { ok: true, content: `task ${task.id} created${task.assignee ? ` and assigned to ${task.assignee.id}` : ""}` };
   }
 
-  private handOff(agent: LiveAgent, args: ToolArgs["hand_off"]): ToolOutcome {
+  private async handOff(agent: LiveAgent, args: ToolArgs["hand_off"]): Promise<ToolOutcome> {
     const h = this.host;
     const to = h.agents.get(args.to_agent);
     if (!to) return { ok: false, content: `error: there is no agent "${args.to_agent}"` };
     if (to === agent) return { ok: false, content: "error: you cannot hand a task to yourself" };
-    this.ownTask(args.task_id);
-    const task = h.store.work.handOffTask(args.task_id, args.to_agent, args.note, agent.config.id);
+    await this.ownTask(args.task_id);
+    const task = await h.store.work.handOffTask(args.task_id, args.to_agent, args.note, agent.config.id);
     if (agent.view.taskId === task.id) agent.view.taskId = "";
     h.broadcast(ServerMessage.HandOff, { taskId: task.id, from: agent.config.id, to: args.to_agent, title: task.title });
     h.deliver(args.to_agent, { kind: "task", taskId: task.id, from: { id: agent.config.id, name: agent.config.name, kind: "agent" }, note: args.note });
@@ -183,20 +193,22 @@ export class ToolExecutor {
       taskId: agent.view.taskId || null,
     };
     h.setState(agent, "waiting-for-human", args.question.slice(0, 80));
+    const answered = new Promise<{ choice: string; comment: string; by: string } | null>((resolve) => this.questions.set(requestId, { payload, resolve }));
     h.broadcast(ServerMessage.Question, payload);
-    h.store.audit({ workspace: h.workspace, actor: agent.config.id, kind: "ask-human", data: { requestId, question: args.question, options: args.options, taskId: payload.taskId } });
+    await h.store.audit({ workspace: h.workspace, actor: agent.config.id, kind: "ask-human", data: { requestId, question: args.question, options: args.options, taskId: payload.taskId } });
     // On the task's history (and so in the activity feed) too; a question about no task is in the audit only.
-    if (payload.taskId) h.store.work.addTaskEvent(payload.taskId, agent.config.id, "approval-asked", { requestId, question: args.question, options: args.options });
-    const answer = await new Promise<{ choice: string; comment: string; by: string } | null>((resolve) => this.questions.set(requestId, { payload, resolve }));
+    if (payload.taskId) await h.store.work.addTaskEvent(payload.taskId, agent.config.id, "approval-asked", { requestId, question: args.question, options: args.options });
+    // An answer that came while those were written is taken now; its own event follows them.
+    const answer = await answered;
     if (!answer) return { ok: false, content: "error: the question was withdrawn" };
     h.setState(agent, "thinking");
-    if (payload.taskId) h.store.work.addTaskEvent(payload.taskId, answer.by, "approval", { question: args.question, choice: answer.choice, comment: answer.comment, options: args.options, agent: agent.config.id });
+    if (payload.taskId) await h.store.work.addTaskEvent(payload.taskId, answer.by, "approval", { question: args.question, choice: answer.choice, comment: answer.comment, options: args.options, agent: agent.config.id });
     return { ok: true, content: `${answer.by} answered: ${answer.choice}${answer.comment ? ` (comment: ${answer.comment})` : ""}` };
   }
 
   /** The task, when it belongs to this workspace; otherwise an error the model can act on. */
-  private ownTask(id: string): void {
-    const task = this.host.store.work.getTask(id);
+  private async ownTask(id: string): Promise<void> {
+    const task = await this.host.store.work.getTask(id);
     if (!task || task.workspace !== this.host.workspace) throw new Error(`unknown task id "${id}"`);
   }
 
@@ -212,7 +224,7 @@ export class ToolExecutor {
     const option = q.payload.options.find((o) => o.toLowerCase() === choice.toLowerCase());
     if (!option) return `"${choice}" is not one of the options: ${q.payload.options.join(", ")}`;
     this.close(requestId, { choice: option, comment, by });
-    this.host.store.audit({ workspace: this.host.workspace, actor: by, kind: "answer", data: { requestId, agent: q.payload.agentId, choice: option, comment, question: q.payload.question, options: q.payload.options, taskId: q.payload.taskId } });
+    auditLater(this.host.store, { workspace: this.host.workspace, actor: by, kind: "answer", data: { requestId, agent: q.payload.agentId, choice: option, comment, question: q.payload.question, options: q.payload.options, taskId: q.payload.taskId } }, this.host.log);
     return null;
   }
 

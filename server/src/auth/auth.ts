@@ -69,29 +69,36 @@ export interface AuthOptions {
 export class AuthService {
   readonly mode: AuthMode;
   private readonly key: Uint8Array;
-  /** True when the secret came from the database rather than ATRIUM_SECRET. */
-  readonly secretGenerated: boolean;
 
-  constructor(
+  private constructor(
     private readonly store: Store,
-    options: AuthOptions,
-    private readonly log?: Logger,
+    mode: AuthMode,
+    secret: string,
+    /** True when the secret came from the database rather than ATRIUM_SECRET. */
+    readonly secretGenerated: boolean,
   ) {
-    this.mode = options.mode;
-    let secret = options.secret;
-    this.secretGenerated = !secret;
-    if (!secret) {
-      const row = store.db.prepare("SELECT value FROM settings WHERE key = ?").get(SECRET_SETTING) as { value: string } | undefined;
-      secret = row?.value;
-      if (!secret) {
-        secret = crypto.randomBytes(48).toString("base64url");
-        store.db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)").run(SECRET_SETTING, secret);
-        // Another process may have won the race: read back what is stored.
-        secret = (store.db.prepare("SELECT value FROM settings WHERE key = ?").get(SECRET_SETTING) as { value: string }).value;
-        this.log?.info("generated a join-token secret and stored it in the database");
-      }
-    }
+    this.mode = mode;
     this.key = new TextEncoder().encode(secret);
+  }
+
+  /** The auth service of a store: ATRIUM_SECRET, or the secret kept in the database (made on first run). */
+  static async open(store: Store, options: AuthOptions, log?: Logger): Promise<AuthService> {
+    if (options.secret) return new AuthService(store, options.mode, options.secret, false);
+    const stored = async () =>
+      (await store.db.selectFrom("settings").select("value").where("key", "=", SECRET_SETTING).executeTakeFirst())?.value;
+    let secret = await stored();
+    if (!secret) {
+      await store.db
+        .insertInto("settings")
+        .values({ key: SECRET_SETTING, value: crypto.randomBytes(48).toString("base64url") })
+        .onConflict((oc) => oc.column("key").doNothing())
+        .execute();
+      // Another process may have won the race: read back what is stored.
+      secret = await stored();
+      if (!secret) throw new Error("the join-token secret could not be stored in the database");
+      log?.info("generated a join-token secret and stored it in the database");
+    }
+    return new AuthService(store, options.mode, secret, true);
   }
 
   /** Makes an invite row and its signed token. */
@@ -109,9 +116,10 @@ export class AuthService {
       revokedAt: null,
       revokedBy: null,
     };
-    this.store.db
-      .prepare("INSERT INTO invites (id, role, label, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(invite.id, invite.role, invite.label, invite.createdBy, invite.createdAt, invite.expiresAt);
+    await this.store.db
+      .insertInto("invites")
+      .values({ id: invite.id, role: invite.role, label: invite.label, created_by: invite.createdBy, created_at: invite.createdAt, expires_at: invite.expiresAt })
+      .execute();
     const token = await new SignJWT({ role: input.role })
       .setProtectedHeader({ alg: "HS256" })
       .setIssuer(ISSUER)
@@ -120,7 +128,7 @@ export class AuthService {
       .setIssuedAt(Math.floor(now / 1000))
       .setExpirationTime(Math.floor(expires / 1000))
       .sign(this.key);
-    this.store.audit({ workspace: "*", actor: input.createdBy, kind: "invite-created", data: { invite: id, role: input.role, label: invite.label, expiresAt: invite.expiresAt } });
+    await this.store.audit({ workspace: "*", actor: input.createdBy, kind: "invite-created", data: { invite: id, role: input.role, label: invite.label, expiresAt: invite.expiresAt } });
     return { invite, token };
   }
 
@@ -140,7 +148,7 @@ export class AuthService {
     const role = payload.role;
     const jti = payload.jti;
     if (!isRole(role) || typeof jti !== "string") throw new AuthError("the join token is not valid", "malformed");
-    const invite = this.invite(jti);
+    const invite = await this.invite(jti);
     if (!invite || invite.role !== role) throw new AuthError("the join link is not known to this server", "unknown");
     if (invite.revokedAt !== null) throw new AuthError("the join link was revoked by the owner", "revoked");
     if (Date.parse(invite.expiresAt) <= Date.now()) throw new AuthError("the join link has expired: ask the owner for a new one", "expired");
@@ -169,29 +177,34 @@ export class AuthService {
     return identity;
   }
 
-  invite(id: string): InviteRow | null {
-    const row = this.store.db.prepare("SELECT * FROM invites WHERE id = ?").get(id) as DbInvite | undefined;
+  async invite(id: string): Promise<InviteRow | null> {
+    const row = await this.store.db.selectFrom("invites").selectAll().where("id", "=", id).executeTakeFirst();
     return row ? fromDb(row) : null;
   }
 
   /** Newest first. */
-  listInvites(limit = 200): InviteRow[] {
-    return (this.store.db.prepare("SELECT * FROM invites ORDER BY created_at DESC LIMIT ?").all(limit) as DbInvite[]).map(fromDb);
+  async listInvites(limit = 200): Promise<InviteRow[]> {
+    return (await this.store.db.selectFrom("invites").selectAll().orderBy("created_at", "desc").limit(limit).execute()).map(fromDb);
   }
 
-  /** Revokes an invite; false when there is no such invite. Revoking twice keeps the first time. */
-  revoke(id: string, by: string): InviteRow | null {
+  /** Revokes an invite; null when there is no such invite. Revoking twice keeps the first time. */
+  async revoke(id: string, by: string): Promise<InviteRow | null> {
     const at = new Date().toISOString();
-    const changed = this.store.db.prepare("UPDATE invites SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL").run(at, by, id).changes;
-    const invite = this.invite(id);
-    if (invite && changed > 0) this.store.audit({ workspace: "*", actor: by, kind: "invite-revoked", data: { invite: id, role: invite.role } });
+    const result = await this.store.db
+      .updateTable("invites")
+      .set({ revoked_at: at, revoked_by: by })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    const invite = await this.invite(id);
+    if (invite && result.numUpdatedRows > 0n) await this.store.audit({ workspace: "*", actor: by, kind: "invite-revoked", data: { invite: id, role: invite.role } });
     return invite;
   }
 }
 
 interface DbInvite {
   id: string;
-  role: Role;
+  role: string;
   label: string;
   created_by: string;
   created_at: string;
@@ -201,7 +214,7 @@ interface DbInvite {
 }
 
 function fromDb(r: DbInvite): InviteRow {
-  return { id: r.id, role: r.role, label: r.label, createdBy: r.created_by, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at, revokedBy: r.revoked_by };
+  return { id: r.id, role: r.role as Role, label: r.label, createdBy: r.created_by, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at, revokedBy: r.revoked_by };
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost. */

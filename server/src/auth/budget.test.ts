@@ -5,6 +5,7 @@ import type { NoticePayload } from "../../../shared/protocol/moderation-messages
 import type { WorkspaceState } from "../../../shared/state";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
+import { writtenAudit } from "../testing/db-count";
 
 // The owner's budget change, with a real (fake) LLM upstream: an agent paused by its budget
 // resumes when the owner raises it above its spend, and the new budget is kept in the database.
@@ -53,9 +54,9 @@ describe("agent budgets", () => {
     await until("resumed and calling the model", () => fake.requests.length > before, 10_000);
     expect(notices.at(-1)!.message).toMatch(/working again/);
     expect(t.atrium.broker!.ledger.agentCap(agentId, ws)).toBe(roster + 5);
-    const row = t.atrium.store.db.prepare("SELECT value FROM settings WHERE key = ?").get(`budget/${ws}/${agentId}`) as { value: string };
+    const row = await t.atrium.store.db.selectFrom("settings").select("value").where("key", "=", `budget/${ws}/${agentId}`).executeTakeFirstOrThrow();
     expect(Number(row.value)).toBe(roster + 5);
-    const audit = t.atrium.store.recentAudit(50).filter((r) => r.kind === "moderation-agent-budget");
+    const audit = (await writtenAudit(t.atrium.store, 50)).filter((r) => r.kind === "moderation-agent-budget");
     expect(audit.map((r) => r.data.resumed)).toEqual([true, false]);
     console.log(`budget: paused at $${spent.toFixed(2)} spent of $${roster.toFixed(2)}; raised to $${(roster + 0.05).toFixed(2)} stayed paused; raised to $${(roster + 5).toFixed(2)} resumed and called the model`);
     await owner.leave(true);

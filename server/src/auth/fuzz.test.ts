@@ -7,6 +7,7 @@ import { seededRandom } from "../../../shared/random";
 import type { WorkspaceState } from "../../../shared/state";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
+import { auditsWritten } from "../audit-later";
 
 // Fuzz: well over 100,000 malformed messages against a running room, from a member's
 // connection: random types, known types with wrong shapes, huge strings, deep nesting,
@@ -141,19 +142,25 @@ function malformed(rand: () => number, types: string[], agentId: string, distric
   return [type, [payload]]; // the right fields, inside an array
 }
 
-function snapshot(room: WorkspaceRoom, workspace: string) {
+async function snapshot(room: WorkspaceRoom, workspace: string) {
   const db = t.atrium.store.db;
-  const count = (sql: string) => (db.prepare(sql).get(workspace) as { n: number }).n;
+  await auditsWritten(t.atrium.store);
+  const n = (row: { n: unknown } | undefined) => Number(row?.n ?? 0);
+  const [storeTasks, messages, audit] = await Promise.all([
+    db.selectFrom("tasks").select((eb) => eb.fn.countAll().as("n")).where("workspace", "=", workspace).executeTakeFirst().then(n),
+    db.selectFrom("messages").select((eb) => eb.fn.countAll().as("n")).where("workspace", "=", workspace).executeTakeFirst().then(n),
+    // Everything but the garbage senders' own comings and goings.
+    db.selectFrom("audit").select((eb) => eb.fn.countAll().as("n")).where("workspace", "=", workspace).where("kind", "not in", ["join", "leave", "reconnect"]).executeTakeFirst().then(n),
+  ]);
   return JSON.stringify({
     people: [...room.state.people.entries()].map(([id, p]) => [id, p.toJSON()]),
     tasks: [...room.state.tasks.entries()].map(([id, c]) => [id, c.toJSON()]),
     artifacts: [...room.state.artifacts.entries()].map(([id, c]) => [id, c.toJSON()]),
     agents: [...room.state.agents.entries()].map(([id, a]) => [id, a.state, a.taskId, a.x, a.z]),
     seats: [...room.seats].filter(([, s]) => s.role !== "spectator").map(([id, s]) => [id, s.role, s.name, s.mutedUntil]),
-    storeTasks: count("SELECT COUNT(*) AS n FROM tasks WHERE workspace = ?"),
-    messages: count("SELECT COUNT(*) AS n FROM messages WHERE workspace = ?"),
-    // Everything but the garbage senders' own comings and goings.
-    audit: count("SELECT COUNT(*) AS n FROM audit WHERE workspace = ? AND kind NOT IN ('join', 'leave', 'reconnect')"),
+    storeTasks,
+    messages,
+    audit,
     polluted: ({} as Record<string, unknown>).polluted ?? null,
   });
 }
@@ -163,7 +170,7 @@ describe("fuzzing a running room", () => {
     const workspace = "fuzz";
     const district = t.atrium.world.districts[0]!.id;
     // An open task, so the offline demo does not start work of its own during the run.
-    t.atrium.store.work.createTask({ workspace, title: "Quiet", district, createdBy: "test" });
+    await t.atrium.store.work.createTask({ workspace, title: "Quiet", district, createdBy: "test" });
     const room: ClientRoom<unknown, WorkspaceState> = await t.colyseus.sdk.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, { workspace, name: "Fuzzer" });
     const errors: Record<string, number> = {};
     let answered = 0;
@@ -178,7 +185,7 @@ describe("fuzzing a running room", () => {
     const server = t.colyseus.getRoomById<WorkspaceRoom>(room.roomId);
     const agentId = [...server.state.agents.keys()][0]!;
     await new Promise((r) => setTimeout(r, 300)); // let the join settle (audit row, first patch)
-    const before = snapshot(server, workspace);
+    const before = await snapshot(server, workspace);
 
     const rand = seededRandom(0xa7121);
     const types = Object.keys(clientMessageSchemas);
@@ -226,7 +233,7 @@ describe("fuzzing a running room", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(left).toBe(null);
     expect(room.connection.isOpen).toBe(true);
-    expect(snapshot(server, workspace)).toBe(before);
+    expect(await snapshot(server, workspace)).toBe(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     console.log(
       `fuzz: ${MESSAGES.toLocaleString("en")} malformed messages in ${(ms / 1000).toFixed(1)} s (${sendFailures} not encodable by the client); ` +

@@ -106,8 +106,8 @@ export function mountAuthApi(app: Application, auth: AuthService): void {
     res.json({ role: identity.role, via: identity.via, authMode: auth.mode });
   });
 
-  app.get("/api/invites", (_req, res) => {
-    res.json({ invites: auth.listInvites() });
+  app.get("/api/invites", async (_req, res) => {
+    res.json({ invites: await auth.listInvites() });
   });
 
   app.post("/api/invites", express.json({ limit: API_BODY_LIMIT_BYTES }), async (req, res) => {
@@ -122,14 +122,14 @@ export function mountAuthApi(app: Application, auth: AuthService): void {
     res.status(201).json({ invite, token, link: joinLink(origin, token) });
   });
 
-  app.delete("/api/invites/:id", (req, res) => {
+  app.delete("/api/invites/:id", async (req, res) => {
     const id = String(req.params.id);
     if (!/^[0-9a-f-]{36}$/.test(id)) {
       res.status(400).json({ error: "bad invite id: must be a UUID" });
       return;
     }
     const identity = res.locals.identity as Identity;
-    const invite = auth.revoke(id, identity.inviteId ?? "owner");
+    const invite = await auth.revoke(id, identity.inviteId ?? "owner");
     if (!invite) {
       res.status(404).json({ error: `there is no invite "${id}"` });
       return;

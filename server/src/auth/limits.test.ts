@@ -7,6 +7,7 @@ import type { WorkspaceState } from "../../../shared/state";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
 import { CLOSE_KICKED, CLOSE_LIMITS, DEFAULT_LIMITS } from "./limits";
+import { writtenAudit } from "../testing/db-count";
 
 // Rate limits and moderation against a real server. The chat bucket is opened wide here so the
 // per-minute allowance of LLM-triggering actions is what stops the talk flood.
@@ -61,7 +62,7 @@ describe("rate limits under a flood", () => {
     expect(flooder.notices.at(-1)).toMatchObject({ kind: "limits" });
     // The seat is freed at once: no reconnection is held for a client thrown out.
     await until("the flooder gone", () => !server.state.people.has(flooder.room.sessionId) && !server.seats.has(flooder.room.sessionId));
-    expect(t.atrium.store.recentAudit(50).some((r) => r.kind === "limits-disconnect" && r.actor === flooder.room.sessionId)).toBe(true);
+    expect((await writtenAudit(t.atrium.store, 50)).some((r) => r.kind === "limits-disconnect" && r.actor === flooder.room.sessionId)).toBe(true);
     // The bystander still works.
     bystander.room.send("rename", { name: "Bea B" });
     await until("rename", () => server.state.people.get(bystander.room.sessionId)?.name === "Bea B");
@@ -87,7 +88,7 @@ describe("rate limits under a flood", () => {
     for (let i = 0; i < SENT; i++) j.room.send("talk", { agentId, text: `please do expensive thing ${i}` });
     await until("refusals", () => j.errors.filter((e) => e.code === "rate_limited").length >= SENT - LLM_PER_MINUTE, 5000);
     await new Promise((r) => setTimeout(r, 200));
-    const saved = (t.atrium.store.db.prepare("SELECT COUNT(*) AS n FROM messages WHERE workspace = ? AND from_kind = 'person'").get(ws) as { n: number }).n;
+    const saved = Number((await t.atrium.store.db.selectFrom("messages").select((eb) => eb.fn.countAll().as("n")).where("workspace", "=", ws).where("from_kind", "=", "person").executeTakeFirstOrThrow()).n);
     console.log(`talk flood: ${SENT} sent, ${saved} reached the agent, ${j.errors.length} refused ("${j.errors[0]?.message}")`);
     expect(saved).toBe(LLM_PER_MINUTE);
     expect(j.errors).toHaveLength(SENT - LLM_PER_MINUTE);
@@ -97,8 +98,8 @@ describe("rate limits under a flood", () => {
     j.room.send("task-create", { title: "for an agent", district, assignee: { kind: "agent", id: agentId } });
     j.room.send("task-create", { title: "for nobody", district });
     await until("one more refusal", () => j.errors.length === SENT - LLM_PER_MINUTE + 1, 3000);
-    await until("the unassigned task", () => t.atrium.store.work.listTasks(ws, {}).length === 1, 3000);
-    expect(t.atrium.store.work.listTasks(ws, {})[0]!.title).toBe("for nobody");
+    await until("the unassigned task", async () => (await t.atrium.store.work.listTasks(ws, {})).length === 1, 3000);
+    expect((await t.atrium.store.work.listTasks(ws, {}))[0]!.title).toBe("for nobody");
     await j.room.leave(true);
   });
 });
@@ -118,7 +119,7 @@ describe("moderation by the owner", () => {
     owner.room.send("unmute", { personId: member.room.sessionId });
     await until("unmuted notice", () => member.notices.some((n) => n.kind === "unmuted"));
     member.room.send("talk", { agentId, text: "hello again" });
-    await until("saved", () => (t.atrium.store.db.prepare("SELECT COUNT(*) AS n FROM messages WHERE workspace = ? AND text = 'hello again'").get(ws) as { n: number }).n === 1);
+    await until("saved", async () => Number((await t.atrium.store.db.selectFrom("messages").select((eb) => eb.fn.countAll().as("n")).where("workspace", "=", ws).where("text", "=", "hello again").executeTakeFirstOrThrow()).n) === 1);
     expect(member.errors.filter((e) => e.code === "muted")).toHaveLength(1);
 
     owner.room.send("mute", { personId: "nobody-here" });
@@ -131,7 +132,7 @@ describe("moderation by the owner", () => {
     expect(member.leftWith).toBe(CLOSE_KICKED);
     expect(member.notices.some((n) => n.kind === "kicked" && /testing/.test(n.message))).toBe(true);
     await until("seat freed", () => !server.state.people.has(member.room.sessionId) && !server.seats.has(member.room.sessionId));
-    const kinds = t.atrium.store.recentAudit(100).filter((r) => r.actor === owner.room.sessionId).map((r) => r.kind);
+    const kinds = (await writtenAudit(t.atrium.store, 100)).filter((r) => r.actor === owner.room.sessionId).map((r) => r.kind);
     expect(kinds).toEqual(expect.arrayContaining(["moderation-mute", "moderation-unmute", "moderation-kick"]));
     expect(owner.notices.filter((n) => n.kind === "moderation").map((n) => n.action)).toEqual(["mute", "unmute", "kick"]);
     await owner.room.leave(true);

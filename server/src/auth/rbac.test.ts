@@ -10,6 +10,8 @@ import type { Role } from "../../../shared/roles";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
 import { MESSAGE_POLICY, REST_POLICY, maySend } from "./policy";
+import { auditsWritten } from "../audit-later";
+import { countRows } from "../testing/db-count";
 
 // RBAC against a real server: a spectator and a member each try every action their role may
 // not take, by room message and by REST. Every one must be refused and change nothing.
@@ -106,12 +108,12 @@ describe("RBAC", () => {
     const server = t.colyseus.getRoomById<WorkspaceRoom>(owner.room.roomId);
     const agentId = [...server.state.agents.keys()][0]!;
     const district = t.atrium.world.districts[0]!.id;
-    const task = t.atrium.store.work.createTask({ workspace, title: "Existing", district, createdBy: "test" });
+    const task = await t.atrium.store.work.createTask({ workspace, title: "Existing", district, createdBy: "test" });
     const ctx = { personId: owner.room.sessionId, agentId, district, taskId: task.id };
     const people = () => JSON.stringify([...server.state.people.values()].map((p) => p.toJSON()));
-    const tasks = () => JSON.stringify(t.atrium.store.work.listTasks(workspace, {}));
+    const tasks = async () => JSON.stringify(await t.atrium.store.work.listTasks(workspace, {}));
     const seats = () => JSON.stringify([...server.seats].map(([id, s]) => [id, s.role, s.name, s.inviteId, s.mutedUntil]));
-    const before = { people: people(), tasks: tasks(), seats: seats() };
+    const before = { people: people(), tasks: await tasks(), seats: seats() };
 
     let tried = 0;
     const expected: Array<[Joined, string]> = [];
@@ -129,7 +131,7 @@ describe("RBAC", () => {
     for (const [who, type] of expected) expect(who.errors.find((e) => e.rejected === type)).toMatchObject({ code: "forbidden" });
     expect(refused).toBe(tried);
     expect(people()).toBe(before.people);
-    expect(tasks()).toBe(before.tasks);
+    expect(await tasks()).toBe(before.tasks);
     expect(seats()).toBe(before.seats);
     // Spectators may send nothing at all that the room acts on.
     expect(Object.keys(MESSAGE_POLICY).filter((type) => maySend("spectator", type))).toEqual([]);
@@ -150,17 +152,25 @@ describe("RBAC", () => {
     const server = t.colyseus.getRoomById<WorkspaceRoom>(spectator.room.roomId);
     const agentId = [...server.state.agents.keys()][0]!;
     const district = t.atrium.world.districts[0]!.id;
-    const task = t.atrium.store.work.createTask({ workspace, title: "Watched", district, createdBy: "test" });
+    const task = await t.atrium.store.work.createTask({ workspace, title: "Watched", district, createdBy: "test" });
     await until("the task on the board", () => server.state.tasks.has(task.id), 3000);
     const ctx = { personId: spectator.room.sessionId, agentId, district, taskId: task.id };
-    const tables = ["tasks", "task_events", "artifacts", "messages", "llm_calls", "settings", "invites", "audit"];
-    const database = () =>
-      JSON.stringify(tables.map((table) => t.atrium.store.db.prepare(`SELECT COUNT(*) AS n, COALESCE(MAX(rowid), 0) AS last FROM ${table}`).get()));
+    const tables = ["tasks", "task_events", "artifacts", "messages", "llm_calls", "settings", "invites", "audit"] as const;
+    // Row counts, and the newest row of each table (its whole content, so a changed row shows too).
+    const database = async () => {
+      await auditsWritten(t.atrium.store);
+      const db = t.atrium.store.db;
+      const sizes = await Promise.all(tables.map((table) => countRows(db, table)));
+      const newest = await Promise.all(
+        tables.map((table) => db.selectFrom(table).selectAll().orderBy(table === "settings" ? "key" : table === "tasks" || table === "invites" ? "created_at" : "id", "desc").limit(1).executeTakeFirst()),
+      );
+      return JSON.stringify([sizes, newest]);
+    };
     const state = () => JSON.stringify(server.state.toJSON());
     // Who sits where, as what (the rate limiter's buckets move with every message, refused or not).
     const seats = () => JSON.stringify([...server.seats].map(([id, seat]) => [id, seat.role, seat.name, seat.inviteId, seat.mutedUntil]));
     await new Promise((r) => setTimeout(r, 200));
-    const before = { database: database(), state: state(), seats: seats() };
+    const before = { database: await database(), state: state(), seats: seats() };
 
     for (const type of types) {
       spectator.room.send(type, plausiblePayload(type, ctx));
@@ -172,7 +182,7 @@ describe("RBAC", () => {
     const refused = spectator.errors.filter((e) => e.code === "forbidden").length;
     expect(refused).toBe(types.length);
     expect(state()).toBe(before.state);
-    expect(database()).toBe(before.database);
+    expect(await database()).toBe(before.database);
     expect(seats()).toBe(before.seats);
     expect(server.state.people.size).toBe(0);
     console.log(`RBAC spectator: ${refused}/${types.length} client message types refused (${((100 * refused) / types.length).toFixed(1)}%), state and database unchanged`);
@@ -205,7 +215,7 @@ describe("RBAC", () => {
     console.log(`RBAC REST: ${refused}/${tried} privileged requests refused (${(100 * refused / tried).toFixed(1)}%)`);
     expect(tried).toBeGreaterThan(5);
     expect(refused).toBe(tried);
-    expect(t.atrium.auth.listInvites().length).toBe(3); // no invite was made by the refused POSTs
+    expect((await t.atrium.auth.listInvites()).length).toBe(3); // no invite was made by the refused POSTs
   });
 
   it("the owner may use the owner endpoints; a bad token is 401 even in open mode", async () => {

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { Client } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAI, textReply, type FakeOpenAI } from "../../../e2e/fake-openai";
@@ -10,6 +9,7 @@ import { WORKSPACE_ROOM } from "../../../shared/constants";
 import type { NoticePayload } from "../../../shared/protocol/moderation-messages";
 import type { WorkspaceState } from "../../../shared/state";
 import { freePort, until } from "../testing/harness";
+import { openStore } from "../store/store";
 
 // SIGTERM while an agent streams from a slow upstream, on the real server process
 // (`node --import tsx server/src/main.ts`): /readyz turns 503 while draining, clients are
@@ -84,9 +84,16 @@ describe("graceful shutdown", () => {
     room.send("talk", { agentId, text: "Please write the weekly brief; my mail is ada@example.com" });
     await until("the stream under way", () => fake.stats.inFlight > 0 && speech > 2, 15_000);
     // Committed before the signal: the person's words.
-    const db0 = new Database(dbFile, { readonly: true });
-    const committed = db0.prepare("SELECT id, text FROM messages WHERE workspace = 'main' ORDER BY id").all();
-    db0.close();
+    // Read through a store of the test's own on the same file (another connection, as after a restart).
+    const messages = async () => {
+      const reader = await openStore(dbFile);
+      try {
+        return await reader.db.selectFrom("messages").select(["id", "text"]).where("workspace", "=", "main").orderBy("id").execute();
+      } finally {
+        await reader.close();
+      }
+    };
+    const committed = await messages();
     expect(committed.length).toBeGreaterThan(0);
 
     const signalled = performance.now();
@@ -101,11 +108,11 @@ describe("graceful shutdown", () => {
     expect(ready).toBe(503);
     expect(notices.some((n) => n.kind === "shutdown")).toBe(true);
 
-    const db = new Database(dbFile, { readonly: true });
-    const after = db.prepare("SELECT id, text FROM messages WHERE workspace = 'main' ORDER BY id").all();
-    const calls = db.prepare("SELECT id, outcome, error, request FROM llm_calls ORDER BY id").all() as Array<{ id: number; outcome: string; error: string | null; request: string }>;
-    const audit = db.prepare("SELECT kind FROM audit WHERE kind = 'dlp-redaction'").all();
-    db.close();
+    const after = await messages();
+    const db = await openStore(dbFile);
+    const calls = await db.db.selectFrom("llm_calls").select(["id", "outcome", "error", "request"]).orderBy("id").execute();
+    const audit = await db.db.selectFrom("audit").select("kind").where("kind", "=", "dlp-redaction").execute();
+    await db.close();
     expect(after).toEqual(expect.arrayContaining(committed));
     const aborted = calls.filter((c) => c.outcome === "error" && /aborted|cancel/i.test(c.error ?? ""));
     expect(aborted.length).toBeGreaterThan(0);
@@ -125,9 +132,7 @@ describe("graceful shutdown", () => {
     const health = await fetch(`${second.url}/readyz`).then((r) => r.json());
     expect(health).toMatchObject({ status: "ready" });
     expect(second.out()).not.toMatch(/error/i);
-    const db2 = new Database(dbFile, { readonly: true });
-    expect(db2.prepare("SELECT id, text FROM messages WHERE workspace = 'main' ORDER BY id").all()).toEqual(expect.arrayContaining(committed));
-    db2.close();
+    expect(await messages()).toEqual(expect.arrayContaining(committed));
     second.child.kill("SIGINT");
     const second$ = await second.exited;
     expect(second$.code).toBe(0);

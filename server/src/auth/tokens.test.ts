@@ -5,6 +5,7 @@ import type { WorkspaceState } from "../../../shared/state";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
 import { AuthService } from "./auth";
+import { writtenAudit } from "../testing/db-count";
 
 // ATRIUM_AUTH=token against a real server: only valid links get in. Expired, forged, revoked,
 // tampered and missing tokens are refused on join and on REST, each with a sentence.
@@ -66,7 +67,7 @@ describe("join tokens (ATRIUM_AUTH=token)", () => {
 
     // Forged: right shape and claims, wrong key.
     const realInvite = await t.atrium.auth.issue({ role: "member", ttlS: 3600, createdBy: "test" });
-    const jti = t.atrium.auth.listInvites().find((i) => i.role === "member" && i.revokedAt === null && Date.parse(i.expiresAt) > Date.now())!.id;
+    const jti = (await t.atrium.auth.listInvites()).find((i) => i.role === "member" && i.revokedAt === null && Date.parse(i.expiresAt) > Date.now())!.id;
     await expect401("forged", await sign("x".repeat(48), { role: "owner", jti }), /not signed by this server/);
 
     // Tampered: the server's own token with its payload changed to owner.
@@ -84,7 +85,7 @@ describe("join tokens (ATRIUM_AUTH=token)", () => {
     await expect401("revoked", revokeMe.token, /revoked/);
 
     // Signed with the server's key but naming no invite it made (e.g. a copied secret elsewhere).
-    const secret = (t.atrium.store.db.prepare("SELECT value FROM settings WHERE key = 'jwt_secret'").get() as { value: string }).value;
+    const secret = (await t.atrium.store.db.selectFrom("settings").select("value").where("key", "=", "jwt_secret").executeTakeFirstOrThrow()).value;
     await expect401("unknown invite", await sign(secret, { role: "member", jti: "00000000-0000-0000-0000-000000000000" }), /not known/);
     await expect401("malformed", "hello", /malformed/);
     await expect401("alg none", `${Buffer.from('{"alg":"none"}').toString("base64url")}.${ownerPayload}.`, /malformed|not valid/);
@@ -127,18 +128,18 @@ describe("join tokens (ATRIUM_AUTH=token)", () => {
     }
     expect((await api("/api/invites/not-a-uuid", token, { method: "DELETE" })).status).toBe(400);
     expect((await api("/api/invites/00000000-0000-0000-0000-000000000000", token, { method: "DELETE" })).status).toBe(404);
-    const audit = t.atrium.store.recentAudit(200).map((r) => r.kind);
+    const audit = (await writtenAudit(t.atrium.store, 200)).map((r) => r.kind);
     expect(audit).toContain("invite-created");
     expect(audit).toContain("invite-revoked");
   });
 
   it("keeps the generated secret in the database: tokens survive a new AuthService on the same store", async () => {
     const { token } = await t.atrium.auth.issue({ role: "member", ttlS: 3600, createdBy: "test" });
-    const again = new AuthService(t.atrium.store, { mode: "token" });
+    const again = await AuthService.open(t.atrium.store, { mode: "token" });
     expect(again.secretGenerated).toBe(true);
     await expect(again.verify(token)).resolves.toMatchObject({ role: "member" });
     // A configured ATRIUM_SECRET replaces it: old links stop working.
-    const other = new AuthService(t.atrium.store, { mode: "token", secret: "y".repeat(40) });
+    const other = await AuthService.open(t.atrium.store, { mode: "token", secret: "y".repeat(40) });
     await expect(other.verify(token)).rejects.toThrow(/not signed by this server/);
   });
 });

@@ -26,15 +26,15 @@ beforeAll(async () => {
   server = await startTestAtrium({ name: "api" });
   ({ url } = server);
   store = server.atrium.store;
-  brief = store.work.createTask({ workspace: "main", title: "Weekly brief", description: "What each district did.", createdBy: "cleo", district: "market-hall", assignee: { kind: "agent", id: "iris" } });
-  store.work.updateTask(brief.id, { status: "doing", notes: "on it" }, "iris");
-  doc = store.work.writeArtifact({ workspace: "main", taskId: brief.id, title: "Brief: näive “draft” / v1", kind: "markdown", body: "# Brief\n\n- one\n- two\n", createdBy: "iris" }).id; // stored trimmed
-  chartId = store.work.writeArtifact({ workspace: "main", taskId: brief.id, title: "Tick p99", kind: "chart", body: { type: "line", series: [{ name: "p99", points: [{ x: 1, y: 4.2 }] }] }, createdBy: "bram" }).id;
-  ops = store.work.createTask({ workspace: "main", title: "Rotate keys", createdBy: "Ada", district: "ops-center", assignee: { kind: "person", id: "Ada" } });
-  store.work.createTask({ workspace: "design-review", title: "Logo", createdBy: "mira", district: "design-studio" });
-  store.messages.addMessage({ workspace: "main", fromId: "iris", fromKind: "agent", text: "Brief started." });
-  store.audit({ workspace: "main", actor: "p1", kind: "join", data: { name: "Ada" } });
-  store.llm.recordLlmCall({ workspace: "main", agentId: "iris", model: "m", request: { messages: [] }, outcome: "ok" });
+  brief = await store.work.createTask({ workspace: "main", title: "Weekly brief", description: "What each district did.", createdBy: "cleo", district: "market-hall", assignee: { kind: "agent", id: "iris" } });
+  await store.work.updateTask(brief.id, { status: "doing", notes: "on it" }, "iris");
+  doc = (await store.work.writeArtifact({ workspace: "main", taskId: brief.id, title: "Brief: näive “draft” / v1", kind: "markdown", body: "# Brief\n\n- one\n- two\n", createdBy: "iris" })).id; // stored trimmed
+  chartId = (await store.work.writeArtifact({ workspace: "main", taskId: brief.id, title: "Tick p99", kind: "chart", body: { type: "line", series: [{ name: "p99", points: [{ x: 1, y: 4.2 }] }] }, createdBy: "bram" })).id;
+  ops = await store.work.createTask({ workspace: "main", title: "Rotate keys", createdBy: "Ada", district: "ops-center", assignee: { kind: "person", id: "Ada" } });
+  await store.work.createTask({ workspace: "design-review", title: "Logo", createdBy: "mira", district: "design-studio" });
+  await store.messages.addMessage({ workspace: "main", fromId: "iris", fromKind: "agent", text: "Brief started." });
+  await store.audit({ workspace: "main", actor: "p1", kind: "join", data: { name: "Ada" } });
+  await store.llm.recordLlmCall({ workspace: "main", agentId: "iris", model: "m", request: { messages: [] }, outcome: "ok" });
 });
 
 afterAll(async () => {
@@ -47,7 +47,7 @@ describe("GET /api/tasks", () => {
     expect(status).toBe(200);
     expect(body.workspace).toBe("main");
     expect((body.tasks as Task[]).map((t) => t.id)).toEqual([brief.id, ops.id]);
-    expect((body.tasks as Task[])[0]).toEqual(store.work.getTask(brief.id));
+    expect((body.tasks as Task[])[0]).toEqual(await store.work.getTask(brief.id));
     const other = await get("/api/tasks?workspace=design-review");
     expect((other.body.tasks as Task[]).map((t) => t.title)).toEqual(["Logo"]);
   });
@@ -88,8 +88,8 @@ describe("GET /api/tasks/:id", () => {
   it("gives the task, its whole history and its artifacts without bodies", async () => {
     const { status, body } = await get(`/api/tasks/${brief.id}`);
     expect(status).toBe(200);
-    expect(body.task).toEqual(store.work.getTask(brief.id));
-    expect(body.events).toEqual(store.work.taskEvents(brief.id));
+    expect(body.task).toEqual(await store.work.getTask(brief.id));
+    expect(body.events).toEqual(await store.work.taskEvents(brief.id));
     expect((body.events as Array<{ kind: string }>).map((e) => e.kind)).toEqual(["created", "status", "notes", "artifact", "artifact"]);
     const artifacts = body.artifacts as Array<Record<string, unknown>>;
     expect(artifacts.map((a) => [a.id, a.kind, a.title])).toEqual([
@@ -174,7 +174,7 @@ describe("GET /api/export", () => {
     expect(body.workspace).toBe("main");
     const tasks = body.tasks as Array<Task & { events: unknown[] }>;
     expect(tasks.map((t) => t.id)).toEqual([brief.id, ops.id]);
-    expect(tasks[0]!.events).toEqual(store.work.taskEvents(brief.id));
+    expect(tasks[0]!.events).toEqual(await store.work.taskEvents(brief.id));
     expect((body.artifacts as Array<{ id: string; body: string }>).map((a) => a.id)).toEqual([doc, chartId]);
     expect((body.artifacts as Array<{ body: string }>)[0]!.body).toBe("# Brief\n\n- one\n- two");
     expect((body.messages as Array<{ text: string }>).map((m) => m.text)).toEqual(["Brief started."]);

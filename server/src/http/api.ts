@@ -77,27 +77,28 @@ export function downloadName(title: string, ext: "md" | "json"): string {
 export function mountWorkApi(app: Application, store: Store): void {
   const api = Router();
 
-  api.get("/tasks", (req: Request, res: Response) => {
+  api.get("/tasks", async (req: Request, res: Response) => {
     const q = parse(res, "query", taskListQuery, req.query);
     if (!q) return;
-    const tasks = store.work.listTasks(q.workspace, { status: q.status, assignee: q.assignee, district: q.district, limit: q.limit });
+    const tasks = await store.work.listTasks(q.workspace, { status: q.status, assignee: q.assignee, district: q.district, limit: q.limit });
     res.json({ workspace: q.workspace, tasks });
   });
 
-  api.get("/tasks/:id", (req: Request, res: Response) => {
+  api.get("/tasks/:id", async (req: Request, res: Response) => {
     const q = parse(res, "query", byIdQuery, req.query);
     const id = q && parse(res, "task id", taskIdSchema, req.params.id);
     if (!q || id === null) return;
-    const task = store.work.getTask(id);
+    const task = await store.work.getTask(id);
     if (!task || (q.workspace !== undefined && task.workspace !== q.workspace)) return notFound(res, `there is no task "${id}"${q.workspace ? ` in workspace "${q.workspace}"` : ""}`);
-    res.json({ task, events: store.work.taskEvents(id), artifacts: store.queries.artifactsOfTask(id) });
+    const [events, artifacts] = await Promise.all([store.work.taskEvents(id), store.queries.artifactsOfTask(id)]);
+    res.json({ task, events, artifacts });
   });
 
-  api.get("/artifacts/:id", (req: Request, res: Response) => {
+  api.get("/artifacts/:id", async (req: Request, res: Response) => {
     const q = parse(res, "query", artifactQuery, req.query);
     const id = q && parse(res, "artifact id", taskIdSchema, req.params.id);
     if (!q || id === null) return;
-    const artifact = store.queries.artifact(id);
+    const artifact = await store.queries.artifact(id);
     if (!artifact || (q.workspace !== undefined && artifact.workspace !== q.workspace)) return notFound(res, `there is no artifact "${id}"${q.workspace ? ` in workspace "${q.workspace}"` : ""}`);
     const markdown = artifact.kind === "markdown";
     res.setHeader("Content-Type", markdown ? "text/markdown; charset=utf-8" : "application/json; charset=utf-8");
@@ -108,17 +109,17 @@ export function mountWorkApi(app: Application, store: Store): void {
     res.send(artifact.body);
   });
 
-  api.get("/audit", (req: Request, res: Response) => {
+  api.get("/audit", async (req: Request, res: Response) => {
     const q = parse(res, "query", auditQuery, req.query);
     if (!q) return;
     const since = q.since === undefined ? null : new Date(q.since).toISOString();
-    res.json({ workspace: q.workspace, since, audit: store.queries.audit(q.workspace, since, q.limit) });
+    res.json({ workspace: q.workspace, since, audit: await store.queries.audit(q.workspace, since, q.limit) });
   });
 
-  api.get("/export", (req: Request, res: Response) => {
+  api.get("/export", async (req: Request, res: Response) => {
     const q = parse(res, "query", exportQuery, req.query);
     if (!q) return;
-    const data = store.queries.exportWorkspace(q.workspace);
+    const data = await store.queries.exportWorkspace(q.workspace);
     if (q.download) res.setHeader("Content-Disposition", `attachment; filename="atrium-${q.workspace}-${data.exportedAt.slice(0, 10)}.json"`);
     res.json(data);
   });

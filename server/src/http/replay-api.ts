@@ -14,7 +14,7 @@ export interface ReplayApiDeps {
   world: World;
   roster: Roster;
   /** Agents beside the roster's in a workspace (outside agents over MCP). */
-  extraAgents?: (workspace: string) => ReplayAgentInfo[];
+  extraAgents?: (workspace: string) => Promise<ReplayAgentInfo[]>;
 }
 
 /** A moment: epoch milliseconds ("1767225600000") or an ISO-8601 time ("2026-01-01T00:00:00Z"). */
@@ -65,13 +65,14 @@ function singleValued(req: Request, res: Response): Record<string, string> | nul
  *   GET /api/llm-calls/:id                 the exact prompt and response of one call, and what it led to
  */
 export function mountReplayApi(app: Application, deps: ReplayApiDeps): void {
-  app.get("/api/replay", (req, res) => {
+  app.get("/api/replay", async (req, res) => {
     const query = singleValued(req, res);
     if (!query) return;
     const parsed = replayQuerySchema.safeParse(query);
     if (!parsed.success) return badRequest(res, parsed.error.issues);
     const { workspace, from, to } = parsed.data;
-    const timeline = buildTimeline(deps.store, deps.world, deps.roster, { workspace, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), extraAgents: deps.extraAgents?.(workspace) ?? [] });
+    const extraAgents = (await deps.extraAgents?.(workspace)) ?? [];
+    const timeline = await buildTimeline(deps.store, deps.world, deps.roster, { workspace, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), extraAgents });
     if (!timeline) {
       res.status(404).json({ error: `nothing has been recorded in workspace "${workspace}" yet` });
       return;
@@ -80,11 +81,11 @@ export function mountReplayApi(app: Application, deps: ReplayApiDeps): void {
     res.json(timeline);
   });
 
-  app.get("/api/llm-calls/:id", (req, res) => {
+  app.get("/api/llm-calls/:id", async (req, res) => {
     const id = llmCallIdSchema.safeParse(req.params.id);
     if (!id.success) return badRequest(res, id.error.issues);
     const replay = replayStoreOf(deps.store);
-    const call = replay.getLlmCall(id.data);
+    const call = await replay.getLlmCall(id.data);
     if (!call) {
       res.status(404).json({ error: `there is no LLM call ${id.data}` });
       return;
@@ -105,7 +106,7 @@ export function mountReplayApi(app: Application, deps: ReplayApiDeps): void {
       ttftMs: call.ttftMs,
       outcome: call.outcome,
       error: call.error,
-      produced: replay.producedBy(call),
+      produced: await replay.producedBy(call),
     };
     res.setHeader("Cache-Control", "no-store");
     res.json(body);

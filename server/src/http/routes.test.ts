@@ -62,7 +62,7 @@ describe("API routes", () => {
   });
 
   it("GET /readyz answers 503 when the database is gone", async () => {
-    atrium.store.close();
+    await atrium.store.close();
     const res = await fetch(`${url}/readyz`);
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ status: "not ready", checks: { database: false, rooms: true } });

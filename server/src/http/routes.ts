@@ -23,9 +23,9 @@ export function mountApi(app: Application, deps: HttpDeps): void {
     res.json({ status: "ok" });
   });
 
-  app.get("/readyz", (_req, res) => {
+  app.get("/readyz", async (_req, res) => {
     const redis = deps.scaleHealth?.();
-    const checks = { database: deps.store.ping(), rooms: deps.isAccepting(), ...(redis ? { redis: redis.ok } : {}) };
+    const checks = { database: await deps.store.ping(), rooms: deps.isAccepting(), ...(redis ? { redis: redis.ok } : {}) };
     const ready = checks.database && checks.rooms && (redis?.ok ?? true);
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks, ...(redis && !redis.ok ? { reason: redis.detail } : {}) });
   });

@@ -32,8 +32,8 @@ function bucketAt(body: StatsResponse, ms: number): StatsBucket {
 }
 
 /** An LLM call that started at `at` and took `latencyMs`. */
-function call(workspace: string, agentId: string, at: number, fields: { latencyMs: number; ttftMs?: number; tokens?: [number, number]; costUsd?: number; outcome?: string; model?: string }): number {
-  const id = store.llm.recordLlmCall({
+async function call(workspace: string, agentId: string, at: number, fields: { latencyMs: number; ttftMs?: number; tokens?: [number, number]; costUsd?: number; outcome?: string; model?: string }): Promise<number> {
+  const id = await store.llm.recordLlmCall({
     workspace,
     agentId,
     model: fields.model ?? "gpt-test",
@@ -45,7 +45,7 @@ function call(workspace: string, agentId: string, at: number, fields: { latencyM
     ttftMs: fields.ttftMs ?? null,
     outcome: fields.outcome ?? "ok",
   });
-  store.db.prepare("UPDATE llm_calls SET at = ? WHERE id = ?").run(iso(at), id);
+  await store.db.updateTable("llm_calls").set({ at: iso(at) }).where("id", "=", id).execute();
   return id;
 }
 
@@ -82,16 +82,16 @@ describe("GET /api/stats", () => {
     const ws = "stats-calls";
     const now = Date.now();
     const b = bucketOf(now) - 4 * STATS_BUCKET_MS; // a closed bucket, 40 s ago
-    call(ws, "iris", b + 1000, { latencyMs: 2000, ttftMs: 300, tokens: [100, 20], costUsd: 0.01 });
-    call(ws, "iris", b + 2000, { latencyMs: 3000, ttftMs: 500, tokens: [200, 30], costUsd: 0.02 });
-    call(ws, "bram", b + 2000, { latencyMs: 1000, ttftMs: 400, tokens: [50, 5], costUsd: 0.005, outcome: "error" });
+    await call(ws, "iris", b + 1000, { latencyMs: 2000, ttftMs: 300, tokens: [100, 20], costUsd: 0.01 });
+    await call(ws, "iris", b + 2000, { latencyMs: 3000, ttftMs: 500, tokens: [200, 30], costUsd: 0.02 });
+    await call(ws, "bram", b + 2000, { latencyMs: 1000, ttftMs: 400, tokens: [50, 5], costUsd: 0.005, outcome: "error" });
     // Started in an earlier bucket, finished in this one.
-    call(ws, "bram", b - 5000, { latencyMs: 6000, ttftMs: 900, tokens: [10, 10], costUsd: 0.001 });
+    await call(ws, "bram", b - 5000, { latencyMs: 6000, ttftMs: 900, tokens: [10, 10], costUsd: 0.001 });
     // Long ago: counts only in the all-time totals.
-    call(ws, "iris", now - STATS_WINDOW_MS - STATS_MAX_CALL_MS - 60_000, { latencyMs: 1000, tokens: [1000, 0], costUsd: 1 });
-    const pending = replayStoreOf(store).startLlmCall({ workspace: ws, agentId: "mira", model: "gpt-test", request: {} });
-    store.db.prepare("UPDATE llm_calls SET at = ? WHERE id = ?").run(iso(b + 500), pending);
-    call("stats-elsewhere", "iris", b + 1000, { latencyMs: 100, tokens: [999, 999], costUsd: 9 });
+    await call(ws, "iris", now - STATS_WINDOW_MS - STATS_MAX_CALL_MS - 60_000, { latencyMs: 1000, tokens: [1000, 0], costUsd: 1 });
+    const pending = await replayStoreOf(store).startLlmCall({ workspace: ws, agentId: "mira", model: "gpt-test", request: {} });
+    await store.db.updateTable("llm_calls").set({ at: iso(b + 500) }).where("id", "=", pending).execute();
+    await call("stats-elsewhere", "iris", b + 1000, { latencyMs: 100, tokens: [999, 999], costUsd: 9 });
 
     const { body } = await stats(`workspace=${ws}`);
     const bucket = bucketAt(body, b);
@@ -117,15 +117,15 @@ describe("GET /api/stats", () => {
     const ws = "stats-tasks";
     const now = Date.now();
     const B = bucketOf(now);
-    const a = store.work.createTask({ workspace: ws, title: "A", createdBy: "test" });
-    store.work.changeTask(a.id, { status: "doing" }, "iris");
-    store.work.changeTask(a.id, { status: "review" }, "iris");
-    const b = store.work.createTask({ workspace: ws, title: "B", createdBy: "test" });
-    const events = store.db.prepare("SELECT id, task_id, kind FROM task_events WHERE task_id IN (?, ?) ORDER BY id").all(a.id, b.id) as Array<{ id: number; task_id: string; kind: string }>;
+    const a = await store.work.createTask({ workspace: ws, title: "A", createdBy: "test" });
+    await store.work.changeTask(a.id, { status: "doing" }, "iris");
+    await store.work.changeTask(a.id, { status: "review" }, "iris");
+    const b = await store.work.createTask({ workspace: ws, title: "B", createdBy: "test" });
+    const events = await store.db.selectFrom("task_events").select(["id", "task_id", "kind"]).where("task_id", "in", [a.id, b.id]).orderBy("id").execute();
     const times = [B - 100_000 + 1, B - 50_000 + 1, B - 20_000 + 1, B - 30_000 + 1]; // A created, doing, review; B created
-    events.forEach((e, i) => store.db.prepare("UPDATE task_events SET at = ? WHERE id = ?").run(iso(times[i]!), e.id));
-    store.db.prepare("UPDATE tasks SET created_at = ?, updated_at = ? WHERE id = ?").run(iso(times[0]!), iso(times[2]!), a.id);
-    store.db.prepare("UPDATE tasks SET created_at = ?, updated_at = ? WHERE id = ?").run(iso(times[3]!), iso(times[3]!), b.id);
+    for (const [i, e] of events.entries()) await store.db.updateTable("task_events").set({ at: iso(times[i]!) }).where("id", "=", e.id).execute();
+    await store.db.updateTable("tasks").set({ created_at: iso(times[0]!), updated_at: iso(times[2]!) }).where("id", "=", a.id).execute();
+    await store.db.updateTable("tasks").set({ created_at: iso(times[3]!), updated_at: iso(times[3]!) }).where("id", "=", b.id).execute();
 
     const { body } = await stats(`workspace=${ws}`);
     const at = (ms: number) => bucketAt(body, ms).tasks;
@@ -142,7 +142,7 @@ describe("GET /api/stats", () => {
     const ws = "stats-states";
     const B = bucketOf(Date.now()) - 4 * STATS_BUCKET_MS;
     const sample = (at: number, agentId: string, state: string) => ({ workspace: ws, at, agentId, x: 0, z: 0, yaw: 0, state, reason: "", taskId: null });
-    replayStoreOf(store).insertSamples([
+    await replayStoreOf(store).insertSamples([
       sample(B - STATS_WINDOW_MS, "iris", "idle"), // before the window: the starting state
       sample(B, "iris", "thinking"),
       sample(B + 2000, "bram", "working"),
@@ -169,7 +169,7 @@ describe("GET /api/stats", () => {
     // ISO works too.
     expect((await stats(`workspace=${ws}&since=${encodeURIComponent(iso(since))}`)).body.buckets[0]!.t).toBe(bucketOf(since));
     // A new call right after: the cached answer (same now) is given until STATS_CACHE_MS passes.
-    call(ws, "otto", Date.now() - 200, { latencyMs: 100, tokens: [5, 5] });
+    await call(ws, "otto", Date.now() - 200, { latencyMs: 100, tokens: [5, 5] });
     const again = await stats(`workspace=${ws}&since=${since}`);
     if (Date.now() - body.now < STATS_CACHE_MS - 200) expect(again.body.now).toBe(body.now);
     await new Promise((r) => setTimeout(r, STATS_CACHE_MS + 50));
@@ -179,14 +179,14 @@ describe("GET /api/stats", () => {
   });
 
   it("uses the owner's budget change for an agent when there is one", async () => {
-    store.db.prepare("INSERT INTO settings (key, value) VALUES (?, ?)").run("budget/stats-budget/iris", "0.5");
+    await store.db.insertInto("settings").values({ key: "budget/stats-budget/iris", value: "0.5" }).execute();
     const { body } = await stats("workspace=stats-budget");
     expect(body.agents.find((a) => a.id === "iris")!.budgetUsd).toBe(0.5);
     expect(body.agents.find((a) => a.id === "bram")!.budgetUsd).toBe(budgetOf("bram"));
   });
 
   it("marks offline planner decisions as such", async () => {
-    call("stats-offline", "iris", Date.now() - 3000, { latencyMs: 1200, model: "offline-planner" });
+    await call("stats-offline", "iris", Date.now() - 3000, { latencyMs: 1200, model: "offline-planner" });
     expect((await stats("workspace=stats-offline")).body.brain).toBe("offline");
   });
 

@@ -52,7 +52,7 @@ export function mountStatsApi(app: Application, deps: StatsApiDeps): void {
   const clock = deps.now ?? Date.now;
   const cache = new Map<string, { at: number; body: string; gz: Buffer | null }>();
 
-  app.get("/api/stats", (req: Request, res: Response) => {
+  app.get("/api/stats", async (req: Request, res: Response) => {
     for (const [key, value] of Object.entries(req.query)) {
       if (typeof value !== "string") {
         res.status(400).json({ error: `bad stats query: ${key} must be given once, as plain text` });
@@ -77,7 +77,7 @@ export function mountStatsApi(app: Application, deps: StatsApiDeps): void {
     const key = `${workspace}\u0000${Math.floor(from / STATS_BUCKET_MS)}`;
     let hit = cache.get(key);
     if (!hit || now - hit.at > STATS_CACHE_MS) {
-      const body: StatsResponse = computer.compute({ workspace, from, now, bucketMs: STATS_BUCKET_MS });
+      const body: StatsResponse = await computer.compute({ workspace, from, now, bucketMs: STATS_BUCKET_MS });
       hit = { at: now, body: JSON.stringify(body), gz: null };
       for (const [k, v] of cache) if (now - v.at > STATS_CACHE_MS || cache.size >= STATS_CACHE_ENTRIES) cache.delete(k);
       cache.set(key, hit);

@@ -1,6 +1,7 @@
-import type Database from "better-sqlite3";
+import { sql } from "kysely";
 import type { Roster } from "../../../shared/agents";
 import { OFFLINE_PLANNER_MODEL } from "../../../shared/replay";
+import type { Db } from "../store/schema";
 import { STATS_TASK_STATUSES, type StatsAgent, type StatsBucket, type StatsResponse, type StatsTaskStatus } from "../../../shared/stats";
 
 /** A call started this long before a window can still finish inside it and count there (ms). Default 10 min. */
@@ -36,64 +37,98 @@ export function quantile(sorted: readonly number[], q: number): number | null {
 
 /**
  * The charts' numbers for one workspace over [from, now], read from the database with a few
- * indexed queries: llm_calls (tokens, cost, latency, errors), tasks and task_events (tasks by
+ * indexed queries (run together; the same on SQLite and PostgreSQL): llm_calls (tokens, cost, latency, errors), tasks and task_events (tasks by
  * status, walked back from the current counts), agent_samples (agents by state, walked forward
  * from each agent's last sample before the window). Nothing is written.
  */
 export class StatsComputer {
-  private readonly s;
-
   constructor(
-    db: Database.Database,
+    private readonly db: Db,
     private readonly roster: Roster,
     private readonly caps: StatsCaps | null,
-  ) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
-      // A call counts where it finished: at + latency. Calls still pending have no usage yet.
-      calls: p(`SELECT at, agent_id, model, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, outcome
-                FROM llm_calls WHERE at > ? AND workspace = ? AND outcome <> 'pending'`),
-      totals: p(`SELECT agent_id, SUM(cost_usd) AS cost, SUM(prompt_tokens + completion_tokens) AS tokens, COUNT(*) AS calls,
-                   SUM(CASE WHEN outcome NOT IN ('ok', 'pending') THEN 1 ELSE 0 END) AS errors, MAX(id) AS last
-                 FROM llm_calls WHERE workspace = ? GROUP BY agent_id`),
-      lastModel: p("SELECT model FROM llm_calls WHERE id = ?").pluck(),
-      taskCounts: p("SELECT status, COUNT(*) AS n FROM tasks WHERE workspace = ? GROUP BY status"),
-      // Every status change after `from`, newest first: undone one by one to get earlier counts.
-      // A task changed since `from` has updated_at >= that change (tasks_workspace_updated).
-      taskEvents: p(`SELECT e.at, e.kind, e.data FROM tasks t JOIN task_events e ON e.task_id = t.id
-                     WHERE t.workspace = @workspace AND t.updated_at > @from AND e.at > @from AND e.kind IN ('created', 'status')
-                     ORDER BY e.at DESC, e.id DESC`),
-      stateBefore: p(`SELECT state FROM agent_samples WHERE workspace = ? AND agent_id = ? AND at <= ? ORDER BY at DESC, id DESC LIMIT 1`).pluck(),
-      // Only the samples where an agent's state changed (a walking agent writes many of the same state).
-      stateChanges: p(`SELECT at, agent_id, state FROM (
-                         SELECT at, id, agent_id, state, LAG(state) OVER (PARTITION BY agent_id ORDER BY at, id) AS prev
-                         FROM agent_samples WHERE workspace = @workspace AND at > @from AND at <= @now)
-                       WHERE prev IS NULL OR prev <> state ORDER BY at, id`),
-      budgetOverride: p("SELECT value FROM settings WHERE key = ?").pluck(),
-    };
-  }
+  ) {}
 
-  compute({ workspace, from, now, bucketMs }: StatsInput): StatsResponse {
+  async compute({ workspace, from, now, bucketMs }: StatsInput): Promise<StatsResponse> {
     const first = Math.floor(from / bucketMs) * bucketMs;
     const count = Math.max(1, Math.floor(now / bucketMs) - first / bucketMs + 1);
     const buckets: StatsBucket[] = [];
     for (let i = 0; i < count; i++) {
       buckets.push({ t: first + i * bucketMs, calls: 0, errors: 0, tokens: 0, costUsd: 0, ttftMs: null, latencyMs: null, latencyP95Ms: null, tasks: emptyTasks(), states: {}, agents: {} });
     }
-    this.fillCalls(workspace, buckets, first, now, bucketMs);
-    this.fillTasks(workspace, buckets, first, now, bucketMs);
-    this.fillStates(workspace, buckets, first, now, bucketMs);
-    const { agents, spentUsd, brain } = this.agentTotals(workspace);
+    const [calls, taskCounts, taskEvents, statesBefore, stateChanges, totals] = await Promise.all([
+      // A call counts where it finished: at + latency. Calls still pending have no usage yet.
+      this.db
+        .selectFrom("llm_calls")
+        .select(["at", "agent_id", "model", "prompt_tokens", "completion_tokens", "cost_usd", "latency_ms", "ttft_ms", "outcome"])
+        .where("at", ">", iso(first - STATS_MAX_CALL_MS))
+        .where("workspace", "=", workspace)
+        .where("outcome", "<>", "pending")
+        .execute(),
+      this.db.selectFrom("tasks").select((eb) => ["status", eb.fn.countAll().as("n")]).where("workspace", "=", workspace).groupBy("status").execute(),
+      // Every status change after `from`, newest first: undone one by one to get earlier counts.
+      // A task changed since `from` has updated_at >= that change (tasks_workspace_updated).
+      this.db
+        .selectFrom("tasks as t")
+        .innerJoin("task_events as e", "e.task_id", "t.id")
+        .select(["e.at", "e.kind", "e.data"])
+        .where("t.workspace", "=", workspace)
+        .where("t.updated_at", ">", iso(first))
+        .where("e.at", ">", iso(first))
+        .where("e.kind", "in", ["created", "status"])
+        .orderBy("e.at", "desc")
+        .orderBy("e.id", "desc")
+        .execute(),
+      Promise.all(
+        this.roster.agents.map(async (a) => {
+          const row = await this.db
+            .selectFrom("agent_samples")
+            .select("state")
+            .where("workspace", "=", workspace)
+            .where("agent_id", "=", a.id)
+            .where("at", "<=", first)
+            .orderBy("at", "desc")
+            .orderBy("id", "desc")
+            .limit(1)
+            .executeTakeFirst();
+          return [a.id, row?.state] as const;
+        }),
+      ),
+      // Only the samples where an agent's state changed (a walking agent writes many of the same state).
+      sql<{ at: number | string; agent_id: string; state: string }>`
+        SELECT at, agent_id, state FROM (
+          SELECT at, id, agent_id, state, LAG(state) OVER (PARTITION BY agent_id ORDER BY at, id) AS prev
+          FROM agent_samples WHERE workspace = ${workspace} AND at > ${first} AND at <= ${now}) AS changes
+        WHERE prev IS NULL OR prev <> state ORDER BY at, id`.execute(this.db),
+      this.db
+        .selectFrom("llm_calls")
+        .select((eb) => [
+          "agent_id",
+          eb.fn.sum<number | string>("cost_usd").as("cost"),
+          eb.fn.sum<number | string>(eb("prompt_tokens", "+", eb.ref("completion_tokens"))).as("tokens"),
+          eb.fn.countAll<number | string>().as("calls"),
+          eb.fn.sum<number | string>(eb.case().when("outcome", "not in", ["ok", "pending"]).then(1).else(0).end()).as("errors"),
+          eb.fn.max("id").as("last"),
+        ])
+        .where("workspace", "=", workspace)
+        .groupBy("agent_id")
+        .execute(),
+    ]);
+    this.fillCalls(calls, buckets, first, now, bucketMs);
+    this.fillTasks(taskCounts, taskEvents, buckets, now, bucketMs);
+    this.fillStates(new Map(statesBefore.filter((e): e is readonly [string, string] => typeof e[1] === "string")), stateChanges.rows, buckets, first, now, bucketMs);
+    const { agents, spentUsd, brain } = await this.agentTotals(workspace, totals);
     const rosterBudget = this.roster.workspaceBudgetUsd ?? null;
     return { workspace, now, bucketMs, buckets, agents, spentUsd: round(spentUsd, 6), workspaceBudgetUsd: minOf(rosterBudget, this.caps?.perWorkspaceUsd ?? null), brain };
   }
 
-  private fillCalls(workspace: string, buckets: StatsBucket[], first: number, now: number, bucketMs: number): void {
+  private fillCalls(calls: readonly Row[], buckets: StatsBucket[], first: number, now: number, bucketMs: number): void {
     const ttft: number[][] = buckets.map(() => []);
     const latency: number[][] = buckets.map(() => []);
-    for (const r of this.s.calls.all(iso(first - STATS_MAX_CALL_MS), workspace) as Row[]) {
+    for (const r of calls) {
       const started = Date.parse(String(r.at));
-      const lat = typeof r.latency_ms === "number" ? r.latency_ms : 0;
+      const latencyMs = r.latency_ms === null || r.latency_ms === undefined ? null : Number(r.latency_ms);
+      const ttftMs = r.ttft_ms === null || r.ttft_ms === undefined ? null : Number(r.ttft_ms);
+      const lat = latencyMs ?? 0;
       const done = started + lat;
       if (!(done >= first) || done > now) continue;
       const i = Math.min(buckets.length - 1, Math.floor((done - first) / bucketMs));
@@ -111,8 +146,8 @@ export class StatsComputer {
       a[1] += cost;
       a[2]++;
       if (failed) a[3]++;
-      if (typeof r.latency_ms === "number") latency[i]!.push(r.latency_ms);
-      if (typeof r.ttft_ms === "number") ttft[i]!.push(r.ttft_ms);
+      if (latencyMs !== null) latency[i]!.push(latencyMs);
+      if (ttftMs !== null) ttft[i]!.push(ttftMs);
     }
     buckets.forEach((b, i) => {
       const l = latency[i]!.sort((x, y) => x - y);
@@ -125,10 +160,9 @@ export class StatsComputer {
     });
   }
 
-  private fillTasks(workspace: string, buckets: StatsBucket[], first: number, now: number, bucketMs: number): void {
+  private fillTasks(taskCounts: readonly Row[], events: readonly Row[], buckets: StatsBucket[], now: number, bucketMs: number): void {
     const counts = emptyTasks();
-    for (const r of this.s.taskCounts.all(workspace) as Row[]) if (isStatus(r.status)) counts[r.status] = Number(r.n);
-    const events = this.s.taskEvents.all({ workspace, from: iso(first) }) as Row[];
+    for (const r of taskCounts) if (isStatus(r.status)) counts[r.status] = Number(r.n);
     // Walk back: bucket i's end is min(now, t + bucketMs); undo every change after it.
     let e = 0;
     for (let i = buckets.length - 1; i >= 0; i--) {
@@ -139,13 +173,7 @@ export class StatsComputer {
     }
   }
 
-  private fillStates(workspace: string, buckets: StatsBucket[], first: number, now: number, bucketMs: number): void {
-    const current = new Map<string, string>();
-    for (const a of this.roster.agents) {
-      const s = this.s.stateBefore.get(workspace, a.id, first) as string | undefined;
-      if (s) current.set(a.id, s);
-    }
-    const changes = this.s.stateChanges.all({ workspace, from: first, now }) as Row[];
+  private fillStates(current: Map<string, string>, changes: readonly Row[], buckets: StatsBucket[], first: number, now: number, bucketMs: number): void {
     // Agent-milliseconds in each state, per bucket.
     const time: Array<Record<string, number>> = buckets.map(() => ({}));
     let cursor = first;
@@ -170,20 +198,23 @@ export class StatsComputer {
     });
   }
 
-  private agentTotals(workspace: string): { agents: StatsAgent[]; spentUsd: number; brain: StatsResponse["brain"] } {
+  private async agentTotals(workspace: string, rows: readonly Row[]): Promise<{ agents: StatsAgent[]; spentUsd: number; brain: StatsResponse["brain"] }> {
     const totals = new Map<string, Row>();
     let spentUsd = 0;
     let last = 0;
-    for (const r of this.s.totals.all(workspace) as Row[]) {
+    for (const r of rows) {
       totals.set(String(r.agent_id), r);
       spentUsd += Number(r.cost ?? 0);
       last = Math.max(last, Number(r.last ?? 0));
     }
-    const model = last > 0 ? (this.s.lastModel.get(last) as string | undefined) : undefined;
+    const model = last > 0 ? (await this.db.selectFrom("llm_calls").select("model").where("id", "=", last).executeTakeFirst())?.model : undefined;
+    const overrides = new Map<string, string>();
+    const budgetKeys = this.roster.agents.map((a) => `budget/${workspace}/${a.id}`);
+    if (budgetKeys.length > 0) for (const r of await this.db.selectFrom("settings").select(["key", "value"]).where("key", "in", budgetKeys).execute()) overrides.set(r.key, r.value);
     const brain: StatsResponse["brain"] = model === undefined ? "none" : model === OFFLINE_PLANNER_MODEL ? "offline" : "llm";
     const agents = this.roster.agents.map((a): StatsAgent => {
       const t = totals.get(a.id);
-      const override = Number(this.s.budgetOverride.get(`budget/${workspace}/${a.id}`) ?? Number.NaN);
+      const override = Number(overrides.get(`budget/${workspace}/${a.id}`) ?? Number.NaN);
       const own = Number.isFinite(override) ? override : a.budget.usd;
       return {
         id: a.id,

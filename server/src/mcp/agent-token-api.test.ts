@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../../../shared/agents";
 import type { AgentTokenInfo } from "../../../shared/agent-tokens";
 import { startMcpAtrium, type McpTestAtrium } from "./mcp-fixtures";
+import { countRows, writtenAudit } from "../testing/db-count";
 
 // The owner's agent-token API against a real server: issue with defaults, refuse bad bodies and
 // clashing names with a sentence (nothing stored), list, and the access policy (owner only).
@@ -15,7 +16,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const rows = () => (t.atrium.store.db.prepare("SELECT COUNT(*) AS n FROM agent_tokens").get() as { n: number }).n;
+const rows = () => countRows(t.atrium.store.db, "agent_tokens");
 
 describe("/api/agent-tokens", () => {
   it("issues a token with defaults, shown once; the database keeps only a hash", async () => {
@@ -36,9 +37,9 @@ describe("/api/agent-tokens", () => {
       revokedAt: null,
       connected: false,
     });
-    const stored = JSON.stringify(t.atrium.store.db.prepare("SELECT * FROM agent_tokens").all());
+    const stored = JSON.stringify(await t.atrium.store.db.selectFrom("agent_tokens").selectAll().execute());
     expect(stored).not.toContain(created.token.split(".")[2]);
-    expect(t.atrium.store.recentAudit(50, "main").find((a) => a.kind === "agent-token-created")?.data).toMatchObject({ agent: "scribe", role: "member" });
+    expect((await writtenAudit(t.atrium.store, 50, "main")).find((a) => a.kind === "agent-token-created")?.data).toMatchObject({ agent: "scribe", role: "member" });
     const listed = await t.owner("/api/agent-tokens?workspace=main");
     expect(listed.status).toBe(200);
     expect((listed.body.agentTokens as AgentTokenInfo[]).map((x) => x.agentId)).toEqual(["scribe"]);
@@ -47,7 +48,7 @@ describe("/api/agent-tokens", () => {
   });
 
   it("refuses bad bodies and clashes with a sentence, storing nothing", async () => {
-    const before = rows();
+    const before = await rows();
     const cases: Array<[Record<string, unknown>, number, RegExp]> = [
       [{ name: "No id" }, 400, /^bad agent token: agentId: /],
       [{ agentId: "Bad Id", name: "X" }, 400, /agentId: must be lower-case letters/],
@@ -65,7 +66,7 @@ describe("/api/agent-tokens", () => {
       expect(r.status, JSON.stringify(body)).toBe(status);
       expect(r.body.error, JSON.stringify(body)).toMatch(error);
     }
-    expect(rows()).toBe(before);
+    expect(await rows()).toBe(before);
     expect((await t.owner("/api/agent-tokens?colour=red")).status).toBe(400);
     expect((await t.owner("/api/agent-tokens/not-a-uuid", { method: "DELETE" })).status).toBe(400);
     expect((await t.owner("/api/agent-tokens/00000000-0000-4000-8000-000000000000", { method: "DELETE" })).status).toBe(404);
@@ -73,13 +74,13 @@ describe("/api/agent-tokens", () => {
 
   it("is the owner's only: a member gets 403 and nothing is issued", async () => {
     const { token: member } = await t.atrium.auth.issue({ role: "member", ttlS: 3600, createdBy: "test" });
-    const before = rows();
+    const before = await rows();
     const r = await fetch(`${t.url}/api/agent-tokens`, {
       method: "POST",
       headers: { authorization: `Bearer ${member}`, "content-type": "application/json" },
       body: JSON.stringify({ agentId: "sneak", name: "Sneak" }),
     });
     expect(r.status).toBe(403);
-    expect(rows()).toBe(before);
+    expect(await rows()).toBe(before);
   });
 });

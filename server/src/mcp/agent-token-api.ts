@@ -82,13 +82,13 @@ export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): v
   const by = (res: Response) => (res.locals.identity as Identity | undefined)?.inviteId ?? "owner";
 
   /** The token named by :id, or null after answering 400/404. */
-  const tokenParam = (req: Request, res: Response): AgentToken | null => {
+  const tokenParam = async (req: Request, res: Response): Promise<AgentToken | null> => {
     const id = String(req.params.id);
     if (!/^[0-9a-f-]{36}$/.test(id)) {
       res.status(400).json({ error: "bad agent token id: must be a UUID" });
       return null;
     }
-    const t = hub.tokens.get(id);
+    const t = await hub.tokens.get(id);
     if (!t) res.status(404).json({ error: `there is no agent token "${id}"` });
     return t;
   };
@@ -103,7 +103,7 @@ export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): v
     }
     res.setHeader("Cache-Control", "no-store");
     // `tools`: every tool a token may allow, for the owner panel's form.
-    res.json({ agentTokens: await relay.infos(hub.tokens.list(parsed.data.workspace)), tools: TOOL_NAMES });
+    res.json({ agentTokens: await relay.infos(await hub.tokens.list(parsed.data.workspace)), tools: TOOL_NAMES });
   });
 
   app.post("/api/agent-tokens", express.json({ limit: API_BODY_LIMIT_BYTES }), async (req, res) => {
@@ -126,13 +126,13 @@ export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): v
       res.status(409).json({ error: `the name "${b.name}" belongs to a built-in agent; people address agents by name, so pick another` });
       return;
     }
-    const live = hub.tokens.list(b.workspace).filter((t) => isLive(t));
+    const live = (await hub.tokens.list(b.workspace)).filter((t) => isLive(t));
     const same = live.find((t) => t.agentId === b.agentId || t.name.toLowerCase() === b.name.toLowerCase());
     if (same) {
       res.status(409).json({ error: `${same.name} (${same.agentId}) already has a live token in workspace ${b.workspace}; revoke it first` });
       return;
     }
-    const { agentToken, token } = hub.tokens.issue({ ...b, home, colour: b.colour ?? colourFor(b.agentId), createdBy: by(res) });
+    const { agentToken, token } = await hub.tokens.issue({ ...b, home, colour: b.colour ?? colourFor(b.agentId), createdBy: by(res) });
     // Its agent appears in the live room at once, on whichever process hosts it.
     const done = await relay.act("issued", agentToken, by(res));
     const body: CreatedAgentToken = { agentToken: done.info ?? hub.info(agentToken), token, mcpUrl: `${req.protocol}://${req.get("host") ?? "localhost"}${MCP_PATH}` };
@@ -140,16 +140,16 @@ export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): v
   });
 
   app.delete("/api/agent-tokens/:id", async (req, res) => {
-    const t = tokenParam(req, res);
+    const t = await tokenParam(req, res);
     if (!t) return;
-    const revoked = hub.tokens.revoke(t.id, by(res))!;
+    const revoked = (await hub.tokens.revoke(t.id, by(res)))!;
     const done = await relay.act("revoked", revoked, by(res));
     res.json({ agentToken: done.info ?? hub.info(revoked) });
   });
 
   for (const action of ["pause", "resume"] as const) {
     app.post(`/api/agent-tokens/:id/${action}`, async (req, res) => {
-      const t = tokenParam(req, res);
+      const t = await tokenParam(req, res);
       if (!t) return;
       const done = await relay.act(action, t, by(res));
       if (done.refusal) {
@@ -161,14 +161,14 @@ export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): v
   }
 
   app.put("/api/agent-tokens/:id/budget", express.json({ limit: API_BODY_LIMIT_BYTES }), async (req, res) => {
-    const t = tokenParam(req, res);
+    const t = await tokenParam(req, res);
     if (!t) return;
     const parsed = budgetBody.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(400).json({ error: `bad budget: ${issues(parsed.error)}` });
       return;
     }
-    const now = hub.tokens.setBudget(t.id, parsed.data.budgetCalls, by(res))!;
+    const now = (await hub.tokens.setBudget(t.id, parsed.data.budgetCalls, by(res)))!;
     // An agent stopped by its budget works again once the new budget allows (./token-relay.ts).
     const done = await relay.act("budget", now, by(res));
     res.json({ agentToken: done.info ?? hub.info(now) });

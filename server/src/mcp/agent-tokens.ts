@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
 import type { ToolName } from "../../../shared/agents";
 import type { AgentTokenInfo, AgentTokenRole } from "../../../shared/agent-tokens";
+import type { Selectable } from "kysely";
 import type { Store } from "../store/store";
+import type { AgentTokensTable } from "../store/schema";
 
 /**
  * Agent tokens: what lets an outside agent badge in over MCP. The owner issues one per agent
@@ -48,26 +50,7 @@ export interface NewAgentToken {
   createdBy: string;
 }
 
-interface Row {
-  id: string;
-  secret_hash: string;
-  workspace: string;
-  agent_id: string;
-  name: string;
-  title: string;
-  role: AgentTokenRole;
-  tools: string;
-  home: string;
-  colour: string;
-  shape: string;
-  budget_calls: number;
-  used_calls: number;
-  created_by: string;
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-  revoked_by: string | null;
-}
+type Row = Selectable<AgentTokensTable>;
 
 function fromRow(r: Row): AgentToken {
   return {
@@ -76,13 +59,13 @@ function fromRow(r: Row): AgentToken {
     agentId: r.agent_id,
     name: r.name,
     title: r.title,
-    role: r.role,
+    role: r.role as AgentTokenRole,
     tools: JSON.parse(r.tools) as ToolName[],
     home: r.home,
     colour: r.colour,
     shape: r.shape,
-    budgetCalls: r.budget_calls,
-    usedCalls: r.used_calls,
+    budgetCalls: Number(r.budget_calls),
+    usedCalls: Number(r.used_calls),
     createdBy: r.created_by,
     createdAt: r.created_at,
     expiresAt: r.expires_at,
@@ -102,20 +85,34 @@ export class AgentTokens {
   constructor(private readonly store: Store) {}
 
   /** Makes a token row and the token itself (shown once). Audited as `agent-token-created`. */
-  issue(input: NewAgentToken): { agentToken: AgentToken; token: string } {
+  async issue(input: NewAgentToken): Promise<{ agentToken: AgentToken; token: string }> {
     const id = crypto.randomUUID();
     const secret = crypto.randomBytes(32).toString("base64url");
     const now = Date.now();
     const createdAt = new Date(now).toISOString();
     const expiresAt = new Date(now + input.ttlS * 1000).toISOString();
-    this.store.db
-      .prepare(
-        `INSERT INTO agent_tokens (id, secret_hash, workspace, agent_id, name, title, role, tools, home, colour, shape, budget_calls, created_by, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, hash(secret).toString("hex"), input.workspace, input.agentId, input.name, input.title, input.role, JSON.stringify(input.tools), input.home, input.colour, input.shape, input.budgetCalls, input.createdBy, createdAt, expiresAt);
-    const agentToken = this.get(id)!;
-    this.store.audit({
+    await this.store.db
+      .insertInto("agent_tokens")
+      .values({
+        id,
+        secret_hash: hash(secret).toString("hex"),
+        workspace: input.workspace,
+        agent_id: input.agentId,
+        name: input.name,
+        title: input.title,
+        role: input.role,
+        tools: JSON.stringify(input.tools),
+        home: input.home,
+        colour: input.colour,
+        shape: input.shape,
+        budget_calls: input.budgetCalls,
+        created_by: input.createdBy,
+        created_at: createdAt,
+        expires_at: expiresAt,
+      })
+      .execute();
+    const agentToken = (await this.get(id))!;
+    await this.store.audit({
       workspace: input.workspace,
       actor: input.createdBy,
       kind: "agent-token-created",
@@ -124,32 +121,29 @@ export class AgentTokens {
     return { agentToken, token: `${PREFIX}.${id}.${secret}` };
   }
 
-  get(id: string): AgentToken | null {
-    const row = this.store.db.prepare("SELECT * FROM agent_tokens WHERE id = ?").get(id) as Row | undefined;
+  async get(id: string): Promise<AgentToken | null> {
+    const row = await this.store.db.selectFrom("agent_tokens").selectAll().where("id", "=", id).executeTakeFirst();
     return row ? fromRow(row) : null;
   }
 
   /** Newest first; one workspace's when given. */
-  list(workspace?: string, limit = 200): AgentToken[] {
-    const rows = (
-      workspace === undefined
-        ? this.store.db.prepare("SELECT * FROM agent_tokens ORDER BY created_at DESC LIMIT ?").all(limit)
-        : this.store.db.prepare("SELECT * FROM agent_tokens WHERE workspace = ? ORDER BY created_at DESC LIMIT ?").all(workspace, limit)
-    ) as Row[];
-    return rows.map(fromRow);
+  async list(workspace?: string, limit = 200): Promise<AgentToken[]> {
+    let q = this.store.db.selectFrom("agent_tokens").selectAll();
+    if (workspace !== undefined) q = q.where("workspace", "=", workspace);
+    return (await q.orderBy("created_at", "desc").limit(limit).execute()).map(fromRow);
   }
 
   /** The live token of an agent in a workspace, if any. */
-  liveFor(workspace: string, agentId: string): AgentToken | null {
-    return this.list(workspace).find((t) => t.agentId === agentId && isLive(t)) ?? null;
+  async liveFor(workspace: string, agentId: string): Promise<AgentToken | null> {
+    return (await this.list(workspace)).find((t) => t.agentId === agentId && isLive(t)) ?? null;
   }
 
-  /** Checks a presented token: shape, row, secret, revocation and expiry. Throws AgentTokenError. */
-  verify(token: string | null | undefined): AgentToken {
+  /** Checks a presented token: shape, row, secret, revocation and expiry. Rejects with AgentTokenError. */
+  async verify(token: string | null | undefined): Promise<AgentToken> {
     if (!token) throw new AgentTokenError("no agent token: send it as 'Authorization: Bearer atrium-agent.…' (the owner makes one in the owner panel)", "missing");
     const m = token.length <= AGENT_TOKEN_MAX_LENGTH ? TOKEN_SHAPE.exec(token) : null;
     if (!m) throw new AgentTokenError("the agent token is malformed: it looks like atrium-agent.<id>.<secret>", "malformed");
-    const row = this.store.db.prepare("SELECT * FROM agent_tokens WHERE id = ?").get(m[1]) as Row | undefined;
+    const row = await this.store.db.selectFrom("agent_tokens").selectAll().where("id", "=", m[1]!).executeTakeFirst();
     const presented = hash(m[2]!);
     // Compare against something of the same length even when there is no row, so timing tells nothing.
     const stored = row ? Buffer.from(row.secret_hash, "hex") : Buffer.alloc(presented.length);
@@ -161,29 +155,40 @@ export class AgentTokens {
   }
 
   /** Revokes a token; null when there is none. Revoking twice keeps the first time. Audited. */
-  revoke(id: string, by: string): AgentToken | null {
-    const changed = this.store.db.prepare("UPDATE agent_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL").run(new Date().toISOString(), by, id).changes;
-    const t = this.get(id);
-    if (t && changed > 0) this.store.audit({ workspace: t.workspace, actor: by, kind: "agent-token-revoked", data: { token: id, agent: t.agentId } });
+  async revoke(id: string, by: string): Promise<AgentToken | null> {
+    const result = await this.store.db
+      .updateTable("agent_tokens")
+      .set({ revoked_at: new Date().toISOString(), revoked_by: by })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    const t = await this.get(id);
+    if (t && result.numUpdatedRows > 0n) await this.store.audit({ workspace: t.workspace, actor: by, kind: "agent-token-revoked", data: { token: id, agent: t.agentId } });
     return t;
   }
 
   /** Sets the budget of tool calls. Audited. */
-  setBudget(id: string, budgetCalls: number, by: string): AgentToken | null {
-    const before = this.get(id);
+  async setBudget(id: string, budgetCalls: number, by: string): Promise<AgentToken | null> {
+    const before = await this.get(id);
     if (!before) return null;
-    this.store.db.prepare("UPDATE agent_tokens SET budget_calls = ? WHERE id = ?").run(budgetCalls, id);
-    this.store.audit({ workspace: before.workspace, actor: by, kind: "agent-token-budget", data: { token: id, agent: before.agentId, from: before.budgetCalls, to: budgetCalls, used: before.usedCalls } });
+    await this.store.db.updateTable("agent_tokens").set({ budget_calls: budgetCalls }).where("id", "=", id).execute();
+    await this.store.audit({ workspace: before.workspace, actor: by, kind: "agent-token-budget", data: { token: id, agent: before.agentId, from: before.budgetCalls, to: budgetCalls, used: before.usedCalls } });
     return this.get(id);
   }
 
   /**
    * Counts one tool call against the budget, if any is left. Returns the calls used after it,
-   * or null when the budget was already spent (nothing counted).
+   * or null when the budget was already spent (nothing counted). One statement, so two
+   * processes spending the last call at once count it once.
    */
-  spendCall(id: string): number | null {
-    const changed = this.store.db.prepare("UPDATE agent_tokens SET used_calls = used_calls + 1 WHERE id = ? AND used_calls < budget_calls").run(id).changes;
-    if (changed === 0) return null;
-    return (this.store.db.prepare("SELECT used_calls FROM agent_tokens WHERE id = ?").get(id) as { used_calls: number }).used_calls;
+  async spendCall(id: string): Promise<number | null> {
+    const row = await this.store.db
+      .updateTable("agent_tokens")
+      .set((eb) => ({ used_calls: eb("used_calls", "+", 1) }))
+      .where("id", "=", id)
+      .whereRef("used_calls", "<", "budget_calls")
+      .returning("used_calls")
+      .executeTakeFirst();
+    return row ? Number(row.used_calls) : null;
   }
 }

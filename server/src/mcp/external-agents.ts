@@ -8,6 +8,7 @@ import type { Logger } from "../logger";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
 import { RESUME_NOTE } from "../rooms/task-intents";
 import type { Store } from "../store/store";
+import { auditLater } from "../audit-later";
 import { AgentTokens, isLive, type AgentToken } from "./agent-tokens";
 
 /**
@@ -95,8 +96,9 @@ export class ExternalAgents {
    * until they connect, so people and agents can hand them tasks and talk to them meanwhile; the
    * tasks they had under way wait in their mailboxes.
    */
-  onRoomCreated(room: WorkspaceRoom): void {
-    for (const t of this.tokens.list(room.workspace)) {
+  async onRoomCreated(room: WorkspaceRoom): Promise<void> {
+    const [tokens, resumable] = await Promise.all([this.tokens.list(room.workspace), this.deps.store.queries.resumableTasks(room.workspace)]);
+    for (const t of tokens) {
       if (!isLive(t) || t.role !== "member") continue;
       try {
         this.register(room, t);
@@ -105,11 +107,11 @@ export class ExternalAgents {
         continue;
       }
       const resumed: string[] = [];
-      for (const task of this.deps.store.queries.resumableTasks(room.workspace)) {
+      for (const task of resumable) {
         if (task.assignee?.kind !== "agent" || task.assignee.id !== t.agentId) continue;
         if (room.runtime.deliver(t.agentId, { kind: "task", taskId: task.id, from: { id: "system", name: "Atrium", kind: "system" }, note: RESUME_NOTE })) resumed.push(task.id);
       }
-      if (resumed.length) this.deps.store.audit({ workspace: room.workspace, actor: "system", kind: "resume", data: { agent: t.agentId, taskIds: resumed } });
+      if (resumed.length) auditLater(this.deps.store, { workspace: room.workspace, actor: "system", kind: "resume", data: { agent: t.agentId, taskIds: resumed } }, this.deps.log);
     }
   }
 
@@ -145,7 +147,7 @@ export class ExternalAgents {
     if (before && before !== link) before.close("a newer session of the same agent connected");
     room.autoDispose = false;
     if (agent?.view.state === "offline") room.runtime.setState(agent, "idle", "connected over MCP");
-    this.deps.store.audit({ workspace: t.workspace, actor: t.agentId, kind: "mcp-connect", data: { token: t.id, name: t.name, role: t.role, replaced: before !== undefined && before !== link } });
+    auditLater(this.deps.store, { workspace: t.workspace, actor: t.agentId, kind: "mcp-connect", data: { token: t.id, name: t.name, role: t.role, replaced: before !== undefined && before !== link } }, this.deps.log);
     this.deps.log.info({ workspace: t.workspace, agent: t.agentId }, "outside agent connected over MCP");
     return { room, agent };
   }
@@ -169,7 +171,7 @@ export class ExternalAgents {
       else room.runtime.setState(agent, "offline", reason);
     }
     if (room && !this.anyOnlineIn(t.workspace)) room.autoDispose = true; // Colyseus closes it once nobody is in it
-    this.deps.store.audit({ workspace: t.workspace, actor: t.agentId, kind: "mcp-disconnect", data: { token: t.id, reason } });
+    auditLater(this.deps.store, { workspace: t.workspace, actor: t.agentId, kind: "mcp-disconnect", data: { token: t.id, reason } }, this.deps.log);
     this.deps.log.info({ workspace: t.workspace, agent: t.agentId, reason }, "outside agent disconnected");
   }
 
@@ -214,7 +216,7 @@ export class ExternalAgents {
 
   /** Audited and announced like the room's own moderation messages. */
   private moderated(room: WorkspaceRoom, by: string, action: string, target: string, message: string): void {
-    this.deps.store.audit({ workspace: room.workspace, actor: by, kind: `moderation-${action}`, data: { target, via: "rest" } });
+    auditLater(this.deps.store, { workspace: room.workspace, actor: by, kind: `moderation-${action}`, data: { target, via: "rest" } }, this.deps.log);
     room.broadcast(NoticeMessage.Notice, { kind: "moderation", action, target, message } satisfies NoticePayload);
   }
 

@@ -44,9 +44,9 @@ export interface Mcp {
   /** The owner's token API and the /mcp endpoint; after the access-policy middleware. */
   mount(app: Application): void;
   /** Call when a workspace room is created: its outside agents appear in it. */
-  onRoomCreated(room: WorkspaceRoom): void;
+  onRoomCreated(room: WorkspaceRoom): Promise<void>;
   /** The outside agents of a workspace as the replay lists them (every token it ever had). */
-  replayAgents(workspace: string): ReplayAgentInfo[];
+  replayAgents(workspace: string): Promise<ReplayAgentInfo[]>;
   /** Ends every MCP session (shutdown). */
   close(): void;
 }
@@ -63,10 +63,10 @@ export function createMcp(deps: McpDeps): Mcp {
       http.mount(app);
     },
     onRoomCreated: (room) => hub.onRoomCreated(room),
-    replayAgents(workspace) {
+    async replayAgents(workspace) {
       const seen = new Set<string>();
       const out: ReplayAgentInfo[] = [];
-      for (const t of hub.tokens.list(workspace)) {
+      for (const t of await hub.tokens.list(workspace)) {
         if (seen.has(t.agentId)) continue;
         seen.add(t.agentId);
         out.push({ id: t.agentId, name: t.name, role: t.title, colour: t.colour, home: t.home });

@@ -3,6 +3,8 @@ import { DEFAULT_LIMITS } from "../auth/limits";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
 import { until } from "../testing/harness";
 import { call, connectAgent, readJson, startMcpAtrium, type McpTestAtrium } from "./mcp-fixtures";
+import { auditsWritten } from "../audit-later";
+import { writtenAudit } from "../testing/db-count";
 
 // Every way an outside agent can be refused: a bad token, a revoked token, a tool outside its
 // allow-list, bad arguments, flooding (and a spectator token, a pause, a spent budget). Each gets
@@ -31,12 +33,12 @@ function fresh() {
 const roomOf = (workspace: string): WorkspaceRoom => [...t.atrium.rooms].find((r) => r.workspace === workspace)!;
 
 /** What the world holds of a workspace, to show a refusal changed nothing. */
-function world(workspace: string) {
+async function world(workspace: string) {
   const s = t.atrium.store;
   return JSON.stringify({
-    tasks: s.work.listTasks(workspace).map((x) => [x.id, x.status, x.assignee]),
-    artifacts: s.work.listArtifacts({ workspace }).length,
-    messages: s.messages.recentMessages(workspace, 50).length,
+    tasks: (await s.work.listTasks(workspace)).map((x) => [x.id, x.status, x.assignee]),
+    artifacts: (await s.work.listArtifacts({ workspace })).length,
+    messages: (await s.messages.recentMessages(workspace, 50)).length,
   });
 }
 
@@ -50,13 +52,19 @@ async function rejection(p: Promise<unknown>): Promise<{ code?: number; message:
   throw new Error("expected a rejection");
 }
 
-const audit = (workspace: string, kind: string) => t.atrium.store.recentAudit(500, workspace).filter((a) => a.kind === kind);
-const star = (kind: string) => t.atrium.store.recentAudit(500, "*").filter((a) => a.kind === kind);
+const audit = async (workspace: string, kind: string) => {
+  await auditsWritten(t.atrium.store);
+  return (await writtenAudit(t.atrium.store, 500, workspace)).filter((a) => a.kind === kind);
+};
+const star = async (kind: string) => {
+  await auditsWritten(t.atrium.store);
+  return (await writtenAudit(t.atrium.store, 500, "*")).filter((a) => a.kind === kind);
+};
 
 describe("MCP errors", () => {
   it("a bad token: 401 with a clear JSON-RPC error, audited, nothing changes", async () => {
     const before = t.atrium.rooms.size;
-    const refusedBefore = star("mcp-refused").length;
+    const refusedBefore = (await star("mcp-refused")).length;
     const malformed = await rejection(connectAgent(t.url, "nope"));
     expect(malformed.code).toBe(401);
     expect(malformed.message).toMatch(/"code":-32001,"message":"unauthorized: the agent token is malformed/);
@@ -67,7 +75,8 @@ describe("MCP errors", () => {
     expect(raw.status).toBe(401);
     expect(raw.headers.get("www-authenticate")).toMatch(/^Bearer realm="atrium", error="invalid_token"/);
     expect(await raw.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32001, message: expect.stringMatching(/^unauthorized: no agent token/) } });
-    const refused = star("mcp-refused").slice(0, star("mcp-refused").length - refusedBefore);
+    const all = await star("mcp-refused");
+    const refused = all.slice(0, all.length - refusedBefore);
     expect(refused.map((a) => a.data.reason).sort()).toEqual(["malformed", "missing", "unknown"]);
     expect(t.atrium.rooms.size).toBe(before); // no room was opened for anyone
   });
@@ -79,7 +88,7 @@ describe("MCP errors", () => {
     expect((await call(client, "say", { text: "hello" })).isError).toBeFalsy();
     const room = roomOf(f.workspace);
     expect(room.state.agents.get(f.agentId)?.brain).toBe("external");
-    const snapshot = world(f.workspace);
+    const snapshot = await world(f.workspace);
 
     const revoked = await t.owner(`/api/agent-tokens/${created.agentToken.id}`, { method: "DELETE" });
     expect(revoked.status).toBe(200);
@@ -90,10 +99,10 @@ describe("MCP errors", () => {
       expect(err.code).toBe(401);
       expect(err.message).toMatch(/unauthorized: the agent token of Ext \d+ was revoked by the owner/);
     }
-    expect(world(f.workspace)).toBe(snapshot);
-    expect(audit(f.workspace, "mcp-refused").filter((a) => a.actor === f.agentId && a.data.reason === "revoked").length).toBe(2);
-    expect(audit(f.workspace, "agent-token-revoked")).toHaveLength(1);
-    expect(audit(f.workspace, "mcp-disconnect")[0]?.data.reason).toBe("its token was revoked by the owner");
+    expect(await world(f.workspace)).toBe(snapshot);
+    expect((await audit(f.workspace, "mcp-refused")).filter((a) => a.actor === f.agentId && a.data.reason === "revoked").length).toBe(2);
+    expect(await audit(f.workspace, "agent-token-revoked")).toHaveLength(1);
+    expect((await audit(f.workspace, "mcp-disconnect"))[0]?.data.reason).toBe("its token was revoked by the owner");
     await client.close();
   });
 
@@ -103,15 +112,15 @@ describe("MCP errors", () => {
     const { client } = await connectAgent(t.url, created.token);
     const listed = (await client.listTools()).tools.map((x) => x.name);
     expect(listed).toEqual(["say", "update_task", "read_mailbox", "wait_for_mail", "set_status"]);
-    const snapshot = world(f.workspace);
+    const snapshot = await world(f.workspace);
     const r = await call(client, "write_artifact", { title: "Sneaky", kind: "markdown", markdown: "# no" });
     expect(r.isError).toBe(true);
     expect(r.structuredContent).toMatchObject({ ok: false, code: "not_allowed" });
     expect(r.text).toBe('error: tool "write_artifact" is not allowed for you; available tools: say, update_task');
     const unknown = await call(client, "teleport", { to: "moon" });
     expect(unknown.structuredContent).toMatchObject({ ok: false, code: "unknown_tool" });
-    expect(world(f.workspace)).toBe(snapshot);
-    const rows = audit(f.workspace, "tool").filter((a) => a.actor === f.agentId);
+    expect(await world(f.workspace)).toBe(snapshot);
+    const rows = (await audit(f.workspace, "tool")).filter((a) => a.actor === f.agentId);
     expect(rows.map((a) => [a.data.tool, a.data.allowed, a.data.ok])).toEqual([
       ["teleport", false, false],
       ["write_artifact", false, false],
@@ -123,7 +132,7 @@ describe("MCP errors", () => {
     const f = fresh();
     const created = await t.issue(f);
     const { client } = await connectAgent(t.url, created.token);
-    const snapshot = world(f.workspace);
+    const snapshot = await world(f.workspace);
     const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
       ["say", {}, "invalid_arguments", /^error: invalid arguments for say: text: /],
       ["say", { text: "hi", loud: true }, "invalid_arguments", /unknown field "loud"; allowed: text/],
@@ -139,8 +148,8 @@ describe("MCP errors", () => {
       expect(r.structuredContent, tool).toMatchObject({ ok: false, code });
       expect(r.text, tool).toMatch(text);
     }
-    expect(world(f.workspace)).toBe(snapshot);
-    const rows = audit(f.workspace, "tool").filter((a) => a.actor === f.agentId && a.data.ok === false);
+    expect(await world(f.workspace)).toBe(snapshot);
+    const rows = (await audit(f.workspace, "tool")).filter((a) => a.actor === f.agentId && a.data.ok === false);
     expect(rows).toHaveLength(cases.length);
     // Nothing of it was counted against the budget but the one call that passed its checks.
     const tok = await t.owner(`/api/agent-tokens?workspace=${f.workspace}`);
@@ -169,25 +178,25 @@ describe("MCP errors", () => {
     const gone = await rejection(call(client, "say", { text: "again" }));
     expect(gone.code).toBe(404);
     expect(gone.message).toMatch(/this MCP session has ended \(disconnected: too many chat messages/);
-    expect(t.atrium.store.messages.recentMessages(f.workspace, 50).map((m) => m.text).sort()).toEqual(["flood 0", "flood 1", "flood 2"]);
-    expect(audit(f.workspace, "tool").filter((a) => a.data.code === "rate_limited")).toHaveLength(4);
-    expect(audit(f.workspace, "limits-disconnect")).toHaveLength(1);
+    expect((await t.atrium.store.messages.recentMessages(f.workspace, 50)).map((m) => m.text).sort()).toEqual(["flood 0", "flood 1", "flood 2"]);
+    expect((await audit(f.workspace, "tool")).filter((a) => a.data.code === "rate_limited")).toHaveLength(4);
+    expect(await audit(f.workspace, "limits-disconnect")).toHaveLength(1);
     await client.close();
   });
 
   it("a spectator token reads the board but may not act", async () => {
     const f = fresh();
-    t.atrium.store.work.createTask({ workspace: f.workspace, title: "Visible", createdBy: "test", district: "build-yard" });
+    await t.atrium.store.work.createTask({ workspace: f.workspace, title: "Visible", createdBy: "test", district: "build-yard" });
     const created = await t.issue({ ...f, role: "spectator" });
     const { client } = await connectAgent(t.url, created.token);
     expect((await client.listTools()).tools.map((x) => x.name)).toEqual(["read_mailbox", "wait_for_mail"]);
     const board = await readJson<{ tasks: Array<{ title: string }> }>(client, "atrium://board");
     expect(board.tasks.map((x) => x.title)).toEqual(["Visible"]);
-    const snapshot = world(f.workspace);
+    const snapshot = await world(f.workspace);
     const r = await call(client, "say", { text: "hello" });
     expect(r.structuredContent).toMatchObject({ ok: false, code: "forbidden" });
     expect(r.text).toMatch(/a spectator agent token may read the workspace but not act in it/);
-    expect(world(f.workspace)).toBe(snapshot);
+    expect(await world(f.workspace)).toBe(snapshot);
     expect(roomOf(f.workspace).state.agents.has(f.agentId)).toBe(false); // no avatar
     await expect(client.readResource({ uri: "atrium://tasks/T-none" })).rejects.toThrow(/-32002.*there is no resource "atrium:\/\/tasks\/T-none"/);
     await client.close();
@@ -195,7 +204,7 @@ describe("MCP errors", () => {
 
   it("paused by the owner: calls are refused until resumed; a spent budget pauses until raised", async () => {
     const f = fresh();
-    const task = t.atrium.store.work.createTask({ workspace: f.workspace, title: "Budgeted", createdBy: "test", district: "build-yard" });
+    const task = await t.atrium.store.work.createTask({ workspace: f.workspace, title: "Budgeted", createdBy: "test", district: "build-yard" });
     const note = (notes: string) => call(client, "update_task", { task_id: task.id, notes });
     const created = await t.issue({ ...f, budgetCalls: 2 });
     const { client } = await connectAgent(t.url, created.token);
@@ -205,7 +214,7 @@ describe("MCP errors", () => {
     expect(room.state.agents.get(f.agentId)?.state).toBe("paused");
     const paused = await note("while paused");
     expect(paused.structuredContent).toMatchObject({ ok: false, code: "paused" });
-    expect(audit(f.workspace, "moderation-agent-pause")).toHaveLength(1);
+    expect(await audit(f.workspace, "moderation-agent-pause")).toHaveLength(1);
     expect((await t.owner(`/api/agent-tokens/${id}/resume`, { method: "POST" })).status).toBe(200);
     expect(room.state.agents.get(f.agentId)?.state).toBe("idle");
 
@@ -214,12 +223,12 @@ describe("MCP errors", () => {
     const spent = await note("three");
     expect(spent.structuredContent).toMatchObject({ ok: false, code: "budget_exhausted" });
     expect(room.state.agents.get(f.agentId)).toMatchObject({ state: "paused", reason: "budget reached (2 tool calls)" });
-    const notes = () => t.atrium.store.work.taskEvents(task.id).filter((e) => e.kind === "notes").map((e) => e.data.notes);
-    expect(notes()).toEqual(["one", "two"]);
+    const notes = async () => (await t.atrium.store.work.taskEvents(task.id)).filter((e) => e.kind === "notes").map((e) => e.data.notes);
+    expect(await notes()).toEqual(["one", "two"]);
     const raised = await t.owner(`/api/agent-tokens/${id}/budget`, { method: "PUT", body: { budgetCalls: 3 } });
     expect(raised.body.agentToken).toMatchObject({ budgetCalls: 3, usedCalls: 2, state: "idle" });
     expect((await note("three")).isError).toBeFalsy();
-    expect(notes()).toEqual(["one", "two", "three"]);
+    expect(await notes()).toEqual(["one", "two", "three"]);
     await client.close();
   });
 });

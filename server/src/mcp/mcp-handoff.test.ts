@@ -5,6 +5,7 @@ import type { ReplayTimeline } from "../../../shared/replay";
 import type { WorkspaceState } from "../../../shared/state";
 import { until } from "../testing/harness";
 import { call, connectAgent, readJson, startMcpAtrium, type McpTestAtrium } from "./mcp-fixtures";
+import { writtenAudit } from "../testing/db-count";
 
 // An outside agent over MCP and a built-in agent (the offline planner) pass a task back and
 // forth; a person hands it the task and talks to it through the room; both agents are in the
@@ -32,7 +33,7 @@ describe("an external agent and a built-in agent", () => {
   it("pass a task back and forth, and both appear in the replay", async () => {
     const workspace = "mcp-flow";
     // An open task already on a board keeps the offline planner's starter task away.
-    t.atrium.store.work.createTask({ workspace, title: "Seed", createdBy: "test", district: "ops-center" });
+    await t.atrium.store.work.createTask({ workspace, title: "Seed", createdBy: "test", district: "ops-center" });
     const created = await t.issue({ workspace, agentId: "scout", name: "Scout", title: "Field researcher" });
 
     const ada: ClientRoom<unknown, WorkspaceState> = await t.colyseus.sdk.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, { workspace, name: "Ada" });
@@ -86,15 +87,15 @@ describe("an external agent and a built-in agent", () => {
     expect(back.from).toMatchObject({ id: "bram", kind: "agent" });
     expect((await call(client, "update_task", { task_id: taskId, status: "done", notes: "Reviewed, done." })).text).toBe(`task ${taskId} is now done`);
 
-    const events = t.atrium.store.work.taskEvents(taskId);
+    const events = await t.atrium.store.work.taskEvents(taskId);
     const handoffs = events.filter((e) => e.kind === "handoff").map((e) => [e.actor, (e.data.to as { id: string }).id]);
     expect(handoffs).toEqual([
       ["scout", "bram"],
       ["bram", "scout"],
     ]);
-    const artifacts = t.atrium.store.queries.artifactsOfTask(taskId).map((a) => a.createdBy).sort();
+    const artifacts = (await t.atrium.store.queries.artifactsOfTask(taskId)).map((a) => a.createdBy).sort();
     expect(artifacts).toEqual(["bram", "scout"]);
-    expect(t.atrium.store.work.getTask(taskId)).toMatchObject({ status: "done", assignee: { kind: "agent", id: "scout" } });
+    expect(await t.atrium.store.work.getTask(taskId)).toMatchObject({ status: "done", assignee: { kind: "agent", id: "scout" } });
 
     // Both agents are in the replay: listed, with their poses, words and tool runs.
     const replay = (await (await fetch(`${t.url}/api/replay?workspace=${workspace}`, { headers: { authorization: `Bearer ${t.ownerToken}` } })).json()) as ReplayTimeline;
@@ -114,8 +115,8 @@ describe("an external agent and a built-in agent", () => {
     await until("scout offline", () => ada.state.agents.get("scout")?.state === "offline");
     expect(ada.state.agents.get("scout")?.reason).toBe("the MCP session was closed");
     expect(ada.state.tasks.get(taskId)?.status).toBe("done");
-    expect(t.atrium.store.queries.artifactsOfTask(taskId)).toHaveLength(2);
-    const kinds = t.atrium.store.recentAudit(500, workspace).filter((a) => a.actor === "scout").map((a) => a.kind);
+    expect(await t.atrium.store.queries.artifactsOfTask(taskId)).toHaveLength(2);
+    const kinds = (await writtenAudit(t.atrium.store, 500, workspace)).filter((a) => a.actor === "scout").map((a) => a.kind);
     expect(kinds).toContain("mcp-connect");
     expect(kinds).toContain("mcp-disconnect");
     await ada.leave(true);
@@ -123,7 +124,7 @@ describe("an external agent and a built-in agent", () => {
 
   it("an agent that vanishes without closing its session shows offline after the idle timeout, and is back when it reconnects", async () => {
     const workspace = "mcp-vanish";
-    t.atrium.store.work.createTask({ workspace, title: "Seed", createdBy: "test", district: "ops-center" });
+    await t.atrium.store.work.createTask({ workspace, title: "Seed", createdBy: "test", district: "ops-center" });
     const created = await t.issue({ workspace, agentId: "ghost", name: "Ghost" });
     const first = await connectAgent(t.url, created.token);
     const room = () => [...t.atrium.rooms].find((r) => r.workspace === workspace)!;

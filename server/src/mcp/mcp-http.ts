@@ -5,6 +5,7 @@ import { mayMcp } from "../auth/policy";
 import { ClientLimiter, LlmActionLimiter, type Limits } from "../auth/limits";
 import type { Logger } from "../logger";
 import type { Store } from "../store/store";
+import { auditLater } from "../audit-later";
 import { AgentTokenError, type AgentToken } from "./agent-tokens";
 import type { ExternalAgents } from "./external-agents";
 import { AgentSession } from "./mcp-session";
@@ -95,7 +96,7 @@ export class McpHttp {
     const { hub } = this.deps;
     let token: AgentToken;
     try {
-      token = hub.tokens.verify(bearer(req));
+      token = await hub.tokens.verify(bearer(req));
     } catch (err) {
       if (!(err instanceof AgentTokenError)) throw err;
       this.refused(err);
@@ -168,7 +169,7 @@ export class McpHttp {
     const t = err.token;
     this.deps.log.info({ reason: err.reason, agent: t?.agentId }, "MCP request refused: bad agent token");
     if (!this.refusalAudits.take("all", performance.now()).ok) return;
-    this.deps.store.audit({ workspace: t?.workspace ?? "*", actor: t?.agentId ?? "anonymous", kind: "mcp-refused", data: { reason: err.reason, token: t?.id ?? null, message: err.message } });
+    auditLater(this.deps.store, { workspace: t?.workspace ?? "*", actor: t?.agentId ?? "anonymous", kind: "mcp-refused", data: { reason: err.reason, token: t?.id ?? null, message: err.message } }, this.deps.log);
   }
 
   private limiterOf(tokenId: string): ClientLimiter {

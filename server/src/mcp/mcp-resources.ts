@@ -42,9 +42,9 @@ export const RESOURCE_TEMPLATES = [
 ] as const;
 
 /** A mailbox event as an outside agent reads it (tasks carry their title and status). */
-export function mailItem(event: AgentEvent, store: Store): Record<string, unknown> {
+export async function mailItem(event: AgentEvent, store: Store): Promise<Record<string, unknown>> {
   if (event.kind === "message") return { kind: "message", from: event.from, text: event.text };
-  const task = store.work.getTask(event.taskId);
+  const task = await store.work.getTask(event.taskId);
   return {
     kind: "task",
     taskId: event.taskId,
@@ -65,7 +65,7 @@ export interface ResourceContext {
 }
 
 /** The contents of a resource, or null when there is no such resource (or no such task or artifact). */
-export function readResource(uri: string, c: ResourceContext): { mimeType: string; text: string } | null {
+export async function readResource(uri: string, c: ResourceContext): Promise<{ mimeType: string; text: string } | null> {
   const json = (v: unknown) => ({ mimeType: "application/json", text: JSON.stringify(v, null, 2) });
   const { token, store, room } = c;
   const ws = token.workspace;
@@ -98,27 +98,28 @@ export function readResource(uri: string, c: ResourceContext): { mimeType: strin
       });
     }
     case RESOURCE_URIS.board: {
-      const open = store.work.listTasks(ws, { status: OPEN });
-      const done = store.work.listTasks(ws, { status: "done" }).slice(-BOARD_DONE_SHOWN);
+      const [open, allDone] = await Promise.all([store.work.listTasks(ws, { status: OPEN }), store.work.listTasks(ws, { status: "done" })]);
+      const done = allDone.slice(-BOARD_DONE_SHOWN);
       return json({ workspace: ws, tasks: [...open, ...done].map(({ workspace: _w, ...t }) => t) });
     }
     case RESOURCE_URIS.mailbox:
-      return json({ waiting: (c.agent?.mailbox ?? []).map((e) => mailItem(e, store)) });
+      return json({ waiting: await Promise.all((c.agent?.mailbox ?? []).map((e) => mailItem(e, store))) });
     case RESOURCE_URIS.artifacts:
       return json({
         workspace: ws,
-        artifacts: store.work.listArtifacts({ workspace: ws }, ARTIFACTS_SHOWN).map((a) => ({ id: a.id, title: a.title, kind: a.kind, taskId: a.taskId, createdBy: a.createdBy, createdAt: a.createdAt, uri: `atrium://artifacts/${a.id}` })),
+        artifacts: (await store.work.listArtifacts({ workspace: ws }, ARTIFACTS_SHOWN)).map((a) => ({ id: a.id, title: a.title, kind: a.kind, taskId: a.taskId, createdBy: a.createdBy, createdAt: a.createdAt, uri: `atrium://artifacts/${a.id}` })),
       });
   }
   const task = TASK_URI.exec(uri);
   if (task) {
-    const t = store.work.getTask(task[1]!);
+    const t = await store.work.getTask(task[1]!);
     if (!t || t.workspace !== ws) return null;
-    return json({ task: t, events: store.work.taskEvents(t.id), artifacts: store.queries.artifactsOfTask(t.id) });
+    const [events, artifacts] = await Promise.all([store.work.taskEvents(t.id), store.queries.artifactsOfTask(t.id)]);
+    return json({ task: t, events, artifacts });
   }
   const artifact = ARTIFACT_URI.exec(uri);
   if (artifact) {
-    const a = store.queries.artifact(artifact[1]!);
+    const a = await store.queries.artifact(artifact[1]!);
     if (!a || a.workspace !== ws) return null;
     return { mimeType: a.kind === "markdown" ? "text/markdown" : "application/json", text: a.body };
   }

@@ -21,6 +21,7 @@ import { parseToolCall } from "../agents/tools";
 import type { Logger } from "../logger";
 import type { WorkspaceRoom } from "../rooms/workspace-room";
 import type { Store } from "../store/store";
+import { auditLater } from "../audit-later";
 import type { AgentToken } from "./agent-tokens";
 import type { ExternalAgents, ExternalLink } from "./external-agents";
 import { mailItem, readResource, RESOURCE_LIST, RESOURCE_TEMPLATES, RESOURCE_URIS } from "./mcp-resources";
@@ -179,7 +180,7 @@ export class AgentSession implements ExternalLink {
         throw new McpError(RATE_LIMITED, refused.message);
       }
       const { room, agent } = await this.place();
-      const contents = readResource(uri, { token: this.token, store: this.deps.store, world: this.deps.world, room, agent });
+      const contents = await readResource(uri, { token: this.token, store: this.deps.store, world: this.deps.world, room, agent });
       if (!contents) throw new McpError(RESOURCE_NOT_FOUND, `there is no resource "${uri.slice(0, 200)}" in workspace ${this.token.workspace}; see resources/list and resources/templates/list`);
       return { contents: [{ uri, ...contents }] };
     });
@@ -204,7 +205,7 @@ export class AgentSession implements ExternalLink {
     const verdict = this.deps.limiter.admit(type, performance.now());
     if (verdict.ok) return null;
     if (verdict.disconnect) {
-      this.deps.store.audit({ workspace: this.token.workspace, actor: this.token.agentId, kind: "limits-disconnect", data: { via: "mcp", type, message: verdict.message } });
+      auditLater(this.deps.store, { workspace: this.token.workspace, actor: this.token.agentId, kind: "limits-disconnect", data: { via: "mcp", type, message: verdict.message } }, this.deps.log);
       // After this answer goes out: the session ends, and the agent shows offline.
       setImmediate(() => this.end(`disconnected: ${verdict.message}, again and again`));
     }
@@ -214,12 +215,16 @@ export class AgentSession implements ExternalLink {
   /** A call refused before it ran, in the audit trail like a refused tool call of a built-in agent. */
   private auditRefusal(tool: string, args: unknown, r: Refusal): void {
     const raw = typeof args === "string" ? args : JSON.stringify(args ?? {});
-    this.deps.store.audit({
-      workspace: this.token.workspace,
-      actor: this.token.agentId,
-      kind: "tool",
-      data: { tool, arguments: raw.slice(0, 4000), allowed: false, ok: false, error: r.message, code: r.code, via: "mcp", llmCallId: null },
-    });
+    auditLater(
+      this.deps.store,
+      {
+        workspace: this.token.workspace,
+        actor: this.token.agentId,
+        kind: "tool",
+        data: { tool, arguments: raw.slice(0, 4000), allowed: false, ok: false, error: r.message, code: r.code, via: "mcp", llmCallId: null },
+      },
+      this.deps.log,
+    );
   }
 
   private refuse(tool: string, args: unknown, r: Refusal): CallToolResult {
@@ -245,7 +250,7 @@ export class AgentSession implements ExternalLink {
       if (!p.ok) return this.refuse(name, args, { code: "invalid_arguments", message: p.error });
       this.activity = { state: p.args.state, reason: p.args.reason };
       this.restore(room, agent);
-      this.deps.store.audit({ workspace: t.workspace, actor: t.agentId, kind: "tool", data: { tool: name, arguments: p.args, allowed: true, ok: true, result: `status ${p.args.state}`, via: "mcp", llmCallId: null } });
+      await this.deps.store.audit({ workspace: t.workspace, actor: t.agentId, kind: "tool", data: { tool: name, arguments: p.args, allowed: true, ok: true, result: `status ${p.args.state}`, via: "mcp", llmCallId: null } });
       return toolResult(true, `your avatar shows ${p.args.state}${p.args.reason ? `: ${p.args.reason}` : ""}`);
     }
     const raw = JSON.stringify(args);
@@ -258,7 +263,7 @@ export class AgentSession implements ExternalLink {
         const v = this.deps.llmActions.take(t.id, performance.now());
         if (!v.ok) return this.refuse(name, args, { code: "rate_limited", message: v.message });
       }
-      const used = this.deps.hub.tokens.spendCall(t.id);
+      const used = await this.deps.hub.tokens.spendCall(t.id);
       if (used === null) {
         room.runtime.free(agent, "budget reached", null);
         room.runtime.setState(agent, "paused", `budget reached (${t.budgetCalls} tool calls)`);
@@ -298,12 +303,12 @@ export class AgentSession implements ExternalLink {
       if (agent && agent.mailbox.length === 0 && p.args.timeout_s > 0) await this.waitForMail(agent, p.args.timeout_s * 1000, signal);
     }
     const events = agent ? agent.mailbox.splice(0, limit ?? agent.mailbox.length) : [];
-    const items = events.map((e) => mailItem(e, this.deps.store));
+    const items = await Promise.all(events.map((e) => mailItem(e, this.deps.store)));
     if (agent && events.length) {
       // Like a built-in agent taking a task: the avatar shows the task it works on now.
       const task = events.find((e) => e.kind === "task");
       if (task?.kind === "task" && !agent.view.taskId) agent.view.taskId = task.taskId;
-      this.deps.store.audit({ workspace: this.token.workspace, actor: this.token.agentId, kind: "mcp-mail-read", data: { count: events.length, kinds: events.map((e) => e.kind) } });
+      auditLater(this.deps.store, { workspace: this.token.workspace, actor: this.token.agentId, kind: "mcp-mail-read", data: { count: events.length, kinds: events.map((e) => e.kind) } }, this.deps.log);
     }
     const text = items.length ? JSON.stringify(items, null, 2) : "no mail";
     return toolResult(true, text, { data: { mail: items, waiting: agent?.mailbox.length ?? 0 } });

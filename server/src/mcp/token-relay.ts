@@ -106,21 +106,21 @@ export class AgentTokenRelay {
   }
 
   /** On the hosting process: an action the owner took through another process. */
-  private answerAction(args: unknown[]): TokenActionResult {
+  private async answerAction(args: unknown[]): Promise<TokenActionResult> {
     const [action, id, by] = args;
     if (!ACTIONS.includes(action as TokenAction) || typeof id !== "string" || typeof by !== "string") return { refusal: "malformed relayed agent-token action", info: null };
-    const t = this.hub.tokens.get(id);
+    const t = await this.hub.tokens.get(id);
     if (!t) return { refusal: `there is no agent token "${id}"`, info: null };
     return this.local(action as TokenAction, t, by);
   }
 
   /** On the hosting process: whether these tokens' agents are connected, and their states. */
-  private answerStatus(args: unknown[]): Record<string, LiveStatus> {
+  private async answerStatus(args: unknown[]): Promise<Record<string, LiveStatus>> {
     const [ids] = args;
     const out: Record<string, LiveStatus> = {};
     if (!Array.isArray(ids)) return out;
     for (const id of ids.slice(0, 1000)) {
-      const t = typeof id === "string" ? this.hub.tokens.get(id) : null;
+      const t = typeof id === "string" ? await this.hub.tokens.get(id) : null;
       if (t) {
         const { connected, state } = this.hub.info(t);
         out[t.id] = { connected, state };

@@ -7,6 +7,8 @@ import { replayStoreOf, type AgentSample, type ReplayStore } from "./replay-stor
 export const POSE_SAMPLE_MS = 500;
 /** …and only once it has moved this far since its last sample (m). */
 export const POSE_SAMPLE_MIN_M = 0.25;
+/** Tick batches that may wait for the database at most; past it a tick's samples are dropped. Default 200 (10 s of ticks). */
+export const RECORDER_MAX_QUEUED_WRITES = 200;
 /** An agent that has come to rest this far (m) or turned this much (rad) from its last sample gets one more, exact sample. */
 export const REST_EPSILON_M = 0.01;
 export const REST_EPSILON_RAD = 0.02;
@@ -37,7 +39,8 @@ export interface RecorderDeps {
  * Records where each agent of a room is and what it does, for the replay. Called once per
  * simulation tick: an agent whose state, reason or task changed is sampled at once; a moving one
  * every POSE_SAMPLE_MS if it moved more than POSE_SAMPLE_MIN_M; one that came to rest gets its
- * exact resting pose. A tick's samples go in one transaction, and most ticks write nothing. It
+ * exact resting pose. A tick's samples go in one statement, written after the tick in tick order,
+ * and most ticks write nothing. It
  * samples at the rate the clients' patches go out, so the replay shows what people saw.
  */
 export class AgentRecorder {
@@ -45,12 +48,16 @@ export class AgentRecorder {
   private readonly batch: AgentSample[] = [];
   private readonly replay: ReplayStore;
   private failed = false;
+  private writing: Promise<void> = Promise.resolve();
+  /** Tick batches waiting to be written. */
+  private queued = 0;
+  private behind = false;
 
   constructor(private readonly deps: RecorderDeps) {
     this.replay = replayStoreOf(deps.store);
   }
 
-  /** Samples every agent that needs it and writes them. Returns how many were written. */
+  /** Samples every agent that needs it and starts writing them (idle() waits for it). Returns how many were taken. */
   sample(now = Date.now()): number {
     const batch = this.batch;
     batch.length = 0;
@@ -75,14 +82,33 @@ export class AgentRecorder {
       }
     });
     if (batch.length === 0) return 0;
-    try {
-      this.replay.insertSamples(batch);
-    } catch (err) {
-      // The replay loses samples; the room goes on. Say so once, not every tick.
-      if (!this.failed) this.deps.log?.error({ err, workspace: this.deps.workspace }, "could not record agent samples for the replay");
-      this.failed = true;
+    // One write at a time, in tick order; the tick goes on at once (the write runs on the database's time).
+    if (this.queued >= RECORDER_MAX_QUEUED_WRITES) {
+      if (!this.behind) this.deps.log?.warn({ workspace: this.deps.workspace, queued: this.queued }, "the database is behind: replay samples are dropped until it catches up");
+      this.behind = true;
       return 0;
     }
-    return batch.length;
+    this.behind = false;
+    const rows = batch.slice();
+    this.queued++;
+    this.writing = this.writing.then(() =>
+      this.replay.insertSamples(rows).then(
+        () => {
+          this.queued--;
+        },
+        (err: unknown) => {
+          // The replay loses samples; the room goes on. Say so once, not every tick.
+          if (!this.failed) this.deps.log?.error({ err, workspace: this.deps.workspace }, "could not record agent samples for the replay");
+          this.failed = true;
+          this.queued--;
+        },
+      ),
+    );
+    return rows.length;
+  }
+
+  /** Resolves once every sample taken so far is written (or given up on). */
+  idle(): Promise<void> {
+    return this.writing;
   }
 }

@@ -30,10 +30,10 @@ export function liveRoom(atrium: Atrium, workspace: string): WorkspaceRoom {
  * assignee (the store holds the truth), every agent's state, reason and task, and every
  * agent's position within POSITION_TOLERANCE_M.
  */
-export function expectSameEndState(atrium: Atrium, workspace: string, timeline: ReplayTimeline): void {
+export async function expectSameEndState(atrium: Atrium, workspace: string, timeline: ReplayTimeline): Promise<void> {
   const end = worldAt(indexTimeline(timeline), timeline.to);
 
-  const live = atrium.store.work.listTasks(workspace);
+  const live = await atrium.store.work.listTasks(workspace);
   expect(live.length).toBeGreaterThan(0);
   const replayed = end.tasks.map((t) => ({ id: t.id, title: t.title, status: t.status, assignee: t.assignee }));
   expect(replayed).toEqual(live.map((t) => ({ id: t.id, title: t.title, status: t.status, assignee: t.assignee })));

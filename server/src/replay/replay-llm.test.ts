@@ -95,19 +95,19 @@ describe("replay with a language model: provenance of every word and tool run", 
     ada.room.send("talk", { agentId: "cleo", text: "Could we compare pricing models?" });
     const q = await until("Bram's question", () => ada.questions[0], 15_000);
     ada.room.send("answer", { requestId: q.requestId, choice: "Approve" });
-    await until("the task done", () => atrium.store.work.listTasks(ws).find((t) => t.status === "done"), 15_000);
+    await until("the task done", async () => (await atrium.store.work.listTasks(ws)).find((t) => t.status === "done"), 15_000);
     await until("every agent idle", () => [...ada.room.state.agents.values()].every((a) => a.state === "idle"), 15_000);
     await new Promise((r) => setTimeout(r, 150));
 
     const timeline = await fetchTimeline(server.url, ws);
-    expectSameEndState(atrium, ws, timeline);
+    await expectSameEndState(atrium, ws, timeline);
 
     const speaks = (c: ReplayLlmCall, text: string) => (c.response as { text: string }).text.includes(text);
     const calls = await expectProvenance(server.url, timeline, speaks);
     expect(timeline.toolCalls.some((t) => !t.allowed && t.tool === "create_task" && t.agentId === "iris")).toBe(true);
 
     // One row per model call (completed, not left pending, not written twice), each the exact request.
-    const rows = atrium.store.llm.llmCalls(100, ws);
+    const rows = await atrium.store.llm.llmCalls(100, ws);
     expect(rows.length).toBe(fake.requests.length);
     expect(rows.every((r) => r.outcome === "ok" && r.costUsd > 0 && r.latencyMs !== null)).toBe(true);
     const cleo = [...calls.values()].find((c) => c.agentId === "cleo")!;
@@ -136,7 +136,7 @@ describe("replay with a language model: provenance of every word and tool run", 
     const bob = await join(ws, "Bob");
     bob.room.send("talk", { agentId: "otto", text: "Status?" });
     await until("Otto offline", () => bob.room.state.agents.get("otto")?.state === "offline", 15_000);
-    const rows = atrium.store.llm.llmCalls(10, ws);
+    const rows = await atrium.store.llm.llmCalls(10, ws);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ agentId: "otto", outcome: "error", error: expect.stringContaining("500") });
     expect(fake.requests.length - before).toBe(2); // one call, two attempts, one row

@@ -43,7 +43,7 @@ describe("replay of offline agents in a real room", () => {
     const question = await until("an approval question", () => ada.questions[0], 30_000);
     ada.room.send("answer", { requestId: question.requestId, choice: "Approve" });
     taskId = question.taskId!;
-    await until("the task done", () => atrium.store.work.getTask(taskId)?.status === "done", 15_000);
+    await until("the task done", async () => (await atrium.store.work.getTask(taskId))?.status === "done", 15_000);
     await until("every agent idle", () => [...ada.room.state.agents.values()].every((a) => a.state === "idle"), 15_000);
     // The offline plan works where each agent stands, so walk them about through the runtime
     // (what move_to does), and stop one half-way: the replay must put them where they ended.
@@ -62,8 +62,8 @@ describe("replay of offline agents in a real room", () => {
     expect(timeline.taskEvents.map((e) => e.kind)).toEqual(expect.arrayContaining(["created", "status", "handoff", "artifact", "approval"]));
   });
 
-  it("ends in the same state as the live room: tasks, agent states and positions", () => {
-    expectSameEndState(atrium, ws, timeline);
+  it("ends in the same state as the live room: tasks, agent states and positions", async () => {
+    await expectSameEndState(atrium, ws, timeline);
   });
 
   it("shows the task's journey when scrubbed: todo or doing, review, then done", () => {

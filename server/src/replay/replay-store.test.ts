@@ -2,21 +2,26 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Store } from "../store/store";
+import { openStore } from "../store/store";
 import { replayStoreOf } from "./replay-store";
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
 
-function open() {
+async function open() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-replay-store-"));
   const file = path.join(dir, "atrium.db");
-  const store = new Store(file);
-  cleanups.push(() => {
-    store.close();
+  const store = await openStore(file);
+  cleanups.push(async () => {
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const requestOf = (id: number) => JSON.parse((store.db.prepare("SELECT request FROM llm_calls WHERE id = ?").pluck().get(id) as string) ?? "null") as unknown;
+  const requestOf = async (id: number) => {
+    const row = await store.db.selectFrom("llm_calls").select("request").where("id", "=", id).executeTakeFirst();
+    return JSON.parse(row?.request ?? "null") as unknown;
+  };
   return { store, file, replay: replayStoreOf(store), requestOf };
 }
 
@@ -24,42 +29,42 @@ const request = (text: string) => ({ baseURL: "http://upstream/v1", messages: [{
 const done = (req: unknown) => ({ model: "m", request: req, response: { text: "ok", toolCalls: [], finishReason: "stop" }, promptTokens: 10, completionTokens: 2, costUsd: 0, latencyMs: 5, ttftMs: 1, outcome: "ok" });
 
 describe("LLM call rows for provenance", () => {
-  it("are committed with their exact request when the call starts, pending, so a crash keeps them", () => {
-    const { file, replay } = open();
-    const id = replay.startLlmCall({ workspace: "ws", agentId: "iris", model: "m", request: request("mail me at ada@example.com") });
+  it("are committed with their exact request when the call starts, pending, so a crash keeps them", async () => {
+    const { file, replay } = await open();
+    const id = await replay.startLlmCall({ workspace: "ws", agentId: "iris", model: "m", request: request("mail me at ada@example.com") });
     // Another connection (what a restarted server would read) sees the row at once.
-    const other = new Store(file);
+    const other = await openStore(file);
     try {
-      expect(other.db.prepare("SELECT outcome, request FROM llm_calls WHERE id = ?").get(id)).toEqual({ outcome: "pending", request: JSON.stringify(request("mail me at ada@example.com")) });
+      expect(await other.db.selectFrom("llm_calls").select(["outcome", "request"]).where("id", "=", id).executeTakeFirst()).toEqual({ outcome: "pending", request: JSON.stringify(request("mail me at ada@example.com")) });
     } finally {
-      other.close();
+      await other.close();
     }
   });
 
-  it("keep the request stored at the start when the call finishes with the same one, and take the one that went when it differs", () => {
-    const { store, replay, requestOf } = open();
-    const same = replay.startLlmCall({ workspace: "ws", agentId: "iris", model: "m", request: request("status?") });
+  it("keep the request stored at the start when the call finishes with the same one, and take the one that went when it differs", async () => {
+    const { store, replay, requestOf } = await open();
+    const same = await replay.startLlmCall({ workspace: "ws", agentId: "iris", model: "m", request: request("status?") });
     // Changed behind the store's back: a finish with the start's request must not write the column again.
-    store.db.prepare("UPDATE llm_calls SET request = '\"untouched\"' WHERE id = ?").run(same);
-    replay.finishLlmCall(same, done(request("status?")));
-    expect(requestOf(same)).toBe("untouched");
-    expect(replay.getLlmCall(same)).toMatchObject({ outcome: "ok", promptTokens: 10, completionTokens: 2, latencyMs: 5 });
+    await store.db.updateTable("llm_calls").set({ request: '"untouched"' }).where("id", "=", same).execute();
+    await replay.finishLlmCall(same, done(request("status?")));
+    expect(await requestOf(same)).toBe("untouched");
+    expect(await replay.getLlmCall(same)).toMatchObject({ outcome: "ok", promptTokens: 10, completionTokens: 2, latencyMs: 5 });
 
     // The broker redacted something: the row ends with what was sent upstream.
-    const redacted = replay.startLlmCall({ workspace: "ws", agentId: "iris", model: "m", request: request("mail me at ada@example.com") });
-    replay.finishLlmCall(redacted, done(request("mail me at [redacted:email]")));
-    expect(requestOf(redacted)).toEqual(request("mail me at [redacted:email]"));
+    const redacted = await replay.startLlmCall({ workspace: "ws", agentId: "iris", model: "m", request: request("mail me at ada@example.com") });
+    await replay.finishLlmCall(redacted, done(request("mail me at [redacted:email]")));
+    expect(await requestOf(redacted)).toEqual(request("mail me at [redacted:email]"));
 
     // A row finished once is not taken for "same request" again.
-    replay.finishLlmCall(same, done(request("status?")));
-    expect(requestOf(same)).toEqual(request("status?"));
+    await replay.finishLlmCall(same, done(request("status?")));
+    expect(await requestOf(same)).toEqual(request("status?"));
   });
 
-  it("refuse an unknown call id and bad numbers, changing nothing", () => {
-    const { replay } = open();
-    expect(() => replay.finishLlmCall(999, done(request("x")))).toThrow(/unknown llm call id 999/);
-    const id = replay.startLlmCall({ workspace: "ws", agentId: "iris", model: "m", request: request("x") });
-    expect(() => replay.finishLlmCall(id, { ...done(request("x")), latencyMs: -1 })).toThrow(/latencyMs/);
-    expect(replay.getLlmCall(id)).toMatchObject({ outcome: "pending" });
+  it("refuse an unknown call id and bad numbers, changing nothing", async () => {
+    const { replay } = await open();
+    await expect(replay.finishLlmCall(999, done(request("x")))).rejects.toThrow(/unknown llm call id 999/);
+    const id = await replay.startLlmCall({ workspace: "ws", agentId: "iris", model: "m", request: request("x") });
+    await expect(replay.finishLlmCall(id, { ...done(request("x")), latencyMs: -1 })).rejects.toThrow(/latencyMs/);
+    expect(await replay.getLlmCall(id)).toMatchObject({ outcome: "pending" });
   });
 });

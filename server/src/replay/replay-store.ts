@@ -1,7 +1,8 @@
-import type Database from "better-sqlite3";
+import { sql, type Selectable } from "kysely";
 import type { ReplayLlmCallSummary, ReplayMessage, ReplayPose, ReplayTaskEvent, ReplayToolCall } from "../../../shared/replay";
 import { OFFLINE_PLANNER_MODEL } from "../../../shared/replay";
 import type { Store } from "../store/store";
+import type { AgentSamplesTable, AuditTable, Db, MessagesTable } from "../store/schema";
 import { llmCallResult, toLlmCall, type Row } from "../store/work-rows";
 import { StoreInputError, type LlmCall, type NewLlmCall } from "../store/work-types";
 
@@ -41,15 +42,19 @@ export interface Window {
 export const STARTED_REQUESTS_KEPT = 1_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const ms = (isoText: unknown) => Date.parse(String(isoText));
+const ms = (isoText: unknown) => (isoText == null ? Number.NaN : Date.parse(String(isoText)));
+
+/** Samples written in one INSERT at most (a statement's bound values stay well under SQLite's limit). Default 500. */
+export const SAMPLES_PER_INSERT = 500;
 
 /**
  * The replay's own reads and writes: agent samples, LLM call rows that start before their
- * answer comes back, and the time-window queries behind GET /api/replay. Statements are
- * prepared once per database.
+ * answer comes back, and the time-window queries behind GET /api/replay. Kysely queries on the
+ * store's database, the same on SQLite and PostgreSQL (one spot, the JSON lookup of a tool
+ * call's llmCallId, is written per dialect).
  */
 export class ReplayStore {
-  private readonly s;
+  private readonly db: Db;
   /**
    * The request JSON each started, unfinished call was stored with. A call usually finishes with
    * the very same request (it differs only where the broker redacted something), and then its
@@ -57,61 +62,38 @@ export class ReplayStore {
    */
   private readonly startedRequests = new Map<number, string>();
 
-  constructor(private readonly db: Database.Database) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
-      insertSample: p(`INSERT INTO agent_samples (workspace, at, agent_id, x, z, yaw, state, reason, task_id)
-                       VALUES (@workspace, @at, @agentId, @x, @z, @yaw, @state, @reason, @taskId)`),
-      startCall: p(`INSERT INTO llm_calls (at, workspace, agent_id, model, request, outcome) VALUES (?, ?, ?, ?, ?, 'pending')`),
-      finishCall: p(`UPDATE llm_calls SET model = @model, request = @request, response = @response, prompt_tokens = @prompt_tokens,
-                       completion_tokens = @completion_tokens, cost_usd = @cost_usd, latency_ms = @latency_ms, ttft_ms = @ttft_ms,
-                       outcome = @outcome, error = @error WHERE id = @id`),
-      // The same, for a call whose request is already stored as it went: the big column is not written twice.
-      finishCallSameRequest: p(`UPDATE llm_calls SET model = @model, response = @response, prompt_tokens = @prompt_tokens,
-                       completion_tokens = @completion_tokens, cost_usd = @cost_usd, latency_ms = @latency_ms, ttft_ms = @ttft_ms,
-                       outcome = @outcome, error = @error WHERE id = @id`),
-      setResponse: p("UPDATE llm_calls SET response = ? WHERE id = ?"),
-      getCall: p("SELECT * FROM llm_calls WHERE id = ?"),
-      messagesOfCall: p("SELECT * FROM messages WHERE llm_call_id = ? ORDER BY at, id"),
-      toolsOfCall: p(`SELECT * FROM audit WHERE workspace = @workspace AND at >= @at AND kind = 'tool'
-                        AND actor = @agentId AND json_extract(data, '$.llmCallId') = @id ORDER BY at, id`),
-      // The timeline.
-      firstSample: p("SELECT MIN(at) FROM agent_samples WHERE workspace = ?").pluck(),
-      firstMessage: p("SELECT MIN(at) FROM messages WHERE workspace = ?").pluck(),
-      firstTask: p("SELECT MIN(created_at) FROM tasks WHERE workspace = ?").pluck(),
-      firstCall: p("SELECT MIN(at) FROM llm_calls WHERE workspace = ?").pluck(),
-      posesAt: p(`SELECT s.* FROM agent_samples s
-                  JOIN (SELECT MAX(id) AS id FROM agent_samples WHERE workspace = @workspace AND at <= @at GROUP BY agent_id) last
-                    ON s.id = last.id`),
-      poses: p(`SELECT * FROM agent_samples WHERE workspace = @workspace AND at > @from AND at <= @to ORDER BY at, id LIMIT @limit`),
-      taskEvents: p(`SELECT e.* FROM task_events e JOIN tasks t ON t.id = e.task_id
-                     WHERE t.workspace = @workspace AND e.at <= @to ORDER BY e.at, e.id`),
-      messages: p(`SELECT * FROM messages WHERE workspace = @workspace AND at > @from AND at <= @to ORDER BY at, id LIMIT @limit`),
-      toolCalls: p(`SELECT * FROM audit WHERE workspace = @workspace AND at > @from AND at <= @to AND kind = 'tool' ORDER BY at, id LIMIT @limit`),
-      // Calls made at `from` itself count too: a window that starts at the first record must show the first call.
-      llmCalls: p(`SELECT id, at, agent_id, model, outcome, latency_ms FROM llm_calls
-                   WHERE workspace = @workspace AND at >= @from AND at <= @to ORDER BY at, id LIMIT @limit`),
-    };
+  constructor(private readonly store: Pick<Store, "db" | "dialect">) {
+    this.db = store.db;
   }
 
   // ── recording ──────────────────────────────────────────────────────────────────────────────
 
   /** Writes a batch of samples in one transaction. */
-  insertSamples(samples: readonly AgentSample[]): void {
+  async insertSamples(samples: readonly AgentSample[]): Promise<void> {
     if (samples.length === 0) return;
-    this.db.transaction(() => {
-      for (const s of samples) this.s.insertSample.run(s);
-    })();
+    const rows = samples.map((s) => ({ workspace: s.workspace, at: s.at, agent_id: s.agentId, x: s.x, z: s.z, yaw: s.yaw, state: s.state, reason: s.reason, task_id: s.taskId }));
+    if (rows.length <= SAMPLES_PER_INSERT) {
+      await this.db.insertInto("agent_samples").values(rows).execute();
+      return;
+    }
+    await this.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < rows.length; i += SAMPLES_PER_INSERT) await tx.insertInto("agent_samples").values(rows.slice(i, i + SAMPLES_PER_INSERT)).execute();
+    });
   }
 
-  /** Records a call as it starts (outcome "pending") and returns its id, to link what it leads to. */
-  startLlmCall(call: StartedLlmCall): number {
+  /** Records a call as it starts (outcome "pending") and resolves to its id, to link what it leads to. */
+  async startLlmCall(call: StartedLlmCall): Promise<number> {
     const request = JSON.stringify(call.request);
     if (request === undefined) throw new StoreInputError("request must be JSON data");
     for (const [field, v] of Object.entries({ workspace: call.workspace, agentId: call.agentId, model: call.model })) {
       if (typeof v !== "string" || v.trim() === "") throw new StoreInputError(`${field} must be a non-empty string`);
     }
-    const id = Number(this.s.startCall.run(new Date().toISOString(), call.workspace, call.agentId, call.model, request).lastInsertRowid);
+    const row = await this.db
+      .insertInto("llm_calls")
+      .values({ at: new Date().toISOString(), workspace: call.workspace, agent_id: call.agentId, model: call.model, request, outcome: "pending" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const id = Number(row.id);
     // Bounded: a call that is never finished (its brain was torn down) must not hold memory for ever.
     if (this.startedRequests.size >= STARTED_REQUESTS_KEPT) this.startedRequests.delete(this.startedRequests.keys().next().value!);
     this.startedRequests.set(id, request);
@@ -119,123 +101,209 @@ export class ReplayStore {
   }
 
   /** Completes a started call with its response, usage, cost, timings and outcome. */
-  finishLlmCall(id: number, call: FinishedLlmCall): void {
+  async finishLlmCall(id: number, call: FinishedLlmCall): Promise<void> {
     const result = llmCallResult(call);
     const request = JSON.stringify(call.request);
     const stored = this.startedRequests.get(id);
     this.startedRequests.delete(id);
-    const changed = (stored === request ? this.s.finishCallSameRequest : this.s.finishCall).run({
-      id,
-      model: call.model,
-      ...(stored === request ? {} : { request }),
-      ...result,
-    }).changes;
-    if (changed === 0) throw new StoreInputError(`unknown llm call id ${id}`);
+    // A call whose request is already stored as it went: the big column is not written twice.
+    const done = await this.db
+      .updateTable("llm_calls")
+      .set({ model: call.model, ...(stored === request ? {} : { request }), ...result })
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (done.numUpdatedRows === 0n) throw new StoreInputError(`unknown llm call id ${id}`);
   }
 
   /** Replaces a started call's response so far (the offline planner adds each tool call as it makes it). */
-  setLlmCallResponse(id: number, response: unknown): void {
-    this.s.setResponse.run(JSON.stringify(response), id);
+  async setLlmCallResponse(id: number, response: unknown): Promise<void> {
+    await this.db.updateTable("llm_calls").set({ response: JSON.stringify(response) }).where("id", "=", id).execute();
   }
 
   // ── reading ────────────────────────────────────────────────────────────────────────────────
 
-  getLlmCall(id: number): LlmCall | null {
-    const row = this.s.getCall.get(id) as Row | undefined;
-    return row ? toLlmCall(row) : null;
+  async getLlmCall(id: number): Promise<LlmCall | null> {
+    const row = await this.db.selectFrom("llm_calls").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? toLlmCall(row as Row) : null;
   }
 
   /** What one call led to: the agent's utterances and tool runs that carry its id. */
-  producedBy(call: LlmCall): { messages: ReplayMessage[]; toolCalls: ReplayToolCall[] } {
-    return {
-      messages: (this.s.messagesOfCall.all(call.id) as Row[]).map(toReplayMessage),
-      toolCalls: (this.s.toolsOfCall.all({ workspace: call.workspace, at: call.at, agentId: call.agentId, id: call.id }) as Row[]).map(toReplayToolCall),
-    };
+  async producedBy(call: LlmCall): Promise<{ messages: ReplayMessage[]; toolCalls: ReplayToolCall[] }> {
+    const llmCallId =
+      this.store.dialect === "postgres"
+        ? sql<boolean>`(data::jsonb ->> 'llmCallId') = ${String(call.id)}`
+        : sql<boolean>`json_extract(data, '$.llmCallId') = ${call.id}`;
+    const [messages, tools] = await Promise.all([
+      this.db.selectFrom("messages").selectAll().where("llm_call_id", "=", call.id).orderBy("at").orderBy("id").execute(),
+      this.db
+        .selectFrom("audit")
+        .selectAll()
+        .where("workspace", "=", call.workspace)
+        .where("at", ">=", call.at)
+        .where("kind", "=", "tool")
+        .where("actor", "=", call.agentId)
+        .where(llmCallId)
+        .orderBy("at")
+        .orderBy("id")
+        .execute(),
+    ]);
+    return { messages: messages.map(toReplayMessage), toolCalls: tools.map(toReplayToolCall) };
   }
 
   /** The earliest thing recorded for a workspace (epoch ms), or null when nothing is. */
-  firstRecord(workspace: string): number | null {
-    const candidates = [this.s.firstSample.get(workspace) as number | null, ms(this.s.firstMessage.get(workspace)), ms(this.s.firstTask.get(workspace)), ms(this.s.firstCall.get(workspace))];
+  async firstRecord(workspace: string): Promise<number | null> {
+    const [sample, message, task, call] = await Promise.all([
+      this.db.selectFrom("agent_samples").select((eb) => eb.fn.min("at").as("first")).where("workspace", "=", workspace).executeTakeFirst(),
+      this.db.selectFrom("messages").select((eb) => eb.fn.min("at").as("first")).where("workspace", "=", workspace).executeTakeFirst(),
+      this.db.selectFrom("tasks").select((eb) => eb.fn.min("created_at").as("first")).where("workspace", "=", workspace).executeTakeFirst(),
+      this.db.selectFrom("llm_calls").select((eb) => eb.fn.min("at").as("first")).where("workspace", "=", workspace).executeTakeFirst(),
+    ]);
+    // agent_samples.at is epoch ms (a bigint on PostgreSQL, which arrives as text); the others are ISO times.
+    const candidates = [sample?.first == null ? null : Number(sample.first), ms(message?.first), ms(task?.first), ms(call?.first)];
     const known = candidates.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
     return known.length === 0 ? null : Math.min(...known);
   }
 
   /** Each agent's last sample at or before `at`. */
-  posesAt(workspace: string, at: number): ReplayPose[] {
-    return (this.s.posesAt.all({ workspace, at }) as Row[]).map(toReplayPose);
+  async posesAt(workspace: string, at: number): Promise<ReplayPose[]> {
+    const rows = await this.db
+      .selectFrom("agent_samples as s")
+      .innerJoin(
+        (eb) =>
+          eb
+            .selectFrom("agent_samples")
+            .select((e) => e.fn.max("id").as("id"))
+            .where("workspace", "=", workspace)
+            .where("at", "<=", at)
+            .groupBy("agent_id")
+            .as("last"),
+        (join) => join.onRef("s.id", "=", "last.id"),
+      )
+      .selectAll("s")
+      .execute();
+    return rows.map(toReplayPose);
   }
 
-  poses(w: Window): ReplayPose[] {
-    return (this.s.poses.all(w) as Row[]).map(toReplayPose);
+  async poses(w: Window): Promise<ReplayPose[]> {
+    const rows = await this.db
+      .selectFrom("agent_samples")
+      .selectAll()
+      .where("workspace", "=", w.workspace)
+      .where("at", ">", w.from)
+      .where("at", "<=", w.to)
+      .orderBy("at")
+      .orderBy("id")
+      .limit(w.limit)
+      .execute();
+    return rows.map(toReplayPose);
   }
 
   /** Every event of the workspace's tasks up to `to`, by time: the board is rebuilt from them. */
-  taskEventsUpTo(workspace: string, to: number): ReplayTaskEvent[] {
-    return (this.s.taskEvents.all({ workspace, to: iso(to) }) as Row[]).map((r) => ({
-      id: r.id as number,
+  async taskEventsUpTo(workspace: string, to: number): Promise<ReplayTaskEvent[]> {
+    const rows = await this.db
+      .selectFrom("task_events as e")
+      .innerJoin("tasks as t", "t.id", "e.task_id")
+      .selectAll("e")
+      .where("t.workspace", "=", workspace)
+      .where("e.at", "<=", iso(to))
+      .orderBy("e.at")
+      .orderBy("e.id")
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
       at: ms(r.at),
-      taskId: r.task_id as string,
-      actor: r.actor as string,
-      kind: r.kind as string,
-      data: JSON.parse(r.data as string) as Record<string, unknown>,
+      taskId: r.task_id,
+      actor: r.actor,
+      kind: r.kind,
+      data: JSON.parse(r.data) as Record<string, unknown>,
     }));
   }
 
-  messages(w: Window): ReplayMessage[] {
-    return (this.s.messages.all(isoWindow(w)) as Row[]).map(toReplayMessage);
+  async messages(w: Window): Promise<ReplayMessage[]> {
+    const rows = await this.db
+      .selectFrom("messages")
+      .selectAll()
+      .where("workspace", "=", w.workspace)
+      .where("at", ">", iso(w.from))
+      .where("at", "<=", iso(w.to))
+      .orderBy("at")
+      .orderBy("id")
+      .limit(w.limit)
+      .execute();
+    return rows.map(toReplayMessage);
   }
 
-  toolCalls(w: Window): ReplayToolCall[] {
-    return (this.s.toolCalls.all(isoWindow(w)) as Row[]).map(toReplayToolCall);
+  async toolCalls(w: Window): Promise<ReplayToolCall[]> {
+    const rows = await this.db
+      .selectFrom("audit")
+      .selectAll()
+      .where("workspace", "=", w.workspace)
+      .where("at", ">", iso(w.from))
+      .where("at", "<=", iso(w.to))
+      .where("kind", "=", "tool")
+      .orderBy("at")
+      .orderBy("id")
+      .limit(w.limit)
+      .execute();
+    return rows.map(toReplayToolCall);
   }
 
-  llmCalls(w: Window): ReplayLlmCallSummary[] {
-    return (this.s.llmCalls.all(isoWindow(w)) as Row[]).map((r) => ({
-      id: r.id as number,
+  async llmCalls(w: Window): Promise<ReplayLlmCallSummary[]> {
+    // Calls made at `from` itself count too: a window that starts at the first record must show the first call.
+    const rows = await this.db
+      .selectFrom("llm_calls")
+      .select(["id", "at", "agent_id", "model", "outcome", "latency_ms"])
+      .where("workspace", "=", w.workspace)
+      .where("at", ">=", iso(w.from))
+      .where("at", "<=", iso(w.to))
+      .orderBy("at")
+      .orderBy("id")
+      .limit(w.limit)
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
       at: ms(r.at),
-      agentId: r.agent_id as string,
-      model: r.model as string,
-      outcome: r.outcome as string,
-      latencyMs: r.latency_ms as number | null,
+      agentId: r.agent_id,
+      model: r.model,
+      outcome: r.outcome,
+      latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
       offline: r.model === OFFLINE_PLANNER_MODEL,
     }));
   }
 }
 
-const isoWindow = (w: Window) => ({ workspace: w.workspace, from: iso(w.from), to: iso(w.to), limit: w.limit });
-
-function toReplayPose(r: Row): ReplayPose {
+function toReplayPose(r: Selectable<AgentSamplesTable>): ReplayPose {
   return {
-    at: r.at as number,
-    agentId: r.agent_id as string,
-    x: r.x as number,
-    z: r.z as number,
-    yaw: r.yaw as number,
-    state: r.state as string,
-    reason: r.reason as string,
-    taskId: (r.task_id as string | null) ?? null,
+    at: Number(r.at),
+    agentId: r.agent_id,
+    x: Number(r.x),
+    z: Number(r.z),
+    yaw: Number(r.yaw),
+    state: r.state,
+    reason: r.reason,
+    taskId: r.task_id ?? null,
   };
 }
 
-function toReplayMessage(r: Row): ReplayMessage {
+function toReplayMessage(r: Selectable<MessagesTable>): ReplayMessage {
   return {
-    id: r.id as number,
+    id: Number(r.id),
     at: ms(r.at),
-    fromId: r.from_id as string,
+    fromId: r.from_id,
     fromKind: r.from_kind as ReplayMessage["fromKind"],
-    toId: r.to_id as string | null,
-    text: r.text as string,
-    llmCallId: (r.llm_call_id as number | null) ?? null,
+    toId: r.to_id,
+    text: r.text,
+    llmCallId: r.llm_call_id === null ? null : Number(r.llm_call_id),
   };
 }
 
-function toReplayToolCall(r: Row): ReplayToolCall {
-  const d = JSON.parse(r.data as string) as Record<string, unknown>;
+function toReplayToolCall(r: Selectable<AuditTable>): ReplayToolCall {
+  const d = JSON.parse(r.data) as Record<string, unknown>;
   const result = typeof d.result === "string" ? d.result : typeof d.error === "string" ? `error: ${d.error}` : "";
   return {
-    id: r.id as number,
+    id: Number(r.id),
     at: ms(r.at),
-    agentId: r.actor as string,
+    agentId: r.actor,
     tool: String(d.tool ?? "?"),
     arguments: d.arguments ?? null,
     allowed: d.allowed === true,
@@ -250,6 +318,6 @@ const cache = new WeakMap<Store, ReplayStore>();
 /** The replay store of a Store, made once. */
 export function replayStoreOf(store: Store): ReplayStore {
   let r = cache.get(store);
-  if (!r) cache.set(store, (r = new ReplayStore(store.db)));
+  if (!r) cache.set(store, (r = new ReplayStore(store)));
   return r;
 }

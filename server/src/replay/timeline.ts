@@ -34,19 +34,22 @@ export function replayWorld(world: World): ReplayWorld {
  * (each agent's last sample, the board rebuilt from task events) and every change after it,
  * oldest first. Null when nothing at all was ever recorded for the workspace.
  */
-export function buildTimeline(store: Store, world: World, roster: Roster, q: TimelineQuery): ReplayTimeline | null {
+export async function buildTimeline(store: Store, world: World, roster: Roster, q: TimelineQuery): Promise<ReplayTimeline | null> {
   const replay = replayStoreOf(store);
-  const first = replay.firstRecord(q.workspace);
+  const first = await replay.firstRecord(q.workspace);
   if (first === null) return null;
   const from = q.from ?? first;
   let to = q.to ?? Date.now();
   const limit = q.limit ?? REPLAY_ROW_LIMIT;
   const w = { workspace: q.workspace, from, to, limit };
 
-  const poses = replay.poses(w);
-  const messages = replay.messages({ ...w, from: from - REPLAY_SPEECH_LINGER_MS });
-  const toolCalls = replay.toolCalls(w);
-  const llmCalls = replay.llmCalls(w);
+  const [poses, messages, toolCalls, llmCalls, initialPoses] = await Promise.all([
+    replay.poses(w),
+    replay.messages({ ...w, from: from - REPLAY_SPEECH_LINGER_MS }),
+    replay.toolCalls(w),
+    replay.llmCalls(w),
+    replay.posesAt(q.workspace, from),
+  ]);
   // A list that hit the cap ends early: the whole timeline ends where the first of them does.
   let truncated = false;
   for (const list of [poses, messages, toolCalls, llmCalls]) {
@@ -57,7 +60,7 @@ export function buildTimeline(store: Store, world: World, roster: Roster, q: Tim
   }
   const upTo = <T extends { at: number }>(list: T[]) => (truncated ? list.filter((x) => x.at <= to) : list);
 
-  const events = replay.taskEventsUpTo(q.workspace, to);
+  const events = await replay.taskEventsUpTo(q.workspace, to);
   const split = events.findIndex((e) => e.at > from);
   const before = split === -1 ? events : events.slice(0, split);
   const after = split === -1 ? [] : events.slice(split);
@@ -72,7 +75,7 @@ export function buildTimeline(store: Store, world: World, roster: Roster, q: Tim
       ...roster.agents.map((a) => ({ id: a.id, name: a.name, role: a.role, colour: a.appearance.colour, home: a.home })),
       ...(q.extraAgents ?? []).filter((x) => !roster.agents.some((a) => a.id === x.id)),
     ],
-    initial: { poses: replay.posesAt(q.workspace, from), tasks: [...reduceTasks([], before).values()] },
+    initial: { poses: initialPoses, tasks: [...reduceTasks([], before).values()] },
     poses: upTo(poses),
     taskEvents: after,
     messages: upTo(messages),

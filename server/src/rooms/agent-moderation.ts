@@ -51,14 +51,19 @@ export class AgentModeration {
     return { message: `${agent.config.name} was resumed by the owner.` };
   }
 
-  setBudget(agentId: string, usd: number): Moderated | Refusal {
+  async setBudget(agentId: string, usd: number): Promise<Moderated | Refusal> {
     const { workspace, ledger, store, runtime } = this.deps;
     const agent = this.agent(agentId);
     if ("code" in agent) return agent;
     if (!ledger) return { code: "not_allowed", message: "no LLM is configured: the offline planner spends nothing, so there is no budget to change" };
     const before = ledger.agentCap(agentId, workspace) ?? agent.config.budget.usd;
+    // Saved first: a write that fails changes nothing (the caller answers the owner with the error).
+    await store.db
+      .insertInto("settings")
+      .values({ key: budgetKey(workspace, agentId), value: String(usd) })
+      .onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ value: eb.ref("excluded.value") })))
+      .execute();
     ledger.setAgentCap(agentId, workspace, usd);
-    store.db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(budgetKey(workspace, agentId), String(usd));
     // An agent that stopped for its budget takes up its work again once the new budget allows.
     const spent = ledger.spent(agentId, workspace).agentUsd;
     let resumed = false;
@@ -73,11 +78,11 @@ export class AgentModeration {
   }
 
   /** Applies the owner's saved budget changes for this workspace's agents to the ledger. */
-  loadBudgets(): void {
+  async loadBudgets(): Promise<void> {
     const { workspace, ledger, store, runtime } = this.deps;
     if (!ledger) return;
     const prefix = budgetKey(workspace, "");
-    const rows = store.db.prepare("SELECT key, value FROM settings WHERE key LIKE ?").all(`${prefix}%`) as Array<{ key: string; value: string }>;
+    const rows = await store.db.selectFrom("settings").select(["key", "value"]).where("key", "like", `${prefix}%`).execute();
     for (const row of rows) {
       const agentId = row.key.slice(prefix.length);
       const usd = Number(row.value);

@@ -8,6 +8,7 @@ import { ServerMessage, type QuestionPayload } from "../../../shared/protocol/me
 import type { WorkspaceState } from "../../../shared/state";
 import type { Atrium } from "../app";
 import { startTestAtrium, until, writeTestLlmSettings, type TestAtrium } from "../testing/harness";
+import { writtenAudit } from "../testing/db-count";
 
 const API_KEY = "sk-test-do-not-leak-4242";
 /** Holds the LLM settings file, which must exist before the server starts. */
@@ -113,18 +114,18 @@ describe("agents driven by a (scripted) language model", () => {
     const q = await until("Bram's question", () => ada.questions[0], 15_000);
     expect(q.agentId).toBe("bram");
     ada.room.send("answer", { requestId: q.requestId, choice: "Approve" });
-    const task = await until("the task done", () => atrium.store.work.listTasks(ws).find((t) => t.status === "done"), 15_000);
+    const task = await until("the task done", async () => (await atrium.store.work.listTasks(ws)).find((t) => t.status === "done"), 15_000);
     expect(task.title).toBe("Compare three pricing models");
 
-    const kinds = atrium.store.work.taskEvents(task.id).map((e) => e.kind);
+    const kinds = (await atrium.store.work.taskEvents(task.id)).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(["created", "handoff", "artifact", "approval", "status"]));
-    expect(atrium.store.work.listArtifacts({ taskId: task.id })[0]?.body).toContain("| flat | yes |");
+    expect((await atrium.store.work.listArtifacts({ taskId: task.id }))[0]?.body).toContain("| flat | yes |");
     await until("every agent idle", () => [...ada.room.state.agents.values()].every((a) => a.state === "idle"), 15_000);
 
     // Every call is audited with the exact messages, tokens and cost. A call's row is opened when
     // it starts and completed when the broker reports it, which may come just after the agent is idle.
-    const calls = await until("every call recorded", () => {
-      const all = atrium.store.llm.llmCalls(100, ws);
+    const calls = await until("every call recorded", async () => {
+      const all = await atrium.store.llm.llmCalls(100, ws);
       return all.every((c) => c.outcome !== "pending") && all;
     }, 15_000);
     expect(calls.length).toBeGreaterThanOrEqual(6);
@@ -162,13 +163,13 @@ describe("agents driven by a (scripted) language model", () => {
     const eve = await join(ws, "Eve");
     const seenBefore = fake.requests.length; // the log keeps earlier tests' requests: look only after this
     eve.room.send("talk", { agentId: "iris", text: "Do something odd." });
-    await until("three refused tool runs", () => {
-      const rows = atrium.store.recentAudit(200, ws).filter((r) => r.kind === "tool" && r.data.ok === false);
+    await until("three refused tool runs", async () => {
+      const rows = (await writtenAudit(atrium.store, 200, ws)).filter((r) => r.kind === "tool" && r.data.ok === false);
       return rows.length >= 3 && rows;
     }, 15_000);
-    const refusals = atrium.store.recentAudit(200, ws).filter((r) => r.kind === "tool" && r.data.ok === false);
+    const refusals = (await writtenAudit(atrium.store, 200, ws)).filter((r) => r.kind === "tool" && r.data.ok === false);
     expect(refusals.map((r) => r.data.tool).sort()).toEqual(["create_task", "launch_rockets", "move_to"]);
-    expect(atrium.store.work.listTasks(ws)).toEqual([]); // nothing was run
+    expect(await atrium.store.work.listTasks(ws)).toEqual([]); // nothing was run
     // The model was told why, in the tool results of its next turn.
     const followUp = await until(
       "the follow-up turn",
@@ -191,7 +192,7 @@ describe("agents driven by a (scripted) language model", () => {
       return otto?.state === "offline" && otto.reason;
     }, 15_000);
     expect(reason).toBe("upstream 500 ×3");
-    expect(atrium.store.llm.llmCalls(10, ws)[0]).toMatchObject({ agentId: "otto", outcome: "error" });
+    expect((await atrium.store.llm.llmCalls(10, ws))[0]).toMatchObject({ agentId: "otto", outcome: "error" });
 
     fake.setDefault(textReply("All green."));
     bob.room.send("talk", { agentId: "otto", text: "And now?" });

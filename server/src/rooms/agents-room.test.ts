@@ -8,6 +8,7 @@ import type { WorkspaceState } from "../../../shared/state";
 import type { Atrium } from "../app";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import type { WorkspaceRoom } from "./workspace-room";
+import { writtenAudit } from "../testing/db-count";
 
 let server: TestAtrium;
 let atrium: Atrium;
@@ -66,14 +67,14 @@ describe("agents in a room, with the offline planner", () => {
 
     ada.room.send("answer", { requestId: question.requestId, choice: "approve" });
     const taskId = question.taskId!;
-    await until("the task to be done", () => atrium.store.work.getTask(taskId)?.status === "done", 15_000);
+    await until("the task to be done", async () => (await atrium.store.work.getTask(taskId))?.status === "done", 15_000);
 
-    const kinds = atrium.store.work.taskEvents(taskId).map((e) => e.kind);
+    const kinds = (await atrium.store.work.taskEvents(taskId)).map((e) => e.kind);
     expect(kinds[0]).toBe("created");
     expect(kinds.filter((k) => k === "handoff")).toHaveLength(2);
     expect(kinds).toContain("approval");
-    expect(atrium.store.work.listArtifacts({ taskId }).length).toBeGreaterThanOrEqual(3);
-    const toolRuns = atrium.store.recentAudit(500, ws).filter((r) => r.kind === "tool");
+    expect((await atrium.store.work.listArtifacts({ taskId })).length).toBeGreaterThanOrEqual(3);
+    const toolRuns = (await writtenAudit(atrium.store, 500, ws)).filter((r) => r.kind === "tool");
     expect(toolRuns.length).toBeGreaterThan(8);
     expect(toolRuns.every((r) => r.data.allowed === true && r.data.ok === true)).toBe(true);
     // The closing words follow the status change over the wire (speech is coalesced every 50 ms).
@@ -88,13 +89,13 @@ describe("agents in a room, with the offline planner", () => {
   it("answers a person who talks to an agent, and the coordinator puts the request on a board", async () => {
     const ws = "agents-talk";
     const bob = await join(ws, "Bob");
-    const before = atrium.store.work.listTasks(ws).length;
+    const before = (await atrium.store.work.listTasks(ws)).length;
     bob.room.send("talk", { agentId: "cleo", text: "Please compare three pricing models for the launch." });
     await until("Cleo's reply", () => bob.speech.find((s) => s.agentId === "cleo" && s.done && s.delta.includes("Bob")), 15_000);
-    await until("a new task", () => atrium.store.work.listTasks(ws).length > before, 15_000);
-    const task = atrium.store.work.listTasks(ws).find((t) => t.title.startsWith("Please compare"));
+    await until("a new task", async () => (await atrium.store.work.listTasks(ws)).length > before, 15_000);
+    const task = (await atrium.store.work.listTasks(ws)).find((t) => t.title.startsWith("Please compare"));
     expect(task?.assignee?.kind).toBe("agent");
-    const said = atrium.store.messages.recentMessages(ws, 50).map((m) => `${m.fromKind}:${m.text}`);
+    const said = (await atrium.store.messages.recentMessages(ws, 50)).map((m) => `${m.fromKind}:${m.text}`);
     expect(said).toContain("person:Please compare three pricing models for the launch.");
     expect(said.some((m) => m.startsWith("agent:Hi Bob"))).toBe(true);
     await bob.room.leave();
@@ -104,14 +105,14 @@ describe("agents in a room, with the offline planner", () => {
     const ws = "agents-bad";
     const eve = await join(ws, "Eve");
     // Agents talk too (the starter task), so count only what people said.
-    const fromPeople = () => atrium.store.messages.recentMessages(ws, 100).filter((m) => m.fromKind === "person").length;
-    const messagesBefore = fromPeople();
+    const fromPeople = async () => (await atrium.store.messages.recentMessages(ws, 100)).filter((m) => m.fromKind === "person").length;
+    const messagesBefore = await fromPeople();
     eve.room.send("talk", { agentId: "nobody", text: "hello" });
     eve.room.send("talk", { agentId: "cleo", text: "" });
     eve.room.send("answer", { requestId: "Q-999", choice: "Approve" });
     await until("three errors", () => eve.errors.length >= 3 && eve.errors, 15_000);
     expect(eve.errors.map((e) => e.code).sort()).toEqual(["invalid_message", "unknown_agent", "unknown_question"]);
-    expect(fromPeople()).toBe(messagesBefore);
+    expect(await fromPeople()).toBe(messagesBefore);
     // The starter task may still wait in cleo's mailbox; nothing from Eve does.
     expect(serverRoom(ws).runtime.agents.get("cleo")!.mailbox.filter((e) => e.kind === "message" && e.from.name === "Eve")).toEqual([]);
     await eve.room.leave();
@@ -124,7 +125,7 @@ describe("agents in a room, with the offline planner", () => {
     const late = await join(ws, "Late");
     await until("the late joiner to get the open question", () => late.questions.find((x) => x.requestId === q.requestId), 15_000);
     late.room.send("answer", { requestId: q.requestId, choice: "Needs changes" });
-    await until("the task to be blocked", () => atrium.store.work.getTask(q.taskId!)?.status === "blocked", 15_000);
+    await until("the task to be blocked", async () => (await atrium.store.work.getTask(q.taskId!))?.status === "blocked", 15_000);
     await first.room.leave();
     await late.room.leave();
   });

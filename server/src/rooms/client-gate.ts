@@ -9,6 +9,7 @@ import { maySend, policedMessageTypes } from "../auth/policy";
 import { CLOSE_LIMITS, ClientLimiter, LlmActionLimiter, type Limits } from "../auth/limits";
 import type { Logger } from "../logger";
 import type { Store } from "../store/store";
+import { auditLater } from "../audit-later";
 import { describeIssues } from "../world/load-world";
 
 /** Messages a muted person may not send. */
@@ -66,7 +67,7 @@ export class ClientGate {
       return await auth.identify(parsed.data.token, parsed.data.role);
     } catch (err) {
       if (err instanceof AuthError) {
-        this.deps.store.audit({ workspace: this.deps.workspace, actor: "anonymous", kind: "join-refused", data: { reason: err.reason, role: parsed.data.role ?? null } });
+        auditLater(this.deps.store, { workspace: this.deps.workspace, actor: "anonymous", kind: "join-refused", data: { reason: err.reason, role: parsed.data.role ?? null } }, this.deps.log);
         throw new Error(`cannot join: ${err.message}`);
       }
       throw err;
@@ -189,7 +190,7 @@ export class ClientGate {
     if (!seat) return;
     const { workspace, store, log } = this.deps;
     log.warn({ workspace, session: client.sessionId, role: seat.role, type }, "client disconnected for persisting over its limits");
-    store.audit({ workspace, actor: client.sessionId, kind: "limits-disconnect", data: { type, message } });
+    auditLater(store, { workspace, actor: client.sessionId, kind: "limits-disconnect", data: { type, message } }, log);
     this.notice(client, { kind: "limits", message: `Disconnected: ${message}, again and again.` });
     this.removeNow(client, CLOSE_LIMITS);
   }

@@ -6,6 +6,7 @@ import type { AuthService } from "../auth/auth";
 import { CLOSE_KICKED } from "../auth/limits";
 import type { Logger } from "../logger";
 import type { Store } from "../store/store";
+import { auditLater } from "../audit-later";
 import type { ClientGate, Seat } from "./client-gate";
 
 export interface PersonModerationDeps {
@@ -44,14 +45,16 @@ export class PersonModeration {
     this.announce(client, "unmute", personId, `${found.seat.name} may talk again.`);
   }
 
-  kick(client: Client, { personId, reason, revoke }: KickPayload) {
+  async kick(client: Client, { personId, reason, revoke }: KickPayload) {
     const { gate, auth, state } = this.deps;
     const found = this.target(client, "kick", personId);
     if (!found) return;
     let revoked: string | null = null;
     if (revoke && found.seat.inviteId) {
-      auth.revoke(found.seat.inviteId, gate.seats.get(client.sessionId)?.inviteId ?? client.sessionId);
-      revoked = found.seat.inviteId;
+      // Revoked first: when the write fails the owner hears why, and the person stays.
+      const inviteId = found.seat.inviteId;
+      await auth.revoke(inviteId, gate.seats.get(client.sessionId)?.inviteId ?? client.sessionId);
+      revoked = inviteId;
     }
     this.announce(client, "kick", personId, `${found.seat.name} was removed by the owner.`, { reason: reason ?? null, revokedInvite: revoked });
     if (found.target) {
@@ -67,7 +70,7 @@ export class PersonModeration {
   /** Audits an owner's action (on a person or an agent) and tells the whole room. */
   announce(client: Client, action: string, target: string, message: string, data: Record<string, unknown> = {}) {
     const { workspace, store, log } = this.deps;
-    store.audit({ workspace, actor: client.sessionId, kind: `moderation-${action}`, data: { target, ...data } });
+    auditLater(store, { workspace, actor: client.sessionId, kind: `moderation-${action}`, data: { target, ...data } }, log);
     log.info({ workspace, session: client.sessionId, action, target }, "moderation");
     this.deps.broadcast(NoticeMessage.Notice, { kind: "moderation", action, target, message } satisfies NoticePayload);
   }

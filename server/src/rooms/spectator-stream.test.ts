@@ -8,6 +8,7 @@ import type { WorkspaceState } from "../../../shared/state";
 import { STATS_BUCKET_MS } from "../../../shared/stats";
 import { STATS_PUSH_DELAY_MS, STATS_PUSH_MESSAGE, type StatsPush } from "../../../shared/stats-push";
 import { loadRoster } from "../agents/roster";
+import { createLogger } from "../logger";
 import { until } from "../testing/harness";
 import { SpectatorStream } from "./spectator-stream";
 import { sleep, useWorkspaceRoomServer } from "./workspace-room-fixtures";
@@ -57,7 +58,7 @@ describe("spectators", () => {
     await until("Ada's question-closed", () => ada.of(ServerMessage.QuestionClosed).length > 0, 3000);
 
     // iris hands a task to bram: Ada gets the hand-off message; the wall gets the feed item, whose from/to draw the arc.
-    const task = server.atrium.store.work.createTask({ workspace, title: "Weekly brief", description: "", district: "research-lab", assignee: { kind: "agent", id: "iris" }, createdBy: "Ada" });
+    const task = await server.atrium.store.work.createTask({ workspace, title: "Weekly brief", description: "", district: "research-lab", assignee: { kind: "agent", id: "iris" }, createdBy: "Ada" });
     const handed = await runtime.tools.run(runtime.agents.get("iris")!, "hand_off", JSON.stringify({ task_id: task.id, to_agent: "bram", note: "over to you" }));
     expect(handed.ok).toBe(true);
     await until("Ada's hand-off", () => ada.of(ServerMessage.HandOff).length > 0, 3000);
@@ -86,8 +87,8 @@ describe("spectators", () => {
     const ids = roster.agents.map((a) => a.id);
     // Buckets well in the past, so the room's own pushes (buckets near now) are told apart by t.
     const B = bucketOf(Date.now()) - 60 * STATS_BUCKET_MS;
-    const call = (agentId: string, doneAt: number, latencyMs: number, fields: { tokens?: [number, number]; costUsd?: number; outcome?: string; ttftMs?: number }) => {
-      const id = store.llm.recordLlmCall({
+    const call = async (agentId: string, doneAt: number, latencyMs: number, fields: { tokens?: [number, number]; costUsd?: number; outcome?: string; ttftMs?: number }) => {
+      const id = await store.llm.recordLlmCall({
         workspace,
         agentId,
         model: "gpt-test",
@@ -99,26 +100,26 @@ describe("spectators", () => {
         ttftMs: fields.ttftMs ?? null,
         outcome: fields.outcome ?? "ok",
       });
-      store.db.prepare("UPDATE llm_calls SET at = ? WHERE id = ?").run(iso(doneAt - latencyMs), id);
+      await store.db.updateTable("llm_calls").set({ at: iso(doneAt - latencyMs) }).where("id", "=", id).execute();
     };
-    call("iris", B + 2_000, 800, { tokens: [100, 20], costUsd: 0.002, ttftMs: 300 });
-    call("iris", B + 4_000, 1_200, { outcome: "http_500", ttftMs: 500 });
-    call("bram", B + 9_000, 400, { tokens: [50, 10], costUsd: 0.001, ttftMs: 200 });
+    await call("iris", B + 2_000, 800, { tokens: [100, 20], costUsd: 0.002, ttftMs: 300 });
+    await call("iris", B + 4_000, 1_200, { outcome: "http_500", ttftMs: 500 });
+    await call("bram", B + 9_000, 400, { tokens: [50, 10], costUsd: 0.001, ttftMs: 200 });
 
     // A stream of the test's own on the same room and clients, with a clock the test moves.
     let now = B + STATS_PUSH_DELAY_MS;
-    const stream = new SpectatorStream({ workspace, clients: room.clients, seats: room.seats, clock: { setInterval: () => undefined }, broadcast: () => undefined }, store, roster, () => now);
+    const stream = new SpectatorStream({ workspace, clients: room.clients, seats: room.seats, clock: { setInterval: () => undefined }, broadcast: () => undefined }, store, roster, createLogger("silent"), () => now);
     const pushed = () => wall.of<StatsPush>(STATS_PUSH_MESSAGE).filter((p) => p.b.length > 0 && p.b.every((b) => b[0] < B + 10 * STATS_BUCKET_MS));
     // The first push says what it starts from: the brain, and the done count of the bucket before B (quiet).
-    stream.tick();
+    await stream.tick();
     const start = await until("the first push", () => pushed()[0], 3000);
     expect(start.brain).toBeDefined();
     expect(start.b.map((b) => [b[0], b[1], b[8]])).toEqual([[B - STATS_BUCKET_MS, 0, 0]]);
     now = B + STATS_BUCKET_MS + STATS_PUSH_DELAY_MS - 1; // B has closed, but its delay has not passed
-    stream.tick();
+    await stream.tick();
     now += 1;
-    stream.tick();
-    stream.tick(); // once only
+    await stream.tick();
+    await stream.tick(); // once only
     const first = await until("the push of bucket B", () => pushed()[1], 3000);
     expect(first.n).toBe(ids.length);
     expect(first.brain).toBeUndefined();
@@ -129,11 +130,11 @@ describe("spectators", () => {
 
     // The next bucket is quiet: nothing is sent.
     now += STATS_BUCKET_MS;
-    stream.tick();
+    await stream.tick();
     // A call that finished in it is saved late: the bucket after sends it again, with nothing new of its own.
-    call("otto", B + STATS_BUCKET_MS + 5_000, 700, { tokens: [10, 5], costUsd: 0.0005 });
+    await call("otto", B + STATS_BUCKET_MS + 5_000, 700, { tokens: [10, 5], costUsd: 0.0005 });
     now += STATS_BUCKET_MS;
-    stream.tick();
+    await stream.tick();
     const second = await until("the late call's push", () => pushed()[2], 3000);
     expect(second.brain).toBeUndefined();
     expect(second.b.map((b) => [b[0], b[1], b[3]])).toEqual([[B + STATS_BUCKET_MS, 1, 15]]);

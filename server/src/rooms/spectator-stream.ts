@@ -4,6 +4,7 @@ import { ServerMessage } from "../../../shared/protocol/messages";
 import { STATS_BUCKET_MS, type StatsResponse } from "../../../shared/stats";
 import { STATS_PUSH_DELAY_MS, STATS_PUSH_MESSAGE, toPushBucket, type StatsPush, type StatsPushBucket } from "../../../shared/stats-push";
 import { StatsComputer } from "../http/stats-compute";
+import type { Logger } from "../logger";
 import type { Store } from "../store/store";
 
 /**
@@ -43,16 +44,19 @@ export class SpectatorStream {
   private lastBrain: StatsResponse["brain"] | null = null;
   /** Pushes sent, for the tests and /metrics' curious readers. */
   pushes = 0;
+  /** A push reading the store; the next waits for it. */
+  private pushing = false;
 
   constructor(
     private readonly room: SpectatorRoom,
     private readonly store: Store,
     private readonly roster: Roster,
+    private readonly log: Logger,
     /** The wall clock (epoch ms); tests pass their own. */
     private readonly now: () => number = Date.now,
   ) {
     this.agentIds = roster.agents.map((a) => a.id);
-    room.clock.setInterval(() => this.tick(), STATS_PUSH_CHECK_MS);
+    room.clock.setInterval(() => void this.tick(), STATS_PUSH_CHECK_MS);
   }
 
   /** Whether `client` is sent broadcasts of `type`: not a spectator, or a type it uses. */
@@ -67,17 +71,25 @@ export class SpectatorStream {
     this.room.broadcast(type, payload, except.length > 0 ? { except } : undefined);
   }
 
-  /** Pushes the bucket that closed STATS_PUSH_DELAY_MS ago, once, when spectators watch. */
-  tick(): void {
+  /**
+   * Pushes the bucket that closed STATS_PUSH_DELAY_MS ago, once, when spectators watch. Resolves
+   * when that push is done (at once when there is nothing to do, or while an earlier one reads).
+   */
+  tick(): Promise<void> {
     const closed = Math.floor((this.now() - STATS_PUSH_DELAY_MS) / STATS_BUCKET_MS) * STATS_BUCKET_MS - STATS_BUCKET_MS;
-    if (closed <= this.lastT) return;
+    if (closed <= this.lastT || this.pushing) return Promise.resolve();
     const spectators = this.spectators();
     if (spectators.length === 0) {
       this.lastT = closed;
       this.lastSent = null; // nobody got it: the next push has nothing to correct
-      return;
+      return Promise.resolve();
     }
-    this.push(closed, spectators);
+    this.pushing = true;
+    return this.push(closed, spectators)
+      .catch((err: unknown) => this.log.warn({ err, workspace: this.room.workspace }, "could not push the charts' figures to spectators"))
+      .finally(() => {
+        this.pushing = false;
+      });
   }
 
   /**
@@ -85,9 +97,9 @@ export class SpectatorStream {
    * when a call finished in it or the done count changed, the bucket before again when a call
    * that finished in it was saved late, and the brain when it changed.
    */
-  push(t: number, to: readonly Client[] = this.spectators()): void {
+  async push(t: number, to: readonly Client[] = this.spectators()): Promise<void> {
     this.computer ??= new StatsComputer(this.store.db, this.roster, null);
-    const stats = this.computer.compute({ workspace: this.room.workspace, from: t - STATS_BUCKET_MS, now: t + STATS_BUCKET_MS - 1, bucketMs: STATS_BUCKET_MS });
+    const stats = await this.computer.compute({ workspace: this.room.workspace, from: t - STATS_BUCKET_MS, now: t + STATS_BUCKET_MS - 1, bucketMs: STATS_BUCKET_MS });
     const [before, bucket] = stats.buckets.map((b) => toPushBucket(b, this.agentIds));
     const message: StatsPush = { b: [], n: this.agentIds.length };
     if (before && this.lastSent && this.lastSent[0] === before[0] && !sameLlm(before, this.lastSent)) message.b.push(before);

@@ -20,12 +20,14 @@ interface Pending {
 export class TalkInbox {
   private batch: Pending[] = [];
   private scheduled = false;
+  /** The batches being saved, one after another: delivered in the order people spoke. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
     /** Arranges for `flush` to run once the batch should close; called once per batch. */
-    private readonly schedule: (flush: () => void) => void,
+    private readonly schedule: (flush: () => Promise<void>) => void,
   ) {}
 
   push(pending: Pending): void {
@@ -35,19 +37,25 @@ export class TalkInbox {
     this.schedule(() => this.flush());
   }
 
-  /** Saves and delivers everything waiting. Safe to call at any time (also on dispose). */
-  flush(): void {
+  /**
+   * Saves and delivers everything waiting; resolves once it (and every batch before it) is
+   * saved and delivered, or refused. Safe to call at any time (also on dispose). Never rejects.
+   */
+  flush(): Promise<void> {
     this.scheduled = false;
     const batch = this.batch;
     this.batch = [];
-    if (batch.length === 0) return;
-    try {
-      this.store.messages.addMessages(batch.map((p) => p.message));
-    } catch (err) {
-      this.log.error({ err, messages: batch.length }, "could not save what people said to agents");
-      for (const p of batch) p.refuse("your message could not be saved; please send it again");
-      return;
-    }
-    for (const p of batch) p.deliver();
+    if (batch.length === 0) return this.saving;
+    this.saving = this.saving.then(async () => {
+      try {
+        await this.store.messages.addMessages(batch.map((p) => p.message));
+      } catch (err) {
+        this.log.error({ err, messages: batch.length }, "could not save what people said to agents");
+        for (const p of batch) p.refuse("your message could not be saved; please send it again");
+        return;
+      }
+      for (const p of batch) p.deliver();
+    });
+    return this.saving;
   }
 }

@@ -37,7 +37,7 @@ export const RESUME_NOTE = "Atrium restarted while this was under way: pick it u
 export class TaskIntents {
   constructor(private readonly deps: TaskIntentDeps) {}
 
-  create(by: Sender, p: TaskCreatePayload): Refusal | null {
+  async create(by: Sender, p: TaskCreatePayload): Promise<Refusal | null> {
     const { workspace, world, store, runtime } = this.deps;
     if (!world.districts.some((d) => d.id === p.district)) {
       return { code: "unknown_district", message: `there is no district "${p.district}"; boards stand in ${world.districts.map((d) => d.id).join(", ")}` };
@@ -46,17 +46,17 @@ export class TaskIntents {
     if (assignee?.kind === "agent" && !runtime.agents.has(assignee.id)) {
       return { code: "unknown_agent", message: `there is no agent "${assignee.id}" here to give the task to` };
     }
-    const task = store.work.createTask({ workspace, title: p.title, description: p.description, district: p.district, assignee, createdBy: by.name });
-    store.audit({ workspace, actor: by.sessionId, kind: "task-create", data: { name: by.name, taskId: task.id, title: task.title, district: task.district, assignee } });
+    const task = await store.work.createTask({ workspace, title: p.title, description: p.description, district: p.district, assignee, createdBy: by.name });
+    await store.audit({ workspace, actor: by.sessionId, kind: "task-create", data: { name: by.name, taskId: task.id, title: task.title, district: task.district, assignee } });
     if (assignee?.kind === "agent") {
       runtime.deliver(assignee.id, { kind: "task", taskId: task.id, from: { id: by.sessionId, name: by.name, kind: "person" }, note: task.description });
     }
     return null;
   }
 
-  update(by: Sender, p: TaskUpdatePayload): Refusal | null {
+  async update(by: Sender, p: TaskUpdatePayload): Promise<Refusal | null> {
     const { workspace, store, runtime } = this.deps;
-    const task = store.work.getTask(p.taskId);
+    const task = await store.work.getTask(p.taskId);
     if (!task || task.workspace !== workspace) return { code: "unknown_task", message: `there is no task "${p.taskId}" in this workspace` };
     if (p.status !== undefined) {
       const refusal = transitionRefusal(task.status, p.status);
@@ -67,7 +67,7 @@ export class TaskIntents {
     }
     let result;
     try {
-      result = store.work.changeTask(task.id, { status: p.status, assignee: p.assignee, notes: p.note || undefined }, by.name);
+      result = await store.work.changeTask(task.id, { status: p.status, assignee: p.assignee, notes: p.note || undefined }, by.name);
     } catch (err) {
       // Checked above; only a change that raced in between gets here.
       if (err instanceof TransitionError) return { code: "not_allowed", message: err.message };
@@ -75,7 +75,7 @@ export class TaskIntents {
       throw err;
     }
     const changed = result.events.map((e) => e.kind);
-    store.audit({
+    await store.audit({
       workspace,
       actor: by.sessionId,
       kind: "task-update",
@@ -94,14 +94,14 @@ export class TaskIntents {
  * doing tasks assigned to them, and review tasks handed to them that they had not started.
  * Returns the ids of the tasks delivered.
  */
-export function resumeAgentTasks({ workspace, store, runtime }: Pick<TaskIntentDeps, "workspace" | "store" | "runtime">): string[] {
+export async function resumeAgentTasks({ workspace, store, runtime }: Pick<TaskIntentDeps, "workspace" | "store" | "runtime">): Promise<string[]> {
   const resumed: string[] = [];
-  for (const task of store.queries.resumableTasks(workspace)) {
+  for (const task of await store.queries.resumableTasks(workspace)) {
     const agent = task.assignee?.kind === "agent" ? task.assignee.id : null;
     if (agent === null || !runtime.agents.has(agent)) continue;
     if (runtime.deliver(agent, { kind: "task", taskId: task.id, from: { id: "system", name: "Atrium", kind: "system" }, note: RESUME_NOTE })) resumed.push(task.id);
   }
-  if (resumed.length > 0) store.audit({ workspace, actor: "system", kind: "resume", data: { taskIds: resumed } });
+  if (resumed.length > 0) await store.audit({ workspace, actor: "system", kind: "resume", data: { taskIds: resumed } });
   return resumed;
 }
 
@@ -113,8 +113,8 @@ export const DEMO_BRIEF = "Prepare this week's team brief. Gather what each dist
  * coordinator (the agent that may create tasks) for a starter task, so the campus is alive with
  * zero configuration. True when the request went into the coordinator's mailbox.
  */
-export function startDemoWork({ workspace, store, runtime, roster }: Pick<TaskIntentDeps, "workspace" | "store" | "runtime"> & { roster: Roster }): boolean {
-  const open = store.work.listTasks(workspace, { status: ["todo", "doing", "review"] });
+export async function startDemoWork({ workspace, store, runtime, roster }: Pick<TaskIntentDeps, "workspace" | "store" | "runtime"> & { roster: Roster }): Promise<boolean> {
+  const open = await store.work.listTasks(workspace, { status: ["todo", "doing", "review"] });
   if (open.length > 0) return false;
   const coordinator = roster.agents.find((a) => a.tools.includes("create_task"));
   if (!coordinator) return false;

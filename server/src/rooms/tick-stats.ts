@@ -1,3 +1,5 @@
+import { performance } from "node:perf_hooks";
+
 /** Keeps the last `capacity` tick durations (ms) and reports percentiles. Fixed memory. */
 export class TickStats {
   private readonly samples: Float64Array;
@@ -32,5 +34,30 @@ export class TickStats {
 
   summary(): { samples: number; p50: number; p99: number; max: number } {
     return { samples: this.filled, p50: this.percentile(50), p99: this.percentile(99), max: this.percentile(100) };
+  }
+}
+
+/**
+ * The main thread's busy time, read from the event loop's own accounting (Node's
+ * eventLoopUtilization: the time it was not waiting for I/O). It counts all the work between two
+ * patches: message handlers, the simulation, the patch and its sends, socket reads and writes,
+ * garbage collection, and the parts of async work that ran after an await (a store write, a brain
+ * start's prompt), which a stopwatch around each handler would miss. It is the process's, so
+ * with several rooms each sees all of them.
+ */
+export class BusyClock {
+  private mark = performance.eventLoopUtilization();
+
+  /** Busy ms since the last lap, the current callback included. */
+  sinceLap(): number {
+    return performance.eventLoopUtilization(this.mark).active;
+  }
+
+  /** Ends an interval: returns its busy ms, and starts the next. */
+  lap(): number {
+    const now = performance.eventLoopUtilization();
+    const active = performance.eventLoopUtilization(now, this.mark).active;
+    this.mark = now;
+    return active;
   }
 }

@@ -23,7 +23,7 @@ describe("a person's task through the agents", () => {
   it("goes from the board through hand-offs and approval to done, and the feed tells it", async () => {
     const workspace = "flow";
     // An open task already on a board keeps the offline planner's starter task away.
-    server.atrium.store.work.createTask({ workspace, title: "Seed", createdBy: "test", district: "research-lab" });
+    await server.atrium.store.work.createTask({ workspace, title: "Seed", createdBy: "test", district: "research-lab" });
     const room: ClientRoom<unknown, WorkspaceState> = await server.colyseus.sdk.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, { workspace, name: "Ada" });
     const activity: ActivityItem[] = [];
     const questions: QuestionPayload[] = [];

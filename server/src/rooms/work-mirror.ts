@@ -22,14 +22,20 @@ export interface WorkMirrorDeps {
  * (`state.tasks`: every open task plus the newest BOARD_DONE_CARDS done ones per district),
  * the artifact walls (`state.artifacts`: the newest WALL_ARTIFACTS per district) and the
  * activity feed (the newest ACTIVITY_BACKLOG items). It fills them from the store when the room
- * is created, which is how a room rebuilds itself after a restart, then follows every committed
- * change the store tells it of, broadcasting each new feed item as `activity`.
+ * is created (`start`, awaited by the room's onCreate), which is how a room rebuilds itself after
+ * a restart, then follows every committed change the store tells it of, broadcasting each new
+ * feed item as `activity` at once. A change's card is re-read from the store; those reads run
+ * one after another, so cards change in commit order (`settled` waits for them).
  */
 export class WorkMirror {
   /** Newest first. */
   private feed: ActivityItem[] = [];
-  private readonly unsubscribe: () => void;
+  private unsubscribe: () => void = () => undefined;
   readonly names: ActivityNames;
+  /** Card refreshes, one after another. */
+  private refreshing: Promise<void> = Promise.resolve();
+  /** Changes told while the rebuild reads the store, applied after it. */
+  private early: WorkChange[] | null = null;
 
   constructor(private readonly deps: WorkMirrorDeps) {
     const { world, roster } = deps;
@@ -45,14 +51,42 @@ export class WorkMirror {
       boardOf: (task) => known(task.district) ?? home(task.createdBy) ?? (task.assignee?.kind === "agent" ? home(task.assignee.id) : null) ?? fallback,
       wallOf: (a) => home(a.createdBy) ?? fallback,
     };
-    this.rebuild();
-    this.unsubscribe = deps.store.work.onChange((change) => {
+  }
+
+  /** Fills boards, walls and feed from the database, then follows the store's changes. */
+  async start(): Promise<void> {
+    const { store, log, workspace } = this.deps;
+    this.early = [];
+    this.unsubscribe = store.work.onChange((change) => {
+      if (this.early) {
+        this.early.push(change);
+        return;
+      }
       try {
         this.apply(change);
       } catch (err) {
-        deps.log.error({ err, workspace: deps.workspace }, "work mirror could not apply a change");
+        log.error({ err, workspace }, "work mirror could not apply a change");
       }
     });
+    try {
+      await this.rebuild();
+    } finally {
+      const early = this.early;
+      this.early = null;
+      // What committed while the rebuild read: a feed item the rebuild already has is not told twice.
+      for (const change of early) {
+        try {
+          this.apply(change, true);
+        } catch (err) {
+          log.error({ err, workspace }, "work mirror could not apply a change");
+        }
+      }
+    }
+  }
+
+  /** Resolves once every card refresh asked for so far is done. */
+  settled(): Promise<void> {
+    return this.refreshing;
   }
 
   /** The newest feed items, newest first: what a joining client gets as `activity-backlog`. */
@@ -65,11 +99,8 @@ export class WorkMirror {
   }
 
   /** Fills boards, walls and feed from the database alone. */
-  private rebuild(): void {
+  private async rebuild(): Promise<void> {
     const { store, state, workspace, world } = this.deps;
-    state.tasks.clear();
-    state.artifacts.clear();
-    for (const task of store.queries.boardTasks(workspace, BOARD_DONE_CARDS)) this.setCard(task);
     const walls = world.districts.map((d) => d.id);
     const wallById = new Map<string, string>();
     const wallOf = (meta: ArtifactMeta, taskDistrict: string | null) => {
@@ -77,12 +108,19 @@ export class WorkMirror {
       wallById.set(meta.id, wall);
       return wall;
     };
-    for (const a of store.queries.wallArtifacts(workspace, walls, WALL_ARTIFACTS, wallOf)) this.setArtifactCard(a, wallById.get(a.id)!);
-    this.feed = this.rebuildFeed();
+    const [tasks, artifacts, src] = await Promise.all([
+      store.queries.boardTasks(workspace, BOARD_DONE_CARDS),
+      store.queries.wallArtifacts(workspace, walls, WALL_ARTIFACTS, wallOf),
+      store.queries.feedSources(workspace, ACTIVITY_BACKLOG),
+    ]);
+    state.tasks.clear();
+    state.artifacts.clear();
+    for (const task of tasks) this.setCard(task);
+    for (const a of artifacts) this.setArtifactCard(a, wallById.get(a.id)!);
+    this.feed = this.rebuildFeed(src);
   }
 
-  private rebuildFeed(): ActivityItem[] {
-    const src = this.deps.store.queries.feedSources(this.deps.workspace, ACTIVITY_BACKLOG);
+  private rebuildFeed(src: Awaited<ReturnType<Store["queries"]["feedSources"]>>): ActivityItem[] {
     const items: ActivityItem[] = [];
     for (const e of src.events) {
       const task = src.tasks.get(e.taskId);
@@ -103,37 +141,45 @@ export class WorkMirror {
     return taskDistrict && this.deps.world.districts.some((d) => d.id === taskDistrict) ? taskDistrict : this.names.wallOf(a);
   }
 
-  private apply(change: WorkChange): void {
+  private apply(change: WorkChange, replayed = false): void {
     if (change.workspace !== this.deps.workspace) return;
     switch (change.kind) {
       case "task":
         this.refreshTask(change.task);
-        for (const e of change.events) this.push(activityFromEvent(e, change.task, this.names));
+        for (const e of change.events) this.push(activityFromEvent(e, change.task, this.names), replayed);
         break;
       case "artifact": {
         const task = change.task;
         if (task) this.refreshTask(task);
         this.addArtifact(change.artifact, this.wallOf(change.artifact, task?.district ?? null));
-        this.push(change.event && task ? activityFromEvent(change.event, task, this.names) : activityFromArtifact(change.artifact, this.names));
+        this.push(change.event && task ? activityFromEvent(change.event, task, this.names) : activityFromArtifact(change.artifact, this.names), replayed);
         break;
       }
       case "audit":
-        this.push(activityFromAudit(change.audit, this.names));
+        this.push(activityFromAudit(change.audit, this.names), replayed);
         break;
     }
   }
 
-  private push(item: ActivityItem | null): void {
+  private push(item: ActivityItem | null, replayed = false): void {
     if (!item) return;
+    if (replayed && this.feed.some((f) => f.id === item.id)) return;
     this.feed.unshift(item);
     if (this.feed.length > ACTIVITY_BACKLOG) this.feed.length = ACTIVITY_BACKLOG;
     this.deps.broadcast(WorkServerMessage.Activity, item);
   }
 
-  /** Re-reads one task's card (escalation, artifact count) and keeps its board's done column bounded. */
+  /** Re-reads one task's card (escalation, artifact count) and keeps its board's done column bounded. In turn, after the refreshes before it. */
   private refreshTask(task: Task): void {
+    const { log, workspace } = this.deps;
+    this.refreshing = this.refreshing.then(() =>
+      this.refreshTaskNow(task).catch((err: unknown) => log.error({ err, workspace, task: task.id }, "work mirror could not refresh a task card")),
+    );
+  }
+
+  private async refreshTaskNow(task: Task): Promise<void> {
     const { store, state, workspace } = this.deps;
-    const fresh = store.queries.boardTask(task.id);
+    const fresh = await store.queries.boardTask(task.id);
     if (!fresh) return;
     const before = state.tasks.get(task.id);
     const wasDone = before ? before.status === "done" : true; // absent: an old done card, or new
@@ -143,7 +189,7 @@ export class WorkMirror {
       this.trimDone(board);
     } else if (wasDone && before) {
       // Reopened: the done column lost a card, so the next newest comes back.
-      for (const t of store.queries.doneTasks(workspace, fresh.district, BOARD_DONE_CARDS)) {
+      for (const t of await store.queries.doneTasks(workspace, fresh.district, BOARD_DONE_CARDS)) {
         if (!state.tasks.has(t.id) && this.names.boardOf(t) === board) this.setCard(t);
       }
       this.trimDone(board);

@@ -15,6 +15,7 @@ import { trackPoses, type SeenPose } from "../testing/pose-tracker";
 
 export { trackPoses, type SeenPose };
 import type { WorkspaceRoom } from "./workspace-room";
+import { auditsWritten } from "../audit-later";
 
 /** Shared setup of the workspace room tests (workspace-room*.test.ts). Test code only. */
 
@@ -78,7 +79,8 @@ export interface WorkspaceRoomServer {
   /** The server's copy of the person behind `j`. */
   serverPerson(j: Joined): Person;
   /** The audit rows `sessionId` wrote of `kind`. */
-  auditFor(sessionId: string, kind: string): AuditRow[];
+  /** The audit rows of a session and kind, once every row asked for so far is written. */
+  auditFor(sessionId: string, kind: string): Promise<AuditRow[]>;
 }
 
 /**
@@ -147,10 +149,10 @@ export function useWorkspaceRoomServer(name: string): WorkspaceRoomServer {
       if (!person) throw new Error(`no person ${j.room.sessionId} on the server`);
       return person;
     },
-    auditFor(sessionId, kind) {
-      return get()
-        .atrium.store.recentAudit(1000)
-        .filter((r) => r.actor === sessionId && r.kind === kind);
+    async auditFor(sessionId, kind) {
+      const store = get().atrium.store;
+      await auditsWritten(store);
+      return (await store.recentAudit(1000)).filter((r) => r.actor === sessionId && r.kind === kind);
     },
   };
   return server;

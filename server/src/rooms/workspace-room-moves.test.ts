@@ -108,7 +108,7 @@ describe("invalid messages", () => {
     if (mentions) expect(error.message).toMatch(mentions);
     expect(error.correction).toBeUndefined();
     expect(pose(serverPerson(a))).toEqual(before);
-    expect(auditFor(a.room.sessionId, "rename")).toEqual([]);
+    expect(await auditFor(a.room.sessionId, "rename")).toEqual([]);
 
     // A valid move after the bad message reaches B through a patch; anything the bad message
     // had sent or changed would have reached B first.

@@ -3,6 +3,7 @@ import { MAX_NAME_LENGTH, WORKSPACE_ROOM } from "../../../shared/constants";
 import type { WorkspaceState } from "../../../shared/state";
 import { until } from "../testing/harness";
 import { pose, poseSeen, seen, sleep, snapped, snappedYaw, viewOf, useWorkspaceRoomServer } from "./workspace-room-fixtures";
+import { writtenAudit } from "../testing/db-count";
 
 // Joining, renaming, leaving and reconnecting, workspaces and metrics. Moves and malformed
 // messages are in workspace-room-moves.test.ts.
@@ -47,7 +48,7 @@ describe("joining", () => {
   it('writes a "join" audit row', async () => {
     const workspace = freshWorkspace();
     const a = await join({ workspace, name: "Audited", mode: "ar" });
-    const rows = auditFor(a.room.sessionId, "join");
+    const rows = await auditFor(a.room.sessionId, "join");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ workspace, data: { name: "Audited", mode: "ar" } });
   });
@@ -96,11 +97,11 @@ describe("joining", () => {
   ])("refuses a join with %s", async (_label, bad, why) => {
     const workspace = typeof bad.workspace === "string" ? bad.workspace : freshWorkspace();
     const options = { name: "Ada", workspace, ...bad };
-    const before = server.atrium.store.recentAudit(1)[0]?.id ?? 0;
+    const before = (await writtenAudit(server.atrium.store, 1))[0]?.id ?? 0;
     await expect(server.colyseus.sdk.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, options)).rejects.toThrow(why);
     // Nobody was added, nothing was audited (no "join", no "leave"), and no room is left behind.
     await until("the refused room to go away", () => [...server.atrium.rooms].every((r) => r.workspace !== workspace), 3000);
-    expect(server.atrium.store.recentAudit(1)[0]?.id ?? 0).toBe(before);
+    expect((await writtenAudit(server.atrium.store, 1))[0]?.id ?? 0).toBe(before);
   });
 
   it("refuses a bad join without disturbing the people already there", async () => {
@@ -123,7 +124,7 @@ describe("renaming", () => {
     a.room.send("rename", { name: "  New Name  " });
     await until("B to see the new name", () => seen(b, a)?.name === "New Name", 3000);
     expect(serverPerson(a).name).toBe("New Name");
-    const rows = auditFor(a.room.sessionId, "rename");
+    const rows = await auditFor(a.room.sessionId, "rename");
     expect(rows).toHaveLength(1);
     expect(rows[0]!.data).toEqual({ from: "Old Name", to: "New Name" });
     expect(a.errors).toEqual([]);
@@ -152,7 +153,7 @@ describe("renaming", () => {
     expect(a.errors[0]).toMatchObject({ code: "invalid_message", rejected: "rename" });
     expect(a.errors[0]!.message).toMatch(/^name: /);
     expect(serverPerson(a).name).toBe("Keeper");
-    expect(auditFor(a.room.sessionId, "rename")).toEqual([]);
+    expect(await auditFor(a.room.sessionId, "rename")).toEqual([]);
   });
 });
 
@@ -167,7 +168,7 @@ describe("leaving and reconnecting", () => {
     await until("B to see A gone", () => b.room.state.people.get(sessionId) === undefined, 3000);
     expect(serverRoom(b).state.people.has(sessionId)).toBe(false);
     expect(b.room.state.people.size).toBe(1);
-    const rows = auditFor(sessionId, "leave");
+    const rows = await auditFor(sessionId, "leave");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ workspace, data: { name: "Leaver", code: 4000 } });
   });
@@ -202,7 +203,7 @@ describe("leaving and reconnecting", () => {
     expect(dropped).toBe(true);
     expect(reconnected).toBe(false); // the checks above ran while A was really away
     expect(serverRoom(b).state.people.has(sessionId)).toBe(true);
-    expect(auditFor(sessionId, "leave")).toEqual([]);
+    expect(await auditFor(sessionId, "leave")).toEqual([]);
 
     await until("the SDK to reconnect", () => reconnected, 5000);
     expect(a.room.sessionId).toBe(sessionId);
@@ -210,8 +211,8 @@ describe("leaving and reconnecting", () => {
     expect(serverPerson(a)).toMatchObject({ ...spot, connected: true });
     expect(viewOf(b, a)).toMatchObject(snapped(spot));
     expect(b.room.state.people.size).toBe(2);
-    expect(auditFor(sessionId, "reconnect")).toHaveLength(1);
-    expect(auditFor(sessionId, "leave")).toEqual([]);
+    expect(await auditFor(sessionId, "reconnect")).toHaveLength(1);
+    expect(await auditFor(sessionId, "leave")).toEqual([]);
     await until("the world again after reconnecting", () => a.worlds.length === 2, 3000);
 
     // The reconnected session is live: it can move again, within the speed limit.
@@ -243,7 +244,7 @@ describe("leaving and reconnecting", () => {
     await until("the new room's state", () => again.state.people?.get(sessionId) !== undefined, 3000);
     expect(pose(serverPerson(a))).toEqual({ ...before, connected: true });
     expect(again.state.people.get(sessionId)!.name).toBe("Reloader");
-    expect(auditFor(sessionId, "reconnect")).toHaveLength(1);
+    expect(await auditFor(sessionId, "reconnect")).toHaveLength(1);
   });
 
   it("refuses a made-up reconnection token", async () => {
@@ -271,7 +272,7 @@ describe("workspaces", () => {
     a.room.send("move", { x: start.x, z: start.z, yaw: 2, pitch: 0 });
     await until("A2 to see the move", () => poseSeen(a2, a)?.yaw === snappedYaw(2), 3000);
     expect(other.room.state.people.size).toBe(1);
-    expect(auditFor(other.room.sessionId, "join")[0]!.workspace).toBe("other");
+    expect((await auditFor(other.room.sessionId, "join"))[0]!.workspace).toBe("other");
   });
 });
 

@@ -36,38 +36,21 @@ import { resumeAgentTasks, startDemoWork, TaskIntents, type Refusal, type Sender
 import { WorkMirror } from "./work-mirror";
 import { AgentModeration, type Moderated } from "./agent-moderation";
 import { TalkInbox } from "./talk-inbox";
-import { TickStats } from "./tick-stats";
+import { ClientQueue } from "./client-queue";
+import { auditLater } from "../audit-later";
+import { BusyClock, TickStats } from "./tick-stats";
 import { SpectatorStream } from "./spectator-stream";
 import { RoomVoice, VoiceHub } from "../voice";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
+import type { RoomDeps } from "./room-deps";
 
 /** How often agents are stepped: walking, watchdog (ms). */
 export const AGENT_TICK_MS = 50;
 
-export interface RoomDeps {
-  world: World;
-  roster: Roster;
-  /** Drives every agent of the room: the offline planner or the LLM loop. */
-  brain: Brain;
-  store: Store;
-  log: Logger;
-  /** Live rooms of this server, for /metrics and /readyz. Rooms add and remove themselves. */
-  rooms: Set<WorkspaceRoom>;
-  /** Speech in and out (server/src/voice); voice is off when absent. */
-  voice?: VoiceHub;
-  /** Join tokens and open mode: who may join, as which role. */
-  auth: AuthService;
-  /** Rate and size limits (server/src/auth/limits.ts); the defaults when absent. */
-  limits?: Partial<Limits>;
-  /** The LLM spend ledger, for the owner's budget changes; null with the offline planner. */
-  ledger?: BudgetLedger | null;
-  /** True while the server drains for shutdown: joins are refused. */
-  isDraining?: () => boolean;
-  /** How long a dropped seat (avatar, role, place) is held for a reconnection (s). RECONNECT_GRACE_S when absent. */
-  reconnectGraceS?: number;
-}
+export type { RoomDeps } from "./room-deps";
 
 type Handler<S extends z.ZodType> = (client: Client, payload: z.output<S>) => void;
+type QueuedHandler<S extends z.ZodType> = (client: Client, payload: z.output<S>) => Promise<void>;
 
 /**
  * Builds the authoritative room for one workspace, bound to its world, store and logger.
@@ -81,13 +64,13 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     override maxClients = 512;
     override patchRate = PATCH_INTERVAL_MS;
     workspace = DEFAULT_WORKSPACE;
-    /** Patch encode + message handling time per patch interval, for /metrics and the bench. */
+    /** The server's busy time per patch interval (BusyClock: all work, async continuations included), for /metrics and the bench. */
     readonly ticks = new TickStats();
+    private readonly busy = new BusyClock();
     /** Spares spectators what a wall screen does not use; pushes them the charts' LLM figures. */
-    readonly spectators = new SpectatorStream(this, store, roster);
-    private workSinceLastPatch = 0;
-    /** Work to run just after the next patch, counted in the interval it starts (TalkInbox's commits). */
-    private readonly afterNextPatch: Array<() => void> = [];
+    readonly spectators = new SpectatorStream(this, store, roster, log);
+    /** Work to run just after the next patch, in the interval it starts (TalkInbox's commits). */
+    private readonly afterNextPatch: Array<() => Promise<void>> = [];
     private readonly moves = new MoveJudge(world.campusRadius);
     /** Interest management and the pose stream: who gets whose full pose, and everyone's coarse pose. */
     interest!: Interest;
@@ -106,13 +89,15 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     /** Seats, limits, mutes and refusals: every client message passes through it. */
     private gate!: ClientGate;
     private people!: PersonModeration;
+    /** Messages that wait for the database, in order per client (client-queue.ts). */
+    private queue!: ClientQueue;
 
     /** Role and name of every client, spectators included (spectators have no Person). */
     get seats(): ReadonlyMap<string, Seat> {
       return this.gate.seats;
     }
 
-    override onCreate(options: { workspace?: unknown }) {
+    override async onCreate(options: { workspace?: unknown }) {
       // Refuse a bad workspace id here, before a room exists for it; onJoin checks the rest.
       const workspace = workspaceIdSchema.optional().safeParse(options.workspace);
       if (!workspace.success) throw new Error(`cannot join: workspace: ${workspace.error.issues.map((i) => i.message).join("; ")}`);
@@ -121,6 +106,11 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.state.workspace = this.workspace;
       this.interest = new Interest(this.state);
       this.gate = new ClientGate({ workspace: this.workspace, limits, store, log });
+      this.queue = new ClientQueue((sessionId, type, err) => {
+        log.error({ err, workspace: this.workspace, session: sessionId, type }, "a message could not be carried out");
+        const client = this.clients.getById(sessionId);
+        if (client) this.gate.reject(client, { code: "not_saved", rejected: type, message: "that could not be saved; nothing changed, please try again" });
+      });
       this.runtime = new AgentRuntime({
         workspace: this.workspace,
         world,
@@ -129,7 +119,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         log,
         state: this.state,
         brain,
-        roomWorkMs: () => this.workSinceLastPatch,
+        roomWorkMs: () => this.busy.sinceLap(),
         broadcast: (type, payload) => {
           this.spectators.broadcast(type, payload);
           if (type === AgentServerMessage.Speech) this.voice?.onSpeech(payload as SpeechPayload);
@@ -137,10 +127,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       });
       const recorder = new AgentRecorder({ store, workspace: this.workspace, agents: this.state.agents, log }); // poses and states for the replay
       this.setSimulationInterval((dtMs) => {
-        const started = performance.now();
         this.runtime.tick(Math.min(dtMs, 250) / 1000);
         recorder.sample();
-        this.workSinceLastPatch += performance.now() - started;
       }, AGENT_TICK_MS);
       this.handle("move", this.onMove);
       this.handle("rename", this.onRename);
@@ -148,12 +136,13 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.talk = new TalkInbox(store, log, (flush) => this.afterNextPatch.push(flush));
       this.handle("talk", this.onTalk);
       this.handle("answer", this.onAnswer);
-      this.handle("task-create", this.onTaskCreate);
-      this.handle("task-update", this.onTaskUpdate);
+      this.handleQueued("task-create", this.onTaskCreate);
+      this.handleQueued("task-update", this.onTaskUpdate);
       // The boards and the feed rebuild from the database; agents get back the work they had under way.
       this.work = new WorkMirror({ workspace: this.workspace, world, roster, store, state: this.state, log, broadcast: (type, payload) => this.broadcast(type, payload) });
+      await this.work.start();
       this.taskIntents = new TaskIntents({ workspace: this.workspace, world, store, runtime: this.runtime });
-      resumeAgentTasks({ workspace: this.workspace, store, runtime: this.runtime });
+      await resumeAgentTasks({ workspace: this.workspace, store, runtime: this.runtime });
       this.voice = new RoomVoice({
         hub: deps.voice ?? new VoiceHub({ stt: null, tts: null }, log),
         workspace: this.workspace,
@@ -164,7 +153,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         broadcast: (type, payload) => this.broadcast(type, payload),
         talk: (sessionId, agentId, text) => this.talkAs(sessionId, agentId, text),
         interrupt: (agentId, reason) => this.runtime.interrupt(agentId, reason),
-        audit: (actor, kind, data) => store.audit({ workspace: this.workspace, actor, kind, data }),
+        audit: (actor, kind, data) => auditLater(store, { workspace: this.workspace, actor, kind, data }, log),
       });
       this.handle("voice-hello", (client, { listen }) => this.voice.hello(client, listen));
       this.handle("voice-prefs", (client, { listen }) => this.voice.prefs(client, listen));
@@ -182,13 +171,14 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       });
       this.handle("mute", (client, payload) => this.people.mute(client, payload));
       this.handle("unmute", (client, payload) => this.people.unmute(client, payload));
-      this.handle("kick", (client, payload) => this.people.kick(client, payload));
+      this.handleQueued("kick", (client, payload) => this.people.kick(client, payload));
       this.agentModeration = new AgentModeration({ workspace: this.workspace, runtime: this.runtime, store, ledger: deps.ledger ?? null });
       this.handle("agent-pause", (client, { agentId }) => this.onAgentModeration(client, "agent-pause", agentId, this.agentModeration.pause(agentId)));
       this.handle("agent-resume", (client, { agentId }) => this.onAgentModeration(client, "agent-resume", agentId, this.agentModeration.resume(agentId)));
-      this.handle("agent-budget", (client, { agentId, usd }) => this.onAgentModeration(client, "agent-budget", agentId, this.agentModeration.setBudget(agentId, usd)));
-      this.agentModeration.loadBudgets();
+      this.handleQueued("agent-budget", async (client, { agentId, usd }) => this.onAgentModeration(client, "agent-budget", agentId, await this.agentModeration.setBudget(agentId, usd)));
+      await this.agentModeration.loadBudgets();
       rooms.add(this);
+      await deps.onCreated?.(this);
       log.info({ workspace: this.workspace, roomId: this.roomId }, "workspace room created");
     }
 
@@ -200,14 +190,14 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     private handle<K extends keyof typeof clientMessageSchemas>(type: K, handler: Handler<(typeof clientMessageSchemas)[K]>) {
       const schema = clientMessageSchemas[type];
       this.onMessage(type, (client, raw: unknown) => {
-        const started = performance.now();
-        try {
-          const passed = this.gate.pass(client, type, raw, schema);
-          if (passed) (handler as Handler<z.ZodType>).call(this, client, passed.value);
-        } finally {
-          this.workSinceLastPatch += performance.now() - started;
-        }
+        const passed = this.gate.pass(client, type, raw, schema);
+        if (passed) (handler as Handler<z.ZodType>).call(this, client, passed.value);
       });
+    }
+
+    /** Like handle, for a message that waits for the database: its handler runs after the client's earlier ones (ClientQueue). */
+    private handleQueued<K extends keyof typeof clientMessageSchemas>(type: K, handler: QueuedHandler<(typeof clientMessageSchemas)[K]>) {
+      this.handle(type, (client, payload) => this.queue.run(client.sessionId, type, () => (handler as QueuedHandler<z.ZodType>).call(this, client, payload)));
     }
 
     /** Checks the join token (or open mode) before the seat is given; refuses with a sentence. */
@@ -226,7 +216,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         // Spectators watch: no avatar, the same world and feed as everyone, coarse poses, no questions (spectator-stream.ts).
         this.sendWelcome(client);
         this.interest.watchSpectator(client);
-        store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: options.name, role: identity.role, via: identity.via } });
+        auditLater(store, { workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: options.name, role: identity.role, via: identity.via } }, log);
         log.info({ workspace: this.workspace, session: client.sessionId, role: identity.role }, "spectator joined");
         return;
       }
@@ -237,10 +227,10 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.interest.watch(client, person);
 
       this.sendWelcome(client);
-      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: person.name, mode: person.mode, role: identity.role, via: identity.via } });
+      auditLater(store, { workspace: this.workspace, actor: client.sessionId, kind: "join", data: { name: person.name, mode: person.mode, role: identity.role, via: identity.via } }, log);
       if (!this.kickedOff && brain.kind === "offline") {
         this.kickedOff = true;
-        startDemoWork({ workspace: this.workspace, store, runtime: this.runtime, roster });
+        startDemoWork({ workspace: this.workspace, store, runtime: this.runtime, roster }).catch((err: unknown) => log.error({ err, workspace: this.workspace }, "could not start the demo work"));
       }
       log.info({ workspace: this.workspace, session: client.sessionId, name: person.name, role: identity.role }, "person joined");
     }
@@ -269,7 +259,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.interest.rewatch(client);
       client.send(ServerMessage.World, world);
       client.send(WorkServerMessage.ActivityBacklog, this.work.backlog());
-      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "reconnect" });
+      auditLater(store, { workspace: this.workspace, actor: client.sessionId, kind: "reconnect" }, log);
       log.info({ workspace: this.workspace, session: client.sessionId }, "person reconnected");
     }
 
@@ -279,13 +269,13 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       const person = this.state.people.get(client.sessionId);
       if (!person) {
         // A spectator leaving, or a refused join (it never joined, so it does not leave).
-        if (seat) store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: seat.name, role: seat.role, code: code ?? null } });
+        if (seat) auditLater(store, { workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: seat.name, role: seat.role, code: code ?? null } }, log);
         return;
       }
       this.state.people.delete(client.sessionId);
       this.moves.forget(client.sessionId);
       this.voice?.leave(client.sessionId);
-      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: person.name, code: code ?? null } });
+      auditLater(store, { workspace: this.workspace, actor: client.sessionId, kind: "leave", data: { name: person.name, code: code ?? null } }, log);
       log.info({ workspace: this.workspace, session: client.sessionId, code }, "person left");
     }
 
@@ -333,26 +323,26 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     }
 
     private onTaskCreate(client: Client, payload: TaskCreatePayload) {
-      this.onTaskIntent(client, "task-create", payload.assignee?.kind === "agent", (by) => this.taskIntents.create(by, payload));
+      return this.onTaskIntent(client, "task-create", payload.assignee?.kind === "agent", (by) => this.taskIntents.create(by, payload));
     }
 
     private onTaskUpdate(client: Client, payload: TaskUpdatePayload) {
-      this.onTaskIntent(client, "task-update", payload.assignee?.kind === "agent", (by) => this.taskIntents.update(by, payload));
+      return this.onTaskIntent(client, "task-update", payload.assignee?.kind === "agent", (by) => this.taskIntents.update(by, payload));
     }
 
     /** A person's task message; one that gives work to an agent counts as an action that makes it think. */
-    private onTaskIntent(client: Client, type: string, toAgent: boolean, act: (by: Sender) => Refusal | null) {
+    private async onTaskIntent(client: Client, type: string, toAgent: boolean, act: (by: Sender) => Promise<Refusal | null>) {
       const person = this.state.people.get(client.sessionId);
       if (!person) return;
       if (toAgent && !this.gate.allowLlmAction(client, type)) return;
-      const refusal = act({ sessionId: client.sessionId, name: person.name });
+      const refusal = await act({ sessionId: client.sessionId, name: person.name });
       if (refusal) this.gate.reject(client, { ...refusal, rejected: type });
     }
 
     private onRename(client: Client, { name }: RenamePayload) {
       const person = this.state.people.get(client.sessionId);
       if (!person || person.name === name) return;
-      store.audit({ workspace: this.workspace, actor: client.sessionId, kind: "rename", data: { from: person.name, to: name } });
+      auditLater(store, { workspace: this.workspace, actor: client.sessionId, kind: "rename", data: { from: person.name, to: name } }, log);
       person.name = name;
     }
 
@@ -366,10 +356,11 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
      * Shutdown: saves people's words that wait in the inbox and stops every agent (a streaming
      * LLM call is aborted; the broker records it). The room stays until the server closes it.
      */
-    stopWork() {
-      this.talk.flush();
+    async stopWork() {
+      const saved = this.talk.flush();
       this.runtime.dispose();
       this.voice?.dispose();
+      await Promise.all([saved, this.queue.idle()]);
     }
 
     /** Tells everyone the server is going away (graceful shutdown), before the connections close. */
@@ -378,16 +369,12 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     }
 
     override broadcastPatch(): boolean {
-      const started = performance.now();
       const changed = this.interest.around(() => super.broadcastPatch());
-      this.ticks.record(this.workSinceLastPatch + (performance.now() - started));
-      this.workSinceLastPatch = 0;
+      this.ticks.record(this.busy.lap());
       if (this.afterNextPatch.length > 0) {
         const jobs = this.afterNextPatch.splice(0);
         setImmediate(() => {
-          const jobsStarted = performance.now();
-          for (const job of jobs) job();
-          this.workSinceLastPatch += performance.now() - jobsStarted;
+          for (const job of jobs) void job(); // never rejects: a failed save is refused to its senders
         });
       }
       return changed;
@@ -395,7 +382,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
 
     override onDispose() {
       rooms.delete(this);
-      this.talk?.flush(); // absent when onCreate refused the room
+      void this.talk?.flush(); // absent when onCreate refused the room; never rejects
       this.work?.dispose();
       this.voice?.dispose();
       this.runtime?.dispose(); // absent when onCreate refused the room

@@ -7,7 +7,8 @@ import { readScaleConfig } from "./scale-config";
 
 // deploy/compose.yaml and deploy/nginx.conf are documentation (no Docker engine here), so this
 // checks what they promise: the services, the env names (each one real and documented), one
-// shared Redis and database file, and a proxy location for every process's public address.
+// shared Redis and one shared PostgreSQL database (no file on the Atrium containers), and a proxy
+// location for every process's public address.
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const read = (p: string) => fs.readFileSync(path.join(ROOT, p), "utf8");
@@ -26,33 +27,43 @@ const nginx = read("deploy/nginx.conf");
 const atriums = Object.entries(compose.services).filter(([name]) => name.startsWith("atrium-"));
 
 describe("deploy/compose.yaml", () => {
-  it("has Redis, two Atrium processes and the proxy", () => {
-    expect(Object.keys(compose.services).sort()).toEqual(["atrium-1", "atrium-2", "proxy", "redis"]);
+  it("has Redis, PostgreSQL, two Atrium processes and the proxy", () => {
+    expect(Object.keys(compose.services).sort()).toEqual(["atrium-1", "atrium-2", "postgres", "proxy", "redis"]);
     expect(compose.services.redis?.command?.[0]).toBe("redis-server");
+    expect(compose.services.postgres?.image).toMatch(/^postgres:\d+/);
+    expect(compose.services.postgres?.healthcheck?.test).toContain("pg_isready");
+    expect(compose.services.postgres?.volumes?.some((v) => v.endsWith(":/var/lib/postgresql/data"))).toBe(true);
     for (const [, s] of atriums) {
       expect(s.command).toEqual(["node", "--import", "tsx", "server/src/main.ts"]);
       expect(s.healthcheck?.test.join(" ")).toContain("/readyz");
-      expect(s.depends_on).toMatchObject({ redis: { condition: "service_healthy" } });
+      expect(s.depends_on).toMatchObject({ redis: { condition: "service_healthy" }, postgres: { condition: "service_healthy" } });
     }
   });
 
   it("gives every process the env names it promises, each accepted by the real config readers", () => {
-    const promised = ["PORT", "HOST", "REDIS_URL", "ATRIUM_PUBLIC_ADDRESS", "ATRIUM_PUBLIC_URL", "ATRIUM_DB", "ATRIUM_AUTH"];
+    const promised = ["PORT", "HOST", "REDIS_URL", "ATRIUM_PUBLIC_ADDRESS", "ATRIUM_PUBLIC_URL", "DATABASE_URL", "ATRIUM_AUTH", "ATRIUM_SECRET"];
     const addresses = new Set<string>();
-    const dbFiles = new Set<string>();
+    const databases = new Set<string>();
+    const pg = compose.services.postgres!.environment!;
     for (const [name, s] of atriums) {
       const env = s.environment ?? {};
       for (const key of promised) expect(env[key], `${name}.${key}`).toBeTruthy();
-      const config = readConfig(env, "/app");
+      // Compose fills ${...} in; the config readers see the values.
+      const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{(\w+)[^}]*\}/g, (_, n: string) => (n === "ATRIUM_SECRET" ? "s".repeat(48) : n === "POSTGRES_PASSWORD" ? "pw" : ""))]));
+      const config = readConfig(filled, "/app");
       const scale = readScaleConfig(env, { host: config.host, port: config.port });
       expect(scale?.redisUrl).toBe("redis://redis:6379");
       addresses.add(scale!.publicAddress);
-      dbFiles.add(config.dbFile);
-      // The database file sits on the shared volume.
-      expect(s.volumes?.some((v) => v.endsWith(`:${path.dirname(config.dbFile)}`))).toBe(true);
+      expect(env.ATRIUM_DB, `${name} keeps no SQLite file`).toBeUndefined();
+      expect(s.volumes ?? [], `${name} needs no volume`).toEqual([]);
+      // The compose service's user, password and database.
+      const url = new URL(config.databaseUrl!);
+      expect([url.hostname, url.port, url.username, url.pathname]).toEqual(["postgres", "5432", pg.POSTGRES_USER, `/${pg.POSTGRES_DB}`]);
+      expect(env.DATABASE_URL).toContain(":${POSTGRES_PASSWORD}@");
+      databases.add(config.databaseUrl!);
     }
     expect(addresses.size).toBe(atriums.length); // one address per process
-    expect(dbFiles.size).toBe(1); // one shared SQLite file (one machine) until PostgreSQL
+    expect(databases.size).toBe(1); // one shared PostgreSQL database
   });
 
   it("uses only env names that docs/CONFIGURATION.md documents", () => {

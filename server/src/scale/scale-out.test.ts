@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { Client, type Room } from "@colyseus/sdk";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WORKSPACE_ROOM } from "../../../shared/constants";
 import type { SpeechPayload } from "../../../shared/protocol/agent-messages";
 import type { WorkspaceState } from "../../../shared/state";
+import { openStore } from "../store/store";
 import { freePort, until } from "../testing/harness";
 import { startTestRedis, type TestRedis } from "./redis-testing";
 import { startAtriumProcess, stopAtriumProcess, untilAsync, type AtriumProcess } from "./scale-testing";
@@ -128,16 +128,16 @@ describe("scale-out on Redis", () => {
     asker.room.send("talk", { agentId: "cleo", text });
     await until("Cleo's answer", () => asker.speech.find((s) => s.agentId === "cleo" && s.done && s.delta.includes(`Hi ${asker.name}`)), 20_000);
     // The work lands in the shared database, once: one runtime ran Cleo.
-    const db = new Database(dbFile, { readonly: true });
-    const tasks = () => db.prepare("SELECT id, assignee_kind FROM tasks WHERE workspace = ? AND description = ?").all(WORKSPACE, text) as Array<{ id: string; assignee_kind: string }>;
-    await until("the task on the board", () => tasks().length > 0, 15_000);
+    // Read through a store of the test's own on the same file (another connection, as a third process would).
+    const reader = await openStore(dbFile);
+    const tasks = () => reader.db.selectFrom("tasks").select(["id", "assignee_kind"]).where("workspace", "=", WORKSPACE).where("description", "=", text).execute();
+    await until("the task on the board", async () => (await tasks()).length > 0, 15_000);
     await new Promise((r) => setTimeout(r, 1000)); // a doubled runtime would have written its copy by now
-    expect(tasks()).toHaveLength(1);
-    expect(tasks()[0]?.assignee_kind).toBe("agent");
-    const said = db.prepare("SELECT from_kind, from_id, text FROM messages WHERE workspace = ? ORDER BY id").all(WORKSPACE) as Array<{ from_kind: string; from_id: string; text: string }>;
+    expect(await tasks()).toHaveLength(1);
+    expect((await tasks())[0]?.assignee_kind).toBe("agent");
+    const said = await reader.db.selectFrom("messages").select(["from_kind", "from_id", "text"]).where("workspace", "=", WORKSPACE).orderBy("id").execute();
     expect(said.filter((m) => m.from_kind === "person" && m.text === text)).toHaveLength(1);
     expect(said.filter((m) => m.from_id === "cleo" && m.text.startsWith(`Hi ${asker.name}!`))).toHaveLength(1);
-    db.close();
     expect(await hostsRoom(other)).toBe(false);
 
     // Redis goes away: nobody crashes, the log says so once, /readyz says why, the room goes on.
@@ -157,13 +157,12 @@ describe("scale-out on Redis", () => {
     expect(a.out().match(/Redis connection lost/g)?.length).toBe(1);
     expect(a.out()).not.toMatch(/RedisPresence: (pub|sub) connection error/);
     asker.room.send("talk", { agentId: "cleo", text: "Are you still there without Redis?" });
-    const cleoHellos = () => {
-      const db2 = new Database(dbFile, { readonly: true });
-      const rows = db2.prepare("SELECT text FROM messages WHERE workspace = ? AND from_id = 'cleo'").all(WORKSPACE) as Array<{ text: string }>;
-      db2.close();
+    const cleoHellos = async () => {
+      const rows = await reader.db.selectFrom("messages").select("text").where("workspace", "=", WORKSPACE).where("from_id", "=", "cleo").execute();
       return rows.filter((m) => m.text.startsWith(`Hi ${asker.name}!`)).length;
     };
-    await until("Cleo's answer while Redis is down", () => cleoHellos() === 2, 20_000);
+    await until("Cleo's answer while Redis is down", async () => (await cleoHellos()) === 2, 20_000);
+    await reader.close();
 
     // Redis comes back empty: each process reconnects and lists its rooms again.
     await redis.restart();

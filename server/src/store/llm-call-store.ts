@@ -1,5 +1,6 @@
-import type Database from "better-sqlite3";
-import { checkLimit, llmCallResult, required, toLlmCall, type Row } from "./work-rows";
+import { sql } from "kysely";
+import type { DbContext } from "./db-context";
+import { checkLimit, llmCallResult, required, toLlmCall } from "./work-rows";
 import { StoreInputError, type LlmCall, type NewLlmCall } from "./work-types";
 
 export const LLM_CALL_LIST_LIMIT = 100;
@@ -8,21 +9,10 @@ const now = () => new Date().toISOString();
 
 /** Every LLM call with its exact request and response, cost and timing (the replay's provenance and the budgets read it). */
 export class LlmCallStore {
-  private readonly s;
-
-  constructor(db: Database.Database) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
-      insertLlmCall: p(`INSERT INTO llm_calls (at, workspace, agent_id, model, request, response, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, outcome, error)
-                        VALUES (@at, @workspace, @agent_id, @model, @request, @response, @prompt_tokens, @completion_tokens, @cost_usd, @latency_ms, @ttft_ms, @outcome, @error)`),
-      llmCalls: p("SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?"),
-      llmCallsOfWorkspace: p("SELECT * FROM llm_calls WHERE workspace = ? ORDER BY id DESC LIMIT ?"),
-      spendByAgent: p("SELECT agent_id, SUM(cost_usd) AS usd FROM llm_calls WHERE workspace = ? GROUP BY agent_id ORDER BY agent_id"),
-    };
-  }
+  constructor(private readonly ctx: DbContext) {}
 
   /** Records one LLM call with its exact request and response. Returns its id. */
-  recordLlmCall(call: NewLlmCall): number {
+  async recordLlmCall(call: NewLlmCall): Promise<number> {
     const result = llmCallResult(call);
     const request = JSON.stringify(call.request);
     if (request === undefined) throw new StoreInputError("request must be JSON data");
@@ -35,18 +25,32 @@ export class LlmCallStore {
       ...result,
       outcome: required(call.outcome, "outcome"),
     };
-    return Number(this.s.insertLlmCall.run(row).lastInsertRowid);
+    const { id } = await this.ctx.q.insertInto("llm_calls").values(row).returning("id").executeTakeFirstOrThrow();
+    return id;
   }
 
   /** Newest first, with request and response parsed. */
-  llmCalls(limit = LLM_CALL_LIST_LIMIT, workspace?: string): LlmCall[] {
-    const rows = (workspace === undefined ? this.s.llmCalls.all(checkLimit(limit)) : this.s.llmCallsOfWorkspace.all(workspace, checkLimit(limit))) as Row[];
+  async llmCalls(limit = LLM_CALL_LIST_LIMIT, workspace?: string): Promise<LlmCall[]> {
+    checkLimit(limit);
+    const rows = await this.ctx.q
+      .selectFrom("llm_calls")
+      .selectAll()
+      .$if(workspace !== undefined, (qb) => qb.where("workspace", "=", workspace!))
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
     return rows.map(toLlmCall);
   }
 
   /** What each agent of a workspace has spent on LLM calls (USD), to seed budgets after a restart. */
-  spendByAgent(workspace: string): Map<string, number> {
-    const rows = this.s.spendByAgent.all(workspace) as Array<{ agent_id: string; usd: number }>;
-    return new Map(rows.map((r) => [r.agent_id, r.usd]));
+  async spendByAgent(workspace: string): Promise<Map<string, number>> {
+    const rows = await this.ctx.q
+      .selectFrom("llm_calls")
+      .select(["agent_id", sql<number>`sum(cost_usd)`.as("usd")])
+      .where("workspace", "=", workspace)
+      .groupBy("agent_id")
+      .orderBy("agent_id")
+      .execute();
+    return new Map(rows.map((r) => [r.agent_id, Number(r.usd)]));
   }
 }

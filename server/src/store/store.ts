@@ -1,18 +1,41 @@
-import fs from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
-import { migrations } from "./migrations";
+import type Database from "better-sqlite3";
+import { sql, type Kysely } from "kysely";
+import { DbContext } from "./db-context";
+import { openPostgres } from "./open-postgres";
+import { openSqlite } from "./open-sqlite";
+import type { AtriumDb, Db, Dialect } from "./schema";
 import { WalCheckpointer } from "./wal-checkpointer";
 import { WorkQueries } from "./work-queries";
 import { WorkStore } from "./work-store";
 import { MessageStore } from "./message-store";
 import { LlmCallStore } from "./llm-call-store";
+import { toAudit } from "./work-rows";
 
 export { WorkStore } from "./work-store";
 export { MessageStore, MESSAGE_LIST_LIMIT, CONVERSATION_CACHE } from "./message-store";
 export { LlmCallStore, LLM_CALL_LIST_LIMIT } from "./llm-call-store";
 export { WorkQueries, type BoardTask, type WorkspaceExport } from "./work-queries";
 export * from "./work-types";
+export type { AtriumDb, Db, Dialect } from "./schema";
+
+/** True when `target` names a PostgreSQL database (postgres:// or postgresql://) rather than a SQLite file. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/**
+ * Opens the store: `target` is a SQLite file (":memory:" allowed; created with its folder) or a
+ * postgres:// / postgresql:// URL. Runs the migrations (refusing a database a newer server wrote),
+ * then resolves to the Store. Close it with `await store.close()`.
+ */
+export async function openStore(target: string): Promise<Store> {
+  if (isPostgresUrl(target)) {
+    const { db, schemaVersion } = await openPostgres(target);
+    return new Store({ db, dialect: "postgres", schemaVersion });
+  }
+  const { sqlite, db, schemaVersion } = openSqlite(target);
+  return new Store({ db, dialect: "sqlite", schemaVersion, sqlite, file: target });
+}
 
 export interface AuditEntry {
   workspace: string;
@@ -28,13 +51,28 @@ export interface AuditRow extends Required<AuditEntry> {
   at: string;
 }
 
+interface Opened {
+  db: Db;
+  dialect: Dialect;
+  schemaVersion: number;
+  /** SQLite only: the raw handle and its file. */
+  sqlite?: Database.Database;
+  file?: string;
+}
+
 /**
- * The persistence layer. SQLite in WAL mode by default; the file is created with its folder.
- * Writes are synchronous (better-sqlite3), small and prepared once.
+ * The persistence layer, on SQLite (WAL mode, the zero-configuration default) or PostgreSQL
+ * (DATABASE_URL), through one Kysely query builder. Open it with openStore().
  */
 export class Store {
-  readonly db: Database.Database;
-  private readonly insertAudit: Database.Statement;
+  /** The query builder over the database (Kysely): portable queries for both dialects. */
+  readonly db: Db;
+  /** Which engine is behind `db`; where SQL must differ, branch on it. */
+  readonly dialect: Dialect;
+  /** The number of migrations applied (read when the store was opened). */
+  readonly schemaVersion: number;
+  /** @internal SQLite only: the better-sqlite3 handle (the WAL checkpointer, SQLite-only tests). */
+  readonly sqlite: Database.Database | undefined;
   /** Tasks, task events and artifacts. */
   readonly work: WorkStore;
   /** What people and agents said to each other. */
@@ -43,88 +81,80 @@ export class Store {
   readonly llm: LlmCallStore;
   /** Read-only views over the work: boards, walls, the activity feed, the REST API, the export. */
   readonly queries: WorkQueries;
+  private readonly ctx: DbContext;
   private checkpointer: WalCheckpointer | null = null;
+  private closed = false;
 
-  constructor(file: string) {
-    if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    try {
-      // busy_timeout first: with REDIS_URL several processes open one file at once (docs/DEPLOYMENT.md).
-      this.db.pragma("busy_timeout = 5000");
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma("synchronous = NORMAL");
-      this.db.pragma("foreign_keys = ON");
-      this.migrate();
-      this.insertAudit = this.db.prepare(
-        "INSERT INTO audit (at, workspace, actor, kind, data) VALUES (?, ?, ?, ?, ?)",
-      );
-      this.work = new WorkStore(this.db);
-      this.messages = new MessageStore(this.db);
-      this.llm = new LlmCallStore(this.db);
-      this.queries = new WorkQueries(this.db);
-      // Checkpoints on a thread of their own, never inside a commit on the event loop (wal-checkpointer.ts).
-      if (file !== ":memory:") this.checkpointer = new WalCheckpointer(this.db, file, (message) => process.emitWarning(message, "AtriumStoreWarning"));
-    } catch (err) {
-      // A refused or broken database must not stay open (and locked) behind the error.
-      this.db.close();
-      throw err;
+  /** Use openStore(). */
+  constructor(opened: Opened) {
+    this.db = opened.db;
+    this.dialect = opened.dialect;
+    this.schemaVersion = opened.schemaVersion;
+    this.sqlite = opened.sqlite;
+    this.ctx = new DbContext(this.db, this.dialect);
+    this.work = new WorkStore(this.ctx);
+    this.messages = new MessageStore(this.ctx);
+    this.llm = new LlmCallStore(this.ctx);
+    this.queries = new WorkQueries(this.ctx);
+    // Checkpoints on a thread of their own, never inside a commit on the event loop (wal-checkpointer.ts).
+    if (opened.sqlite && opened.file && opened.file !== ":memory:") {
+      this.checkpointer = new WalCheckpointer(opened.sqlite, opened.file, (message) => process.emitWarning(message, "AtriumStoreWarning"));
     }
   }
 
-  /** The number of migrations applied. */
-  get schemaVersion(): number {
-    return this.db.pragma("user_version", { simple: true }) as number;
+  /**
+   * Runs `fn` in one transaction: every store method it awaits (and every query it sends through
+   * the executor it is given) commits with it or not at all; work listeners hear of its changes
+   * after the commit. Nested, it is a savepoint. Await writes inside it one after another.
+   */
+  transaction<T>(fn: (db: Kysely<AtriumDb>) => Promise<T>): Promise<T> {
+    return this.ctx.transaction(fn);
   }
 
-  private migrate(): void {
-    // Under the write lock, so a second process that opens the file at the same moment waits and then sees the new version.
-    this.db.transaction(() => this.migrateLocked()).immediate();
-  }
-
-  private migrateLocked(): void {
-    const applied = this.schemaVersion;
-    if (applied > migrations.length) {
-      throw new Error(
-        `database schema version ${applied} is newer than this server knows (${migrations.length}); upgrade Atrium`,
-      );
-    }
-    for (let v = applied; v < migrations.length; v++) {
-      this.db.exec(migrations[v]!);
-      this.db.pragma(`user_version = ${v + 1}`);
-    }
-  }
-
-  /** Writes one audit row and tells the work listeners (a "audit" WorkChange). Returns the row. */
-  audit(entry: AuditEntry): AuditRow {
+  /** Writes one audit row and tells the work listeners (a "audit" WorkChange) once it is committed. Returns the row. */
+  async audit(entry: AuditEntry): Promise<AuditRow> {
     const at = new Date().toISOString();
     const text = JSON.stringify(entry.data ?? {});
-    const id = Number(this.insertAudit.run(at, entry.workspace, entry.actor, entry.kind, text).lastInsertRowid);
+    const { id } = await this.ctx.q
+      .insertInto("audit")
+      .values({ at, workspace: entry.workspace, actor: entry.actor, kind: entry.kind, data: text })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const row: AuditRow = { id, at, workspace: entry.workspace, actor: entry.actor, kind: entry.kind, data: JSON.parse(text) as Record<string, unknown> };
     this.work.notify({ kind: "audit", workspace: row.workspace, audit: row });
     return row;
   }
 
   /** Newest first. */
-  recentAudit(limit = 100, workspace?: string): AuditRow[] {
-    const rows = (
-      workspace === undefined
-        ? this.db.prepare("SELECT * FROM audit ORDER BY id DESC LIMIT ?").all(limit)
-        : this.db.prepare("SELECT * FROM audit WHERE workspace = ? ORDER BY id DESC LIMIT ?").all(workspace, limit)
-    ) as Array<Omit<AuditRow, "data"> & { data: string }>;
-    return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+  async recentAudit(limit = 100, workspace?: string): Promise<AuditRow[]> {
+    const rows = await this.ctx.q
+      .selectFrom("audit")
+      .selectAll()
+      .$if(workspace !== undefined, (qb) => qb.where("workspace", "=", workspace!))
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map(toAudit);
   }
 
   /** True when the database answers a query. */
-  ping(): boolean {
+  async ping(): Promise<boolean> {
+    if (this.closed) return false;
     try {
-      return this.db.prepare("SELECT 1 AS ok").get() !== undefined;
+      const r = await sql<{ ok: number }>`SELECT 1 AS ok`.execute(this.db);
+      return r.rows.length === 1;
     } catch {
       return false;
     }
   }
 
-  close(): void {
+  /** Closes the connection (or the pool) and the checkpoint thread. Closing twice is harmless. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.checkpointer?.close();
-    if (this.db.open) this.db.close();
+    await this.db.destroy();
+    // Kysely closes the SQLite handle only if it ever used it.
+    if (this.sqlite?.open) this.sqlite.close();
   }
 }

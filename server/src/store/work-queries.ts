@@ -1,5 +1,6 @@
-import type Database from "better-sqlite3";
-import { toArtifact, toEvent, toLlmCall, toMessage, toTask, type Row, type TaskRow } from "./work-rows";
+import { sql, type Expression, type SqlBool } from "kysely";
+import type { DbContext } from "./db-context";
+import { toArtifact, toAudit, toEvent, toLlmCall, toMessage, toTask, type Row } from "./work-rows";
 import type { Artifact, ArtifactMeta, AuditRecord, LlmCall, Message, Task, TaskEvent } from "./work-types";
 
 /** A task as a board shows it: plus whether it stands escalated and how many artifacts it has. */
@@ -13,6 +14,8 @@ export interface BoardTask extends Task {
 export const FEED_EVENT_KINDS = ["created", "status", "assigned", "handoff", "artifact", "approval-asked", "approval", "escalated"] as const;
 /** Audit kinds that make the feed when they concern no task (with a task, its events do). */
 export const FEED_AUDIT_KINDS = ["ask-human", "answer", "escalation"] as const;
+/** Artifact rows a wall read fetches at a time, until every wall is full. Default 200. */
+export const WALL_PAGE = 200;
 
 /** Everything of one workspace, as GET /api/export returns it. */
 export interface WorkspaceExport {
@@ -25,16 +28,20 @@ export interface WorkspaceExport {
   llmCalls: LlmCall[];
 }
 
-const BOARD_FACTS = `
-  (SELECT COUNT(*) FROM artifacts a WHERE a.task_id = t.id) AS artifact_count,
-  COALESCE((SELECT MAX(e.id) FROM task_events e WHERE e.task_id = t.id AND e.kind = 'escalated'), 0)
-    > COALESCE((SELECT MAX(e.id) FROM task_events e WHERE e.task_id = t.id AND e.kind = 'status'), 0) AS escalated`;
-const META_COLUMNS = "id, workspace, task_id, title, kind, created_by, created_at";
+/** How many artifacts a task (aliased t) has, and whether an escalation stands: integers on both dialects. */
+const BOARD_FACTS = [
+  sql<number>`(SELECT COUNT(*) FROM artifacts a WHERE a.task_id = t.id)`.as("artifact_count"),
+  sql<number>`CASE WHEN COALESCE((SELECT MAX(e.id) FROM task_events e WHERE e.task_id = t.id AND e.kind = 'escalated'), 0)
+    > COALESCE((SELECT MAX(e.id) FROM task_events e WHERE e.task_id = t.id AND e.kind = 'status'), 0) THEN 1 ELSE 0 END`.as("escalated"),
+] as const;
+const META_COLUMNS = ["id", "workspace", "task_id", "title", "kind", "created_by", "created_at"] as const;
+/** Tasks an agent should pick up again (see resumableTasks), over tasks aliased t. */
+const RESUMABLE = sql<SqlBool>`(t.status IN ('todo', 'doing') OR (t.status = 'review' AND
+  COALESCE((SELECT MAX(e.id) FROM task_events e WHERE e.task_id = t.id AND e.kind IN ('handoff', 'assigned')), 0)
+  > COALESCE((SELECT MAX(e.id) FROM task_events e WHERE e.task_id = t.id AND e.kind = 'status'), 0)))`;
 
-type BoardRow = TaskRow & { artifact_count: number; escalated: number };
-
-function toBoardTask(r: BoardRow): BoardTask {
-  return { ...toTask(r), escalated: r.escalated === 1, artifacts: r.artifact_count };
+function toBoardTask(r: Row): BoardTask {
+  return { ...toTask(r as Parameters<typeof toTask>[0]), escalated: Number(r.escalated) === 1, artifacts: Number(r.artifact_count) };
 }
 
 function toMeta(r: Row): ArtifactMeta {
@@ -42,125 +49,103 @@ function toMeta(r: Row): ArtifactMeta {
   return meta;
 }
 
-function toAudit(r: Row): AuditRecord {
-  return {
-    id: r.id as number,
-    at: r.at as string,
-    workspace: r.workspace as string,
-    actor: r.actor as string,
-    kind: r.kind as string,
-    data: JSON.parse(r.data as string) as Record<string, unknown>,
-  };
-}
-
 /**
  * Read-only queries over the work for the room mirror (boards, walls, the activity feed), the
- * REST API and the export. Statements are prepared once. Nothing here writes.
+ * REST API and the export, on either dialect. Nothing here writes.
  */
 export class WorkQueries {
-  private readonly s;
+  constructor(private readonly ctx: DbContext) {}
 
-  constructor(db: Database.Database) {
-    const p = (sql: string) => db.prepare(sql);
-    const feedEventKinds = FEED_EVENT_KINDS.map((k) => `'${k}'`).join(", ");
-    const feedAuditKinds = FEED_AUDIT_KINDS.map((k) => `'${k}'`).join(", ");
-    this.s = {
-      openBoardTasks: p(`SELECT t.*, ${BOARD_FACTS} FROM tasks t WHERE t.workspace = ? AND t.status != 'done' ORDER BY t.created_at, t.rowid`),
-      doneBoardTasks: p(`SELECT * FROM (
-                           SELECT t.*, ${BOARD_FACTS},
-                                  ROW_NUMBER() OVER (PARTITION BY t.district ORDER BY t.updated_at DESC, t.rowid DESC) AS rn
-                           FROM tasks t WHERE t.workspace = @workspace AND t.status = 'done')
-                         WHERE rn <= @limit ORDER BY updated_at DESC`),
-      doneOfDistrict: p(`SELECT t.*, ${BOARD_FACTS} FROM tasks t
-                         WHERE t.workspace = @workspace AND t.status = 'done' AND t.district IS @district
-                         ORDER BY t.updated_at DESC, t.rowid DESC LIMIT @limit`),
-      boardTask: p(`SELECT t.*, ${BOARD_FACTS} FROM tasks t WHERE t.id = ?`),
-      wallArtifacts: p(`SELECT a.id, a.workspace, a.task_id, a.title, a.kind, a.created_by, a.created_at, t.district AS task_district
-                        FROM artifacts a LEFT JOIN tasks t ON t.id = a.task_id
-                        WHERE a.workspace = ? ORDER BY a.created_at DESC, a.rowid DESC`),
-      artifact: p("SELECT * FROM artifacts WHERE id = ?"),
-      artifactMetaOfTask: p(`SELECT ${META_COLUMNS} FROM artifacts WHERE task_id = ? ORDER BY created_at, rowid`),
-      feedEvents: p(`SELECT e.* FROM task_events e JOIN tasks t ON t.id = e.task_id
-                     WHERE t.workspace = ? AND e.kind IN (${feedEventKinds}) ORDER BY e.id DESC LIMIT ?`),
-      untaskedArtifacts: p(`SELECT ${META_COLUMNS} FROM artifacts WHERE workspace = ? AND task_id IS NULL
-                            ORDER BY created_at DESC, rowid DESC LIMIT ?`),
-      feedAudit: p(`SELECT * FROM audit WHERE workspace = ? AND kind IN (${feedAuditKinds})
-                    AND json_type(data, '$.taskId') = 'null'
-                    ORDER BY id DESC LIMIT ?`),
-      resumable: p(`SELECT t.* FROM tasks t WHERE t.workspace = ? AND t.assignee_kind = 'agent' AND (
-                      t.status IN ('todo', 'doing')
-                      OR (t.status = 'review' AND
-                          COALESCE((SELECT MAX(e.id) FROM task_events e WHERE e.task_id = t.id AND e.kind IN ('handoff', 'assigned')), 0)
-                          > COALESCE((SELECT MAX(e.id) FROM task_events e WHERE e.task_id = t.id AND e.kind = 'status'), 0)))
-                    ORDER BY t.updated_at, t.rowid`),
-      tasksById: p("SELECT * FROM tasks WHERE id IN (SELECT value FROM json_each(?))"),
-      auditNewest: p("SELECT * FROM (SELECT * FROM audit WHERE workspace = ? ORDER BY id DESC LIMIT ?) ORDER BY id"),
-      auditSince: p("SELECT * FROM audit WHERE workspace = ? AND at >= ? ORDER BY at, id LIMIT ?"),
-      exportTasks: p("SELECT * FROM tasks WHERE workspace = ? ORDER BY created_at, rowid"),
-      exportEvents: p("SELECT e.* FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.workspace = ? ORDER BY e.id"),
-      exportArtifacts: p("SELECT * FROM artifacts WHERE workspace = ? ORDER BY created_at, rowid"),
-      exportMessages: p("SELECT * FROM messages WHERE workspace = ? ORDER BY id"),
-      exportAudit: p("SELECT * FROM audit WHERE workspace = ? ORDER BY id"),
-      exportLlmCalls: p("SELECT * FROM llm_calls WHERE workspace = ? ORDER BY id"),
-    };
+  /** An audit row's data has a taskId that is JSON null (SQLite's json_type, PostgreSQL's jsonb_typeof). */
+  private taskIdIsNull(): Expression<SqlBool> {
+    return this.ctx.dialect === "postgres" ? sql<SqlBool>`jsonb_typeof(data::jsonb -> 'taskId') = 'null'` : sql<SqlBool>`json_type(data, '$.taskId') = 'null'`;
+  }
+
+  private boardTasksOf() {
+    return this.ctx.q.selectFrom("tasks as t").selectAll("t").select(BOARD_FACTS);
   }
 
   // ── boards and walls ───────────────────────────────────────────────────────────────────────
 
   /** Every open task of a workspace, plus the `doneLimit` most recently finished ones per district. */
-  boardTasks(workspace: string, doneLimit: number): BoardTask[] {
-    const open = (this.s.openBoardTasks.all(workspace) as BoardRow[]).map(toBoardTask);
-    const done = (this.s.doneBoardTasks.all({ workspace, limit: doneLimit }) as BoardRow[]).map(toBoardTask);
-    return [...open, ...done];
+  async boardTasks(workspace: string, doneLimit: number): Promise<BoardTask[]> {
+    const open = await this.boardTasksOf().where("t.workspace", "=", workspace).where("t.status", "!=", "done").orderBy("t.created_at").orderBy("t.id").execute();
+    const ranked = this.boardTasksOf()
+      .select(sql<number>`ROW_NUMBER() OVER (PARTITION BY t.district ORDER BY t.updated_at DESC, t.id DESC)`.as("rn"))
+      .where("t.workspace", "=", workspace)
+      .where("t.status", "=", "done");
+    const done = await this.ctx.q.selectFrom(ranked.as("d")).selectAll().where("rn", "<=", doneLimit).orderBy("updated_at", "desc").orderBy("id", "desc").execute();
+    return [...open.map(toBoardTask), ...done.map(toBoardTask)];
   }
 
   /** The `limit` most recently finished tasks on one district's board (null: tasks with no district). */
-  doneTasks(workspace: string, district: string | null, limit: number): BoardTask[] {
-    return (this.s.doneOfDistrict.all({ workspace, district, limit }) as BoardRow[]).map(toBoardTask);
+  async doneTasks(workspace: string, district: string | null, limit: number): Promise<BoardTask[]> {
+    const rows = await this.boardTasksOf()
+      .where("t.workspace", "=", workspace)
+      .where("t.status", "=", "done")
+      .where("t.district", district === null ? "is" : "=", district)
+      .orderBy("t.updated_at", "desc")
+      .orderBy("t.id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map(toBoardTask);
   }
 
   /** One task with its board facts, or null. */
-  boardTask(id: string): BoardTask | null {
-    const row = this.s.boardTask.get(id) as BoardRow | undefined;
+  async boardTask(id: string): Promise<BoardTask | null> {
+    const row = await this.boardTasksOf().where("t.id", "=", id).executeTakeFirst();
     return row ? toBoardTask(row) : null;
   }
 
   /**
    * The newest `perWall` artifacts of each wall, newest first; `wallOf` says which wall an
-   * artifact hangs on (given its task's district, if any). Reads metadata only and stops once
-   * every wall in `walls` is full.
+   * artifact hangs on (given its task's district, if any). Reads metadata only, a page at a time,
+   * and stops once every wall in `walls` is full.
    */
-  wallArtifacts(
+  async wallArtifacts(
     workspace: string,
     walls: readonly string[],
     perWall: number,
     wallOf: (a: ArtifactMeta, taskDistrict: string | null) => string,
-  ): ArtifactMeta[] {
+  ): Promise<ArtifactMeta[]> {
     const counts = new Map<string, number>(walls.map((w) => [w, 0]));
     let full = 0;
     const out: ArtifactMeta[] = [];
-    for (const row of this.s.wallArtifacts.iterate(workspace) as IterableIterator<Row>) {
-      const { task_district, ...rest } = row;
-      const meta = toMeta(rest);
-      const wall = wallOf(meta, (task_district as string | null) ?? null);
-      const n = counts.get(wall);
-      if (n === undefined || n >= perWall) continue;
-      out.push(meta);
-      counts.set(wall, n + 1);
-      if (n + 1 === perWall && ++full === counts.size) break;
+    for (let offset = 0; full < counts.size; offset += WALL_PAGE) {
+      const page = await this.ctx.q
+        .selectFrom("artifacts as a")
+        .leftJoin("tasks as t", "t.id", "a.task_id")
+        .select(["a.id", "a.workspace", "a.task_id", "a.title", "a.kind", "a.created_by", "a.created_at", "t.district as task_district"])
+        .where("a.workspace", "=", workspace)
+        .orderBy("a.created_at", "desc")
+        .orderBy("a.id", "desc")
+        .limit(WALL_PAGE)
+        .offset(offset)
+        .execute();
+      for (const { task_district, ...rest } of page) {
+        const meta = toMeta(rest);
+        const wall = wallOf(meta, task_district ?? null);
+        const n = counts.get(wall);
+        if (n === undefined || n >= perWall) continue;
+        out.push(meta);
+        counts.set(wall, n + 1);
+        if (n + 1 === perWall && ++full === counts.size) break;
+      }
+      if (page.length < WALL_PAGE) break;
     }
     return out;
   }
 
   /** An artifact with its body, or null. */
-  artifact(id: string): Artifact | null {
-    const row = this.s.artifact.get(id) as Row | undefined;
+  async artifact(id: string): Promise<Artifact | null> {
+    const row = await this.ctx.q.selectFrom("artifacts").selectAll().where("id", "=", id).executeTakeFirst();
     return row ? toArtifact(row) : null;
   }
 
   /** A task's artifacts without their bodies, oldest first. */
-  artifactsOfTask(taskId: string): ArtifactMeta[] {
-    return (this.s.artifactMetaOfTask.all(taskId) as Row[]).map(toMeta);
+  async artifactsOfTask(taskId: string): Promise<ArtifactMeta[]> {
+    const rows = await this.ctx.q.selectFrom("artifacts").select(META_COLUMNS).where("task_id", "=", taskId).orderBy("created_at").orderBy("id").execute();
+    return rows.map(toMeta);
   }
 
   // ── the activity feed ──────────────────────────────────────────────────────────────────────
@@ -170,12 +155,27 @@ export class WorkQueries {
    * task events of the feed's kinds (with their tasks), artifacts that belong to no task, and
    * audit rows of questions, answers and escalations that concern no task.
    */
-  feedSources(workspace: string, limit: number): { events: TaskEvent[]; tasks: Map<string, Task>; artifacts: ArtifactMeta[]; audit: AuditRecord[] } {
-    const events = (this.s.feedEvents.all(workspace, limit) as Row[]).map(toEvent);
+  async feedSources(workspace: string, limit: number): Promise<{ events: TaskEvent[]; tasks: Map<string, Task>; artifacts: ArtifactMeta[]; audit: AuditRecord[] }> {
+    const q = this.ctx.q;
+    const events = (
+      await q
+        .selectFrom("task_events as e")
+        .innerJoin("tasks as t", "t.id", "e.task_id")
+        .selectAll("e")
+        .where("t.workspace", "=", workspace)
+        .where("e.kind", "in", FEED_EVENT_KINDS)
+        .orderBy("e.id", "desc")
+        .limit(limit)
+        .execute()
+    ).map(toEvent);
     const ids = [...new Set(events.map((e) => e.taskId))];
-    const tasks = new Map((this.s.tasksById.all(JSON.stringify(ids)) as TaskRow[]).map((r) => [r.id, toTask(r)]));
-    const artifacts = (this.s.untaskedArtifacts.all(workspace, limit) as Row[]).map(toMeta);
-    const audit = (this.s.feedAudit.all(workspace, limit) as Row[]).map(toAudit);
+    const tasks = new Map(ids.length === 0 ? [] : (await q.selectFrom("tasks").selectAll().where("id", "in", ids).execute()).map((r) => [r.id, toTask(r)] as const));
+    const artifacts = (
+      await q.selectFrom("artifacts").select(META_COLUMNS).where("workspace", "=", workspace).where("task_id", "is", null).orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute()
+    ).map(toMeta);
+    const audit = (
+      await q.selectFrom("audit").selectAll().where("workspace", "=", workspace).where("kind", "in", FEED_AUDIT_KINDS).where(this.taskIdIsNull()).orderBy("id", "desc").limit(limit).execute()
+    ).map(toAudit);
     return { events, tasks, artifacts, audit };
   }
 
@@ -184,8 +184,17 @@ export class WorkQueries {
    * doing, or in review but handed or assigned to it after the last status change (it never
    * started on them). Oldest change first.
    */
-  resumableTasks(workspace: string): Task[] {
-    return (this.s.resumable.all(workspace) as TaskRow[]).map(toTask);
+  async resumableTasks(workspace: string): Promise<Task[]> {
+    const rows = await this.ctx.q
+      .selectFrom("tasks as t")
+      .selectAll("t")
+      .where("t.workspace", "=", workspace)
+      .where("t.assignee_kind", "=", "agent")
+      .where(RESUMABLE)
+      .orderBy("t.updated_at")
+      .orderBy("t.id")
+      .execute();
+    return rows.map(toTask);
   }
 
   // ── audit and export ───────────────────────────────────────────────────────────────────────
@@ -194,27 +203,39 @@ export class WorkQueries {
    * Audit rows of a workspace, oldest first: from `since` (an ISO time, inclusive) the first
    * `limit`; without it, the newest `limit`.
    */
-  audit(workspace: string, since: string | null, limit: number): AuditRecord[] {
-    const rows = (since === null ? this.s.auditNewest.all(workspace, limit) : this.s.auditSince.all(workspace, since, limit)) as Row[];
+  async audit(workspace: string, since: string | null, limit: number): Promise<AuditRecord[]> {
+    const q = this.ctx.q;
+    if (since === null) {
+      const newest = await q.selectFrom("audit").selectAll().where("workspace", "=", workspace).orderBy("id", "desc").limit(limit).execute();
+      return newest.reverse().map(toAudit);
+    }
+    const rows = await q.selectFrom("audit").selectAll().where("workspace", "=", workspace).where("at", ">=", since).orderBy("at").orderBy("id").limit(limit).execute();
     return rows.map(toAudit);
   }
 
   /** The whole workspace: tasks with their events, artifacts with bodies, messages, audit, LLM calls. */
-  exportWorkspace(workspace: string): WorkspaceExport {
+  async exportWorkspace(workspace: string): Promise<WorkspaceExport> {
+    const q = this.ctx.q;
     const events = new Map<string, TaskEvent[]>();
-    for (const e of (this.s.exportEvents.all(workspace) as Row[]).map(toEvent)) {
+    const eventRows = await q.selectFrom("task_events as e").innerJoin("tasks as t", "t.id", "e.task_id").selectAll("e").where("t.workspace", "=", workspace).orderBy("e.id").execute();
+    for (const e of eventRows.map(toEvent)) {
       const list = events.get(e.taskId);
       if (list) list.push(e);
       else events.set(e.taskId, [e]);
     }
+    const tasks = await q.selectFrom("tasks").selectAll().where("workspace", "=", workspace).orderBy("created_at").orderBy("id").execute();
+    const artifacts = await q.selectFrom("artifacts").selectAll().where("workspace", "=", workspace).orderBy("created_at").orderBy("id").execute();
+    const messages = await q.selectFrom("messages").selectAll().where("workspace", "=", workspace).orderBy("id").execute();
+    const audit = await q.selectFrom("audit").selectAll().where("workspace", "=", workspace).orderBy("id").execute();
+    const llmCalls = await q.selectFrom("llm_calls").selectAll().where("workspace", "=", workspace).orderBy("id").execute();
     return {
       workspace,
       exportedAt: new Date().toISOString(),
-      tasks: (this.s.exportTasks.all(workspace) as TaskRow[]).map((r) => ({ ...toTask(r), events: events.get(r.id) ?? [] })),
-      artifacts: (this.s.exportArtifacts.all(workspace) as Row[]).map(toArtifact),
-      messages: (this.s.exportMessages.all(workspace) as Row[]).map(toMessage),
-      audit: (this.s.exportAudit.all(workspace) as Row[]).map(toAudit),
-      llmCalls: (this.s.exportLlmCalls.all(workspace) as Row[]).map(toLlmCall),
+      tasks: tasks.map((r) => ({ ...toTask(r), events: events.get(r.id) ?? [] })),
+      artifacts: artifacts.map(toArtifact),
+      messages: messages.map(toMessage),
+      audit: audit.map(toAudit),
+      llmCalls: llmCalls.map(toLlmCall),
     };
   }
 }

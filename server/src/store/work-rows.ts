@@ -1,5 +1,7 @@
+import type { Selectable } from "kysely";
 import { TASK_STATUSES, type TaskStatus } from "../../../shared/agents";
-import { StoreInputError, type Artifact, type Assignee, type LlmCall, type Message, type NewLlmCall, type Task, type TaskEvent } from "./work-types";
+import type { TasksTable } from "./schema";
+import { StoreInputError, type Artifact, type AuditRecord, type Assignee, type LlmCall, type Message, type NewLlmCall, type Task, type TaskEvent } from "./work-types";
 
 /** Input checks and row mapping for WorkStore. */
 
@@ -65,7 +67,9 @@ export function llmCallResult(call: Omit<NewLlmCall, "workspace" | "agentId" | "
   };
 }
 
-export function toTask(r: TaskRow): Task {
+/** A tasks row as either dialect returns it (status and assignee_kind are checked by the table). */
+export function toTask(row: Selectable<TasksTable>): Task {
+  const r = row as TaskRow;
   return {
     id: r.id,
     workspace: r.workspace,
@@ -77,6 +81,17 @@ export function toTask(r: TaskRow): Task {
     createdBy: r.created_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+  };
+}
+
+export function toAudit(r: Row): AuditRecord {
+  return {
+    id: r.id as number,
+    at: r.at as string,
+    workspace: r.workspace as string,
+    actor: r.actor as string,
+    kind: r.kind as string,
+    data: JSON.parse(r.data as string) as Record<string, unknown>,
   };
 }
 
@@ -133,4 +148,18 @@ export function toLlmCall(r: Row): LlmCall {
     outcome: r.outcome as string,
     error: r.error as string | null,
   };
+}
+
+let lastTick = 0;
+/**
+ * The time for a task or artifact write, as ISO-8601: the wall clock, but never the same
+ * millisecond twice in this process (a burst moves on by 1 ms a write), so rows written one after
+ * another keep their order under ORDER BY created_at / updated_at on both dialects (task and
+ * artifact ids are random, and PostgreSQL has no rowid to break ties with).
+ */
+export function workClock(): string {
+  let t = Date.now();
+  if (t <= lastTick) t = lastTick + 1;
+  lastTick = t;
+  return new Date(t).toISOString();
 }

@@ -50,10 +50,11 @@ export function freePort(): Promise<number> {
  * Polls `check` every `intervalMs` until it returns something truthy, and resolves with that.
  * Throws `timed out waiting for <what>` after `timeoutMs`.
  */
-export async function until<T>(what: string, check: () => T | null | undefined | false, timeoutMs = 5000, intervalMs = 20): Promise<T> {
+export async function until<T>(what: string, check: () => T, timeoutMs = 5000, intervalMs = 20): Promise<Exclude<Awaited<T>, null | undefined | false | 0 | "">> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    // A check may be async (it reads the database).
+    const v = (await check()) as Exclude<Awaited<T>, null | undefined | false | 0 | "">;
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -94,7 +95,7 @@ export async function startTestAtrium({ name, client, options }: StartTestAtrium
   let atrium: Atrium | undefined;
   try {
     const port = await freePort();
-    atrium = createAtrium(
+    atrium = await createAtrium(
       { port, host: "127.0.0.1", dbFile: path.join(tmp, "atrium.db"), worldFile: WORLD_FILE, agentsFile: AGENTS_FILE },
       createLogger("silent"),
       client ?? { kind: "none" },

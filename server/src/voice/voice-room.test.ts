@@ -18,6 +18,7 @@ import {
 import type { WorkspaceState } from "../../../shared/state";
 import { encodeWav, MAX_UTTERANCE_BYTES, parseWav } from "../../../shared/voice";
 import { startTestAtrium, until, writeTestLlmSettings, type TestAtrium } from "../testing/harness";
+import { writtenAudit } from "../testing/db-count";
 
 /**
  * The voice path against a real server and the fake OpenAI-compatible upstream for chat,
@@ -156,7 +157,7 @@ describe("speaking to agents", () => {
     expect(tts.body).toMatchObject({ model: "fake-tts", voice: "nova", input: "I am comparing pricing models.", response_format: "wav" });
     expect(bob.audio).toEqual([]); // Bob stands at the spawn, out of earshot
     // The person's words are in the store, like typed talk.
-    const stored = server.atrium.store.messages.recentMessages(ws).find((m) => m.fromId === ada.room.sessionId);
+    const stored = (await server.atrium.store.messages.recentMessages(ws)).find((m) => m.fromId === ada.room.sessionId);
     expect(stored).toMatchObject({ fromKind: "person", toId: "iris", text: "Iris, what are you researching today?" });
     await ada.room.leave();
     await bob.room.leave();
@@ -216,7 +217,7 @@ describe("speaking to agents", () => {
     await until("the spoken sentence", () => ada.audio[0], 10_000);
     expect(speeches()[0]!.body).toMatchObject({ input: "Write to [redacted:email] about it." });
     expect(ada.audio[0]!.text).toBe("Write to ops.lead@example.com about it.");
-    const audit = await until("the redaction audited", () => server.atrium.store.recentAudit(50, ws).find((r) => JSON.stringify(r.data).includes("tts:input")), 5_000);
+    const audit = await until("the redaction audited", async () => (await writtenAudit(server.atrium.store, 50, ws)).find((r) => JSON.stringify(r.data).includes("tts:input")), 5_000);
     expect(JSON.stringify(audit.data)).not.toContain("ops.lead@example.com");
     await ada.room.leave();
   });
@@ -265,7 +266,7 @@ describe("barge-in", () => {
     const audioCount = ada.audio.length;
     await new Promise((r) => setTimeout(r, 400));
     expect(ada.audio.length).toBe(audioCount);
-    const audit = server.atrium.store.recentAudit(50, ws).filter((r) => r.kind === "barge-in");
+    const audit = (await writtenAudit(server.atrium.store, 50, ws)).filter((r) => r.kind === "barge-in");
     expect(audit[0]?.data).toMatchObject({ agent: "mira", was: "speaking", name: "Ada" });
 
     // Barge-in on an agent that is no longer talking changes nothing.
