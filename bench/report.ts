@@ -359,6 +359,7 @@ export function renderMarkdown(results: BenchResults): string {
       ["Measured window", col((r) => `${r.measuredS.toFixed(1)} s`)],
       ["Tick samples", col((r) => String(r.tickMs.samples))],
       ["Tick p50 / p99 / max", col((r) => `${r.tickMs.p50.toFixed(2)} / ${r.tickMs.p99.toFixed(2)} / ${r.tickMs.max.toFixed(2)} ms`)],
+      ["Process busy per interval p50 / p99", col((r) => `${r.busyMs.p50.toFixed(2)} / ${r.busyMs.p99.toFixed(2)} ms`)],
       ["Downstream per client, mean (min–max)", col((r) => `${kb(r.downstream.meanBytesPerS)}/s (${kb(r.downstream.minBytesPerS)}–${kb(r.downstream.maxBytesPerS)})`)],
       ["Downstream, all clients together", col((r) => `${kb(r.downstream.meanBytesPerS * r.joined)}/s`)],
       ["Messages received per client", col((r) => `${r.downstream.meanMessagesPerS.toFixed(1)}/s`)],

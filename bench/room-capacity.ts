@@ -44,6 +44,8 @@ export interface RoomCapacityResult {
   measuredS: number;
   /** Patch + message work per patch interval (ms), from GET /metrics after a reset at warm-up end. */
   tickMs: TickSummary;
+  /** The server process's busy time per patch interval (event loop active: socket I/O, GC and everything else too). */
+  busyMs: TickSummary;
   /** Downstream WebSocket payload per client, counted on the client side. */
   downstream: { meanBytesPerS: number; minBytesPerS: number; maxBytesPerS: number; meanMessagesPerS: number };
   /** Moves sent per client per second. */
@@ -206,6 +208,7 @@ export async function runRoomCapacity(server: RunningServer, options: RoomCapaci
       peopleInRoom: room.people,
       measuredS: windowMs / 1000,
       tickMs: room.tickMs,
+      busyMs: room.busyMs,
       downstream: {
         meanBytesPerS: mean(bytesPerS),
         minBytesPerS: Math.min(...bytesPerS),

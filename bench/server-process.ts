@@ -32,7 +32,8 @@ export interface TickSummary {
 export interface ServerMetrics {
   uptimeS: number;
   memoryMb: number;
-  rooms: { workspace: string; clients: number; people: number; tickMs: TickSummary }[];
+  /** tickMs: the room's own work per patch interval; busyMs: the whole process's busy time per interval. */
+  rooms: { workspace: string; clients: number; people: number; tickMs: TickSummary; busyMs: TickSummary }[];
 }
 
 export interface RunningServer {

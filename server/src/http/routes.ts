@@ -30,14 +30,16 @@ export function mountApi(app: Application, deps: HttpDeps): void {
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks, ...(redis && !redis.ok ? { reason: redis.detail } : {}) });
   });
 
-  // `rooms`: this process's rooms with their tick statistics; `process` and `cluster`: which process
+  // `rooms`: this process's rooms with their tick statistics (tickMs: the room's own work per patch
+  // interval; busyMs: the whole process's busy time per interval, as that room's patches saw it); `process` and `cluster`: which process
   // answered and every process's workspace rooms from the shared listings (server/src/scale/cluster-metrics.ts).
   app.get("/metrics", async (_req, res) => {
     const rooms = [...deps.rooms].map((room) => ({
       workspace: room.workspace,
       clients: room.clients.length,
       people: room.state.people.size,
-      tickMs: room.ticks.summary(),
+      tickMs: room.ticks.tick.summary(),
+      busyMs: room.ticks.busy.summary(),
     }));
     res.json({ uptimeS: Math.round(process.uptime()), memoryMb: Math.round(process.memoryUsage().rss / 1e6), rooms, ...(await clusterMetrics()) });
   });

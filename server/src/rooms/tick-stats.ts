@@ -61,3 +61,58 @@ export class BusyClock {
     return active;
   }
 }
+
+/**
+ * A room's two figures per patch interval: its tick (its own work: message handlers, simulation
+ * steps, the patch and its sends, and the jobs it defers past a patch until they settle) and the
+ * whole process's busy time (BusyClock), for /metrics and the bench.
+ */
+export class RoomTicks {
+  readonly tick = new TickStats();
+  readonly busy = new TickStats();
+  private work = 0;
+  private readonly clock = new BusyClock();
+  private readonly deferred: Array<() => Promise<void>> = [];
+
+  /** The room's own work so far in this interval (ms). */
+  get workMs(): number {
+    return this.work;
+  }
+
+  /** Runs `fn` as the room's work. */
+  time<T>(fn: () => T): T {
+    const started = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.work += performance.now() - started;
+    }
+  }
+
+  /** Runs `job` just after the next patch, in the interval that patch starts. It must not reject. */
+  afterNextPatch(job: () => Promise<void>): void {
+    this.deferred.push(job);
+  }
+
+  /** Runs the patch as room work, closes the interval, then starts the deferred jobs. */
+  patch<T>(send: () => T): T {
+    const result = this.time(send);
+    this.tick.record(this.work);
+    this.work = 0;
+    this.busy.record(this.clock.lap());
+    if (this.deferred.length > 0) {
+      const jobs = this.deferred.splice(0);
+      // Counted until they settle, by the event loop's busy time (a PostgreSQL round trip's wait is not work).
+      setImmediate(() => {
+        const window = new BusyClock();
+        void Promise.all(jobs.map((job) => job())).then(() => (this.work += window.lap()));
+      });
+    }
+    return result;
+  }
+
+  reset(): void {
+    this.tick.reset();
+    this.busy.reset();
+  }
+}

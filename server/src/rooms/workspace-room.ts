@@ -38,7 +38,7 @@ import { AgentModeration, type Moderated } from "./agent-moderation";
 import { TalkInbox } from "./talk-inbox";
 import { ClientQueue } from "./client-queue";
 import { auditLater } from "../audit-later";
-import { BusyClock, TickStats } from "./tick-stats";
+import { RoomTicks } from "./tick-stats";
 import { SpectatorStream } from "./spectator-stream";
 import { RoomVoice, VoiceHub } from "../voice";
 import { AgentServerMessage, type SpeechPayload } from "../../../shared/protocol/agent-messages";
@@ -64,13 +64,10 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     override maxClients = 512;
     override patchRate = PATCH_INTERVAL_MS;
     workspace = DEFAULT_WORKSPACE;
-    /** The server's busy time per patch interval (BusyClock: all work, async continuations included), for /metrics and the bench. */
-    readonly ticks = new TickStats();
-    private readonly busy = new BusyClock();
+    /** The room's tick and the process's busy time per patch interval, for /metrics and the bench. */
+    readonly ticks = new RoomTicks();
     /** Spares spectators what a wall screen does not use; pushes them the charts' LLM figures. */
     readonly spectators = new SpectatorStream(this, store, roster, log);
-    /** Work to run just after the next patch, in the interval it starts (TalkInbox's commits). */
-    private readonly afterNextPatch: Array<() => Promise<void>> = [];
     private readonly moves = new MoveJudge(world.campusRadius);
     /** Interest management and the pose stream: who gets whose full pose, and everyone's coarse pose. */
     interest!: Interest;
@@ -119,21 +116,25 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         log,
         state: this.state,
         brain,
-        roomWorkMs: () => this.busy.sinceLap(),
+        roomWorkMs: () => this.ticks.workMs,
         broadcast: (type, payload) => {
           this.spectators.broadcast(type, payload);
           if (type === AgentServerMessage.Speech) this.voice?.onSpeech(payload as SpeechPayload);
         },
       });
       const recorder = new AgentRecorder({ store, workspace: this.workspace, agents: this.state.agents, log }); // poses and states for the replay
-      this.setSimulationInterval((dtMs) => {
-        this.runtime.tick(Math.min(dtMs, 250) / 1000);
-        recorder.sample();
-      }, AGENT_TICK_MS);
+      this.setSimulationInterval(
+        (dtMs) =>
+          this.ticks.time(() => {
+            this.runtime.tick(Math.min(dtMs, 250) / 1000);
+            recorder.sample();
+          }),
+        AGENT_TICK_MS,
+      );
       this.handle("move", this.onMove);
       this.handle("rename", this.onRename);
       // A burst of talk is saved just after the next patch: its reading and its commit fall in different intervals.
-      this.talk = new TalkInbox(store, log, (flush) => this.afterNextPatch.push(flush));
+      this.talk = new TalkInbox(store, log, (flush) => this.ticks.afterNextPatch(flush));
       this.handle("talk", this.onTalk);
       this.handle("answer", this.onAnswer);
       this.handleQueued("task-create", this.onTaskCreate);
@@ -189,10 +190,12 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
      */
     private handle<K extends keyof typeof clientMessageSchemas>(type: K, handler: Handler<(typeof clientMessageSchemas)[K]>) {
       const schema = clientMessageSchemas[type];
-      this.onMessage(type, (client, raw: unknown) => {
-        const passed = this.gate.pass(client, type, raw, schema);
-        if (passed) (handler as Handler<z.ZodType>).call(this, client, passed.value);
-      });
+      this.onMessage(type, (client, raw: unknown) =>
+        this.ticks.time(() => {
+          const passed = this.gate.pass(client, type, raw, schema);
+          if (passed) (handler as Handler<z.ZodType>).call(this, client, passed.value);
+        }),
+      );
     }
 
     /** Like handle, for a message that waits for the database: its handler runs after the client's earlier ones (ClientQueue). */
@@ -369,15 +372,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     }
 
     override broadcastPatch(): boolean {
-      const changed = this.interest.around(() => super.broadcastPatch());
-      this.ticks.record(this.busy.lap());
-      if (this.afterNextPatch.length > 0) {
-        const jobs = this.afterNextPatch.splice(0);
-        setImmediate(() => {
-          for (const job of jobs) void job(); // never rejects: a failed save is refused to its senders
-        });
-      }
-      return changed;
+      return this.ticks.patch(() => this.interest.around(() => super.broadcastPatch()));
     }
 
     override onDispose() {
