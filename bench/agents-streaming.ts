@@ -1,20 +1,18 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { startFakeOpenAI, textReply, type FakeOpenAI } from "../e2e/fake-openai";
-import { AGENT_SHAPES, MAX_AGENT_BUDGET_USD, MAX_AGENTS, type ToolName } from "../shared/agents";
+import { MAX_AGENT_BUDGET_USD, MAX_AGENTS, type ToolName } from "../shared/agents";
 import { DEFAULT_WORKSPACE } from "../shared/constants";
 import { AgentServerMessage, type SpeechPayload } from "../shared/protocol/agent-messages";
 import { ClientMessage } from "../shared/protocol/messages";
 import type { TalkPayload } from "../shared/protocol/schemas";
 import type { WorkspaceState } from "../shared/state";
-import { loadRoster } from "../server/src/agents/roster";
 import { defaultLimits, loadLlmSettings } from "../server/src/llm/llm-settings";
-import { loadWorld } from "../server/src/world/load-world";
+import { writeBenchRoster } from "./bench-roster";
 import { onExitCleanup } from "./exit-cleanup";
 import type { Outcome, Row } from "./report";
-import { REPO_ROOT, startServer, type RunningServer, type TickSummary } from "./server-process";
+import { startServer, type RunningServer, type TickSummary } from "./server-process";
 import { SimClient } from "./sim-client";
 import { percentile, sleep } from "./stats";
 
@@ -46,7 +44,6 @@ const TALK_TEXT = "Could you give me a short status update on what you are doing
 const REPLY_TEXT = "Here is where things stand: the brief is drafted, two open questions remain, and I will share the summary shortly. ";
 /** Every bench agent gets these tools (the reply is plain text, so none is called). */
 const AGENT_TOOLS: ToolName[] = ["say", "move_to", "update_task", "ask_human", "escalate"];
-const AGENT_COLOURS = ["#c084fc", "#38bdf8", "#fb923c", "#f472b6", "#34d399", "#facc15"];
 /** Server output kept with a failure (characters). */
 const FAILURE_OUTPUT_CHARS = 2_000;
 
@@ -132,25 +129,18 @@ interface BenchFiles {
 }
 
 function agentId(i: number): string {
-  return `bench-${String(i + 1).padStart(2, "0")}`;
+  return `bench-${String(i + 1).padStart(2, "0")}`; // writeBenchRoster's ids with prefix "bench"
 }
 
-/** A valid roster of `count` agents, homes spread over the world's districts, and an LLM config that never stops them. */
+/** A roster of `count` agents (writeBenchRoster) and an LLM config that never stops them. */
 function writeConfig(count: number): BenchFiles {
-  const world = loadWorld(path.join(REPO_ROOT, "config", "world.yaml"));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-bench-agents-"));
-  const agents = Array.from({ length: count }, (_, i) => {
-    const home = world.districts[i % world.districts.length]!;
-    return {
-      id: agentId(i),
-      name: `Bench ${String(i + 1).padStart(2, "0")}`,
-      role: "Bench agent",
-      home: home.id,
-      persona: `You are Bench ${i + 1}, a load-test agent in ${home.name}. You answer every question with a short status update in two or three sentences.`,
-      tools: AGENT_TOOLS,
-      appearance: { colour: AGENT_COLOURS[i % AGENT_COLOURS.length]!, shape: AGENT_SHAPES[i % AGENT_SHAPES.length]! },
-      budget: { usd: MAX_AGENT_BUDGET_USD },
-    };
+  const roster = writeBenchRoster(count, {
+    prefix: "bench",
+    label: "Bench",
+    role: "Bench agent",
+    persona: (i, district) => `You are Bench ${i}, a load-test agent in ${district}. You answer every question with a short status update in two or three sentences.`,
+    tools: AGENT_TOOLS,
+    budgetUsd: MAX_AGENT_BUDGET_USD,
   });
   // The shape of config/llm.yaml. Prices 0 and no caps, so no budget ever stops an agent; every
   // agent may stream at once; no retries, so a failed call shows as a failed agent.
@@ -159,11 +149,9 @@ function writeConfig(count: number): BenchFiles {
     budgets: { perAgentUsd: null, perWorkspaceUsd: null },
     limits: { ...defaultLimits(), maxConcurrentCalls: Math.max(count, 1), maxRetries: 0 },
   };
-  const files: BenchFiles = { dir, roster: path.join(dir, "agents.yaml"), llm: path.join(dir, "llm.yaml") };
-  fs.writeFileSync(files.roster, stringify({ agents }));
+  const files: BenchFiles = { dir: roster.dir, roster: roster.file, llm: path.join(roster.dir, "llm.yaml") };
   fs.writeFileSync(files.llm, stringify(llm));
   // Fail here, with the field, rather than in the server's start-up output.
-  loadRoster(files.roster, world);
   loadLlmSettings(files.llm);
   return files;
 }

@@ -144,11 +144,8 @@ export function buildRows(scenarios: BenchResults["scenarios"]): Row[] {
   }
 
   for (const { clients, outcome } of scenarios.roomCapacity) {
-    const scenario = `Room capacity, ${clients} clients + the default roster`;
-    const note =
-      clients === BUDGET_CLIENTS
-        ? `The budget is ${BUDGET_CLIENTS} clients plus ${BUDGET_AGENTS} agents; this row runs the default roster (5 offline-planner agents). See "50 agents streaming at once" for a full agent load.`
-        : undefined;
+    const scenario = `Room capacity, ${clients} clients + ${BUDGET_AGENTS} agents`;
+    const note = clients === BUDGET_CLIENTS ? `The budget's room: ${BUDGET_CLIENTS} clients plus ${BUDGET_AGENTS} offline-planner agents working, on one core.` : undefined;
     if (!outcome.ok) {
       rows.push(errorRow(scenario, "server tick p99", `≤ ${TICK_P99_GOAL_MS} ms`, outcome.error));
       continue;
@@ -270,8 +267,9 @@ inflates them, so the load average at the start of the run is recorded below.
   - *joined; errors* — every client must join, and none may receive an \`error\` message (for
     example a move refused by the server's speed check), warm-up included.
 
-  The budget is written for 200 clients plus 50 agents on one core; these rows run the default
-  roster (5 offline-planner agents), and the "50 agents streaming" row loads the agents alone.
+  Every size runs with the budget's 50 agents: a generated roster of offline-planner agents
+  (\`bench/bench-roster.ts\`) at work in the same room; the "50 agents streaming" row loads the
+  agents through a fake LLM instead.
 - **LLM broker** — time to first token (request sent → first content delta) through
   \`LlmBroker.stream()\` versus the same \`openai\` SDK client called directly, against one fake
   OpenAI-compatible server (\`e2e/fake-openai.ts\`, real HTTP and SSE on loopback, in the bench's

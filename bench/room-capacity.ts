@@ -37,7 +37,7 @@ export interface RoomCapacityResult {
   clients: number;
   joined: number;
   joinFailures: string[];
-  /** Server-run agents in the room. Agents do not exist yet, so always 0 today. */
+  /** Server-run agents in the room, by GET /metrics. */
   agents: number;
   /** People the room held during the window, by GET /metrics. */
   peopleInRoom: number;
@@ -204,7 +204,7 @@ export async function runRoomCapacity(server: RunningServer, options: RoomCapaci
       clients: options.clients,
       joined,
       joinFailures,
-      agents: 0,
+      agents: room.agents,
       peopleInRoom: room.people,
       measuredS: windowMs / 1000,
       tickMs: room.tickMs,

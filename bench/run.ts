@@ -9,10 +9,12 @@ import { BROKER_CONCURRENT_CALLS, runBrokerOverhead, type BrokerOverheadResult }
 import { runBundle, type BundleResult } from "./bundle";
 import { LOAD_CLIENTS_DECODE_PATCHES } from "./load-protocol";
 import { gitInfo, machineInfo } from "./machine";
+import { writeBenchRoster } from "./bench-roster";
+import { onExitCleanup } from "./exit-cleanup";
 import { pinCores } from "./pinning";
 import { runSendFloor, type SendFloorResult } from "./send-floor";
 import { runRemoteLatency, type RemoteLatencyResult } from "./remote-latency";
-import { BUDGET_CLIENTS, buildRows, renderMarkdown, toJson, type BenchResults, type BenchSettings, type Outcome, type Row } from "./report";
+import { BUDGET_AGENTS, BUDGET_CLIENTS, buildRows, renderMarkdown, toJson, type BenchResults, type BenchSettings, type Outcome, type Row } from "./report";
 import { LOAD_PROCESSES, runRoomCapacity, type RoomCapacityResult } from "./room-capacity";
 import { REPO_ROOT, startServer, type RunningServer } from "./server-process";
 import { runSpectatorBench, SPECTATOR_BENCH_AGENTS, type SpectatorBenchResult } from "./spectator";
@@ -89,7 +91,18 @@ async function main(): Promise<number> {
   const roomCapacity: BenchResults["scenarios"]["roomCapacity"] = [];
   let server: RunningServer | null = null;
   log("starting the server");
-  const serverStart = await attempt("server start", startServer);
+  // The budget's room: the capacity clients join a room where BUDGET_AGENTS offline-planner agents
+  // work (with create_task, the first of them plans the demo work the room starts when people come).
+  const crew = writeBenchRoster(BUDGET_AGENTS, {
+    prefix: "crew",
+    label: "Crew",
+    role: "Bench worker",
+    persona: (_i, district) => `A bench worker in ${district}: it takes the task it is given, works on it and passes it on.`,
+    tools: ["say", "move_to", "create_task", "update_task", "hand_off", "write_artifact", "ask_human", "escalate"],
+    budgetUsd: 1,
+  });
+  const removeCrew = onExitCleanup(() => fs.rmSync(crew.dir, { recursive: true, force: true }));
+  const serverStart = await attempt("server start", () => startServer({ env: { ATRIUM_AGENTS: crew.file } }));
   try {
     if (serverStart.ok) {
       server = serverStart.result;
@@ -130,6 +143,8 @@ async function main(): Promise<number> {
       log("stopping the server");
       await server.stop();
     }
+    fs.rmSync(crew.dir, { recursive: true, force: true });
+    removeCrew();
   }
 
   // Its own server: the agents need the LLM brain, pointed at a fake upstream in this process.

@@ -33,7 +33,7 @@ export interface ServerMetrics {
   uptimeS: number;
   memoryMb: number;
   /** tickMs: the room's own work per patch interval; busyMs: the whole process's busy time per interval. */
-  rooms: { workspace: string; clients: number; people: number; tickMs: TickSummary; busyMs: TickSummary }[];
+  rooms: { workspace: string; clients: number; people: number; agents: number; tickMs: TickSummary; busyMs: TickSummary }[];
 }
 
 export interface RunningServer {

@@ -1,10 +1,8 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { decode } from "@colyseus/schema";
 import { Client, Protocol, type Room } from "@colyseus/sdk";
-import { stringify } from "yaml";
-import { AGENT_SHAPES, type ToolName } from "../shared/agents";
+import type { ToolName } from "../shared/agents";
 import { DEFAULT_WORKSPACE, WORKSPACE_ROOM } from "../shared/constants";
 import { ServerMessage, type ErrorPayload, type QuestionPayload } from "../shared/protocol/messages";
 import type { JoinOptions, TaskCreatePayload } from "../shared/protocol/schemas";
@@ -12,8 +10,8 @@ import type { WorkspaceState } from "../shared/state";
 import { POSES_MESSAGE } from "../shared/pose-wire";
 import type { StatsResponse } from "../shared/stats";
 import { STATS_PUSH_MESSAGE, type StatsPush } from "../shared/stats-push";
-import { loadRoster } from "../server/src/agents/roster";
 import { loadWorld } from "../server/src/world/load-world";
+import { writeBenchRoster } from "./bench-roster";
 import { onExitCleanup } from "./exit-cleanup";
 import type { Outcome, Row } from "./report";
 import { REPO_ROOT, startServer, type RunningServer } from "./server-process";
@@ -36,7 +34,6 @@ const APPROVE_AFTER_MS = 1_500;
 const FAILURE_OUTPUT_CHARS = 2_000;
 /** Agents' tools: enough for the offline planner's whole flow (work, notes, hand-off, approval). */
 const AGENT_TOOLS: ToolName[] = ["say", "move_to", "update_task", "hand_off", "write_artifact", "ask_human", "escalate"];
-const COLOURS = ["#c084fc", "#38bdf8", "#fb923c", "#f472b6", "#34d399", "#facc15"];
 
 export interface SpectatorBenchResult {
   agents: number;
@@ -113,28 +110,6 @@ function turnOf(requestId: string): number {
   return Math.abs(h) % ASSIGNERS;
 }
 
-function writeRoster(count: number): { dir: string; file: string } {
-  const world = loadWorld(path.join(REPO_ROOT, "config", "world.yaml"));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-bench-spectator-"));
-  const agents = Array.from({ length: count }, (_, i) => {
-    const home = world.districts[i % world.districts.length]!;
-    return {
-      id: `worker-${String(i + 1).padStart(2, "0")}`,
-      name: `Worker ${String(i + 1).padStart(2, "0")}`,
-      role: "Bench worker",
-      home: home.id,
-      persona: `A bench worker in ${home.name}: it takes the task it is given, works on it and passes it on.`,
-      tools: AGENT_TOOLS,
-      appearance: { colour: COLOURS[i % COLOURS.length]!, shape: AGENT_SHAPES[i % AGENT_SHAPES.length]! },
-      budget: { usd: 1 },
-    };
-  });
-  const file = path.join(dir, "agents.yaml");
-  fs.writeFileSync(file, stringify({ agents }));
-  loadRoster(file, world);
-  return { dir, file };
-}
-
 /** A spectator as the dashboard joins: role spectator, no avatar; counts what it receives and sends. */
 async function joinSpectator(url: string): Promise<{ room: Room<unknown, WorkspaceState>; counters: { bytes: number; messages: number; sent: number } }> {
   const client = new Client(url);
@@ -194,7 +169,14 @@ export async function runSpectatorBench(options: { agents?: number; measureMs?: 
   const agents = options.agents ?? SPECTATOR_BENCH_AGENTS;
   const measureMs = options.measureMs ?? SPECTATOR_BENCH_MEASURE_MS;
   const progress = options.onProgress ?? (() => {});
-  const roster = writeRoster(agents);
+  const roster = writeBenchRoster(agents, {
+    prefix: "worker",
+    label: "Worker",
+    role: "Bench worker",
+    persona: (_i, district) => `A bench worker in ${district}: it takes the task it is given, works on it and passes it on.`,
+    tools: AGENT_TOOLS,
+    budgetUsd: 1,
+  });
   const removeFiles = () => fs.rmSync(roster.dir, { recursive: true, force: true });
   const unregister = onExitCleanup(removeFiles);
   let server: RunningServer | null = null;

@@ -38,6 +38,7 @@ export function mountApi(app: Application, deps: HttpDeps): void {
       workspace: room.workspace,
       clients: room.clients.length,
       people: room.state.people.size,
+      agents: room.state.agents.size,
       tickMs: room.ticks.tick.summary(),
       busyMs: room.ticks.busy.summary(),
     }));
