@@ -493,7 +493,7 @@ export function agentsStreamingDetails(outcome: Outcome<AgentsStreamingResult> |
   out.push(
     `Server tick over ${r.tickMs.samples} intervals (${r.measuredS.toFixed(1)} s): p50 ${ms(r.tickMs.p50)}, p99 ${ms(r.tickMs.p99)}, max ${ms(r.tickMs.max)}; ` +
       `goal p99 ≤ ${AGENTS_STREAMING_TICK_P99_GOAL_MS} ms. The whole process was busy p50 ${ms(r.busyMs.p50)}, p99 ${ms(r.busyMs.p99)} per interval ` +
-      "(the tick is the room's own work; the rest is mostly the LLM streams' HTTP and SSE parsing in the broker). " +
+      "(the tick is the room's own work; the rest is outside the room: the broker's LLM streams over HTTP and SSE, socket I/O, garbage collection). " +
       `Server CPU ${cpu} of one core, memory ${r.serverMemoryMb} MB. ` +
       `Most agents speaking at once: ${r.maxSpeaking}; finished: ${r.finished}/${r.agents}; failed: ${r.failed.length}` +
       `${r.failed.length > 0 ? ` (${r.failed.slice(0, 3).join("; ")})` : ""}; error messages: ${r.errors}.${streaming}${warm}`,
