@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 /**
  * Test helpers for the store's own tests, on either dialect: fresh databases (a SQLite file in a
  * temp dir, or a fresh database in a private PostgreSQL cluster started once per test file),
@@ -73,10 +74,19 @@ export class TestDatabases {
   }
 }
 
-/** Rows in a table, asked of the database itself. */
-export async function count(store: Store, table: keyof AtriumDb): Promise<number> {
-  const row = await store.db.selectFrom(table).select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
-  return Number(row.n);
+
+/**
+ * Registers a suite's databases of `dialect`: the private cluster started before its tests, every
+ * store closed after each test, everything removed after the suite. With `fresh`, each test also
+ * gets a fresh store, opened before it and handed to `fresh`.
+ */
+export function useTestDatabases(dialect: Dialect, fresh?: (store: Store) => void): TestDatabases {
+  const dbs = new TestDatabases(dialect);
+  beforeAll(() => dbs.start(), START_TIMEOUT_MS);
+  if (fresh) beforeEach(async () => fresh(await dbs.openStore()));
+  afterEach(() => dbs.closeAll());
+  afterAll(() => dbs.stop());
+  return dbs;
 }
 
 /** Makes every insert into `table` fail with `message` until the returned function is called. */

@@ -8,20 +8,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { migrations } from "./migrations";
 import { postgresMigrations } from "./migrations-pg";
 import { openStore, StoreInputError, type WorkChange } from "./store";
-import { DIALECTS, START_TIMEOUT_MS, TestDatabases, count } from "./store-testing";
+import { countRows } from "../testing/db-count";
+import { DIALECTS, useTestDatabases } from "./store-testing";
 
 describe.each(DIALECTS)("Store on %s", (dialect) => {
-  const dbs = new TestDatabases(dialect);
-  beforeAll(() => dbs.start(), START_TIMEOUT_MS);
-  afterEach(() => dbs.closeAll());
-  afterAll(() => dbs.stop());
+  const dbs = useTestDatabases(dialect);
 
   it("runs every migration on a fresh database", async () => {
     const store = await dbs.openStore(await dbs.target());
     expect(store.dialect).toBe(dialect);
     expect(migrations.length).toBeGreaterThan(0);
     expect(store.schemaVersion).toBe(migrations.length);
-    expect(await count(store, "audit")).toBe(0);
+    expect(await countRows(store.db, "audit")).toBe(0);
     expect(await store.ping()).toBe(true);
   });
 
@@ -105,7 +103,7 @@ describe.each(DIALECTS)("Store on %s", (dialect) => {
       }),
     ).rejects.toThrow("changed my mind");
     expect(heard).toEqual(["task", "audit"]);
-    expect(await count(store, "tasks")).toBe(1);
+    expect(await countRows(store.db, "tasks")).toBe(1);
     expect((await store.messages.recentMessages("main", 10, "iris")).map((m) => m.text)).toEqual(["kept"]);
   });
 
@@ -118,7 +116,7 @@ describe.each(DIALECTS)("Store on %s", (dialect) => {
     expect(new Set(saved.map((m) => m.id)).size).toBe(50);
     expect(await store.messages.recentMessages("main", 50)).toEqual(saved);
     await expect(store.messages.addMessages([...burst, { ...burst[0]!, text: " " }])).rejects.toThrow(/text must not be empty/);
-    expect(await count(store, "messages")).toBe(50);
+    expect(await countRows(store.db, "messages")).toBe(50);
   });
 });
 
@@ -188,10 +186,7 @@ describe("Store on sqlite only", () => {
 });
 
 describe("Store on postgres only", () => {
-  const dbs = new TestDatabases("postgres");
-  beforeAll(() => dbs.start(), START_TIMEOUT_MS);
-  afterEach(() => dbs.closeAll());
-  afterAll(() => dbs.stop());
+  const dbs = useTestDatabases("postgres");
 
   const versions = async (url: string) => {
     const client = new pg.Client(url);

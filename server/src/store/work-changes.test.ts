@@ -1,13 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TASK_STATUSES, TASK_TRANSITIONS, transitionRefusal, type TaskStatus } from "../../../shared/agents";
 import { StoreInputError, TransitionError, type Store, type WorkChange } from "./store";
-import { DIALECTS, START_TIMEOUT_MS, TestDatabases, count as countRows, failInserts } from "./store-testing";
+import { countRows } from "../testing/db-count";
+import { DIALECTS, failInserts, useTestDatabases } from "./store-testing";
 
 /** Task status transitions, combined changes and the change listeners of WorkStore. */
 
 let store: Store;
 
-const count = (table: "task_events") => countRows(store, table);
+const count = (table: "task_events") => countRows(store.db, table);
 
 /** A task already in `status` (set directly: the setup, not the thing under test). */
 async function taskIn(status: TaskStatus) {
@@ -26,13 +27,7 @@ async function caught(fn: () => Promise<unknown>): Promise<unknown> {
 }
 
 describe.each(DIALECTS)("on %s", (dialect) => {
-  const dbs = new TestDatabases(dialect);
-  beforeAll(() => dbs.start(), START_TIMEOUT_MS);
-  beforeEach(async () => {
-    store = await dbs.openStore();
-  });
-  afterEach(() => dbs.closeAll());
-  afterAll(() => dbs.stop());
+  useTestDatabases(dialect, (fresh) => (store = fresh));
 
   describe("task status transitions", () => {
     it("defines one table where done reopens to todo or doing, anything can be blocked, and review follows work", async () => {

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TaskStatus } from "../../../shared/agents";
 import type { Store } from "./store";
 import { WALL_PAGE } from "./work-queries";
-import { DIALECTS, START_TIMEOUT_MS, TestDatabases } from "./store-testing";
+import { DIALECTS, useTestDatabases } from "./store-testing";
 
 /** The read-only views the room mirror, the feed and the REST API are built on. */
 
@@ -21,13 +21,7 @@ async function mk(title: string, district: string, status: TaskStatus = "todo", 
 }
 
 describe.each(DIALECTS)("on %s", (dialect) => {
-  const dbs = new TestDatabases(dialect);
-  beforeAll(() => dbs.start(), START_TIMEOUT_MS);
-  beforeEach(async () => {
-    store = await dbs.openStore();
-  });
-  afterEach(() => dbs.closeAll());
-  afterAll(() => dbs.stop());
+  useTestDatabases(dialect, (fresh) => (store = fresh));
 
   describe("boards", () => {
     it("hold every open task and only the newest done ones of each district", async () => {

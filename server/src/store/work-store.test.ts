@@ -1,13 +1,14 @@
 import Database from "better-sqlite3";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { chartSchema, type ChartData } from "../../../shared/agents";
 import { migrations } from "./migrations";
 import { StoreInputError, type Store } from "./store";
-import { DIALECTS, START_TIMEOUT_MS, TestDatabases, count as countRows, failInserts } from "./store-testing";
+import { countRows } from "../testing/db-count";
+import { DIALECTS, failInserts, useTestDatabases } from "./store-testing";
 import type { AtriumDb } from "./schema";
 
 let store: Store;
-const count = (table: keyof AtriumDb) => countRows(store, table);
+const count = (table: keyof AtriumDb) => countRows(store.db, table);
 
 /** Runs fn expecting a StoreInputError whose message matches; returns nothing. */
 async function refused(fn: () => Promise<unknown>, message: RegExp): Promise<void> {
@@ -24,13 +25,7 @@ async function refused(fn: () => Promise<unknown>, message: RegExp): Promise<voi
 const chart: ChartData = { type: "line", series: [{ name: "p99 ms", points: [{ x: "09:00", y: 4.2 }, { x: 2, y: 3.9 }] }] };
 
 describe.each(DIALECTS)("on %s", (dialect) => {
-  const dbs = new TestDatabases(dialect);
-  beforeAll(() => dbs.start(), START_TIMEOUT_MS);
-  beforeEach(async () => {
-    store = await dbs.openStore();
-  });
-  afterEach(() => dbs.closeAll());
-  afterAll(() => dbs.stop());
+  const dbs = useTestDatabases(dialect, (fresh) => (store = fresh));
 
   describe("tasks", () => {
     it("creates a task with a short readable id, defaults and a 'created' event", async () => {
@@ -315,12 +310,7 @@ describe.each(DIALECTS)("on %s", (dialect) => {
 });
 
 describe("on sqlite only", () => {
-  const dbs = new TestDatabases("sqlite");
-  beforeEach(async () => {
-    store = await dbs.openStore();
-  });
-  afterEach(() => dbs.closeAll());
-  afterAll(() => dbs.stop());
+  const dbs = useTestDatabases("sqlite", (fresh) => (store = fresh));
 
   it("upgrades a version-1 database, keeping its audit rows", async () => {
     const file = await dbs.target();

@@ -1,10 +1,10 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ColyseusTestServer } from "@colyseus/testing";
 import { createAtrium, type Atrium, type AtriumOptions, type ClientServing } from "../app";
 import { createLogger } from "../logger";
+import { freePort } from "./free-port";
 
 /**
  * Helpers shared by the server tests: a free port, a polling wait, and a real Atrium on
@@ -34,17 +34,7 @@ export function writeTestLlmSettings(limits: { maxRetries: number; timeoutMs: nu
   return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /**
  * Polls `check` every `intervalMs` until it returns something truthy, and resolves with that.
