@@ -50,18 +50,9 @@ export interface StatsPush {
 }
 
 /** A pushed bucket as the dashboard holds it: the LLM figures, the done count, and the agents that were sent. */
-export interface PushedBucket {
-  t: number;
-  calls: number;
-  errors: number;
-  tokens: number;
-  costUsd: number;
-  ttftMs: number | null;
-  latencyMs: number | null;
-  latencyP95Ms: number | null;
+export type PushedBucket = Pick<StatsBucket, "t" | "calls" | "errors" | "tokens" | "costUsd" | "ttftMs" | "latencyMs" | "latencyP95Ms" | "agents"> & {
   done: number;
-  agents: Record<string, StatsAgentBucket>;
-}
+};
 
 /** The wire form of a computed bucket; `agentIds` is the roster in order. */
 export function toPushBucket(b: StatsBucket, agentIds: readonly string[]): StatsPushBucket {
