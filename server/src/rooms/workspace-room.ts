@@ -190,12 +190,15 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
      */
     private handle<K extends keyof typeof clientMessageSchemas>(type: K, handler: Handler<(typeof clientMessageSchemas)[K]>) {
       const schema = clientMessageSchemas[type];
-      this.onMessage(type, (client, raw: unknown) =>
-        this.ticks.time(() => {
+      this.onMessage(type, (client, raw: unknown) => {
+        const started = performance.now();
+        try {
           const passed = this.gate.pass(client, type, raw, schema);
           if (passed) (handler as Handler<z.ZodType>).call(this, client, passed.value);
-        }),
-      );
+        } finally {
+          this.ticks.add(performance.now() - started);
+        }
+      });
     }
 
     /** Like handle, for a message that waits for the database: its handler runs after the client's earlier ones (ClientQueue). */
