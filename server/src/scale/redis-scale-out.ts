@@ -23,13 +23,37 @@ export const REDIS_RETRY_MAX_DELAY_MS = 2_000;
  * reconnection attempt; connectRedisScaleOut logs an outage once, when it starts and ends.
  */
 class WatchedRedisPresence extends RedisPresence {
-  constructor(client: Redis) {
+  constructor(
+    client: Redis,
+    /** Told when Colyseus' graceful shutdown quits the connections: the closes that follow are no outage. */
+    private readonly onShutdown: () => void,
+  ) {
     super(client);
     for (const c of this.connections()) c.removeAllListeners("error");
   }
 
   connections(): Redis[] {
     return [this.pub, this.sub] as Redis[];
+  }
+
+  override shutdown(): void {
+    this.onShutdown();
+    super.shutdown();
+  }
+}
+
+/** RedisDriver, telling when Colyseus' graceful shutdown quits its connection (as WatchedRedisPresence). */
+class WatchedRedisDriver extends RedisDriver {
+  constructor(
+    client: Redis,
+    private readonly onShutdown: () => void,
+  ) {
+    super(client);
+  }
+
+  override shutdown(): Promise<void> {
+    this.onShutdown();
+    return super.shutdown();
   }
 }
 
@@ -52,9 +76,13 @@ export async function connectRedisScaleOut(config: ScaleConfig, log: Logger, tim
     maxRetriesPerRequest: REDIS_MAX_RETRIES_PER_REQUEST,
     retryStrategy: (times) => Math.min(times * 200, REDIS_RETRY_MAX_DELAY_MS),
   };
-  const presence = new WatchedRedisPresence(new Redis(config.redisUrl, options));
+  let closed = false; // quitting on purpose: a close is no outage
+  const quitting = () => {
+    closed = true;
+  };
+  const presence = new WatchedRedisPresence(new Redis(config.redisUrl, options), quitting);
   const driverClient = new Redis(config.redisUrl, options);
-  const driver = new RedisDriver(driverClient);
+  const driver = new WatchedRedisDriver(driverClient, quitting);
   const connections = [...presence.connections(), driverClient];
 
   let lastError = "";
@@ -62,7 +90,6 @@ export async function connectRedisScaleOut(config: ScaleConfig, log: Logger, tim
   let lost = false; // connected once, then lost: the next "ready" is a recovery
   let since = Date.now();
   let pingOk = true;
-  let closed = false;
   const where = config.redisUrlShown;
 
   for (const c of connections) {
