@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { ServerMessage, type ErrorPayload } from "../../../shared/protocol/messages";
 import { NoticeMessage, type NoticePayload } from "../../../shared/protocol/moderation-messages";
 import type { Role } from "../../../shared/roles";
-import { joinOptionsSchema } from "../../../shared/protocol/schemas";
+import { clientMessageQuickChecks, joinOptionsSchema } from "../../../shared/protocol/schemas";
 import { AuthError, type AuthService, type Identity } from "../auth/auth";
 import { maySend, policedMessageTypes } from "../auth/policy";
 import { CLOSE_LIMITS, ClientLimiter, LlmActionLimiter, type Limits } from "../auth/limits";
@@ -90,7 +90,8 @@ export class ClientGate {
   /**
    * Every handled message, in order: the sender's rate limits (server/src/auth/limits.ts), the
    * access policy (the sender's role must be allowed this type: server/src/auth/policy.ts), a
-   * mute, then the message's zod schema. The parsed payload, or null after refusing it.
+   * mute, then the message's zod schema (or its quick check, clientMessageQuickChecks, where
+   * that passes). The parsed payload, or null after refusing it.
    */
   pass<S extends z.ZodType>(client: Client, type: string, raw: unknown, schema: S): { value: z.output<S> } | null {
     if (!this.admit(client, type)) return null;
@@ -103,6 +104,7 @@ export class ClientGate {
       this.reject(client, { code: "muted", rejected: type, message: "the owner has muted you: you cannot talk to agents for now" });
       return null;
     }
+    if (clientMessageQuickChecks[type]?.(raw)) return { value: raw as z.output<S> };
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       this.reject(client, { code: "invalid_message", rejected: type, message: describeIssues(parsed.error).join("; ") });
