@@ -35,6 +35,14 @@ export const COARSE_POSE_INTERVAL_MS = 1000;
 
 /** Something known only by its coarse pose is drawn this far in the past, so two coarse poses bracket it (ms). */
 export const COARSE_INTERPOLATION_DELAY_MS = COARSE_POSE_INTERVAL_MS + 150;
+/** Something known by coarse poses is drawn this much longer ago than they come (ms), whatever their interval. */
+export const COARSE_DELAY_MARGIN_MS = COARSE_INTERPOLATION_DELAY_MS - COARSE_POSE_INTERVAL_MS;
+/**
+ * Coarse poses a client gets per second at most: in a room of more people and agents than this,
+ * each one's coarse pose comes less often than COARSE_POSE_INTERVAL_MS (a spectator's than
+ * SPECTATOR_COARSE_POSE_INTERVAL_MS), so a client's downstream stays flat as the room grows.
+ */
+export const COARSE_POSES_PER_S = 100;
 
 /** A spectator (a wall screen) gets only coarse poses, this often (ms), drawn SPECTATOR_INTERPOLATION_DELAY_MS in the past. */
 export const SPECTATOR_COARSE_POSE_INTERVAL_MS = 2000;

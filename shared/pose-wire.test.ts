@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { COARSE_POSE_INTERVAL_MS } from "./constants";
 import {
   COARSE_BYTES,
   DROP_BYTES,
@@ -6,6 +7,7 @@ import {
   FULL_BYTES,
   FULL_XR_BYTES,
   POSE_HEADER_BYTES,
+  readCoarseInterval,
   readHeader,
   readPoseMessage,
   readRecord,
@@ -15,8 +17,10 @@ import {
   RECORD_FULL_XR,
   writeCoarse,
   writeDrop,
+  writeFrame,
   writeFull,
   writeHeader,
+  FRAME_BYTES,
 } from "./pose-wire";
 import { COARSE_YAW_RANGE, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, PITCH_RANGE, POSITION_RANGE, quantum, snap, YAW_RANGE } from "./quantise";
 
@@ -80,19 +84,31 @@ describe("the pose stream's messages", () => {
   it("a message starts with the server time, a uint32 of ms that wraps", () => {
     const b = new Uint8Array(8);
     for (const ms of [0, 1, 50, 65535, 65536, 123_456_789, 2 ** 32 - 1]) {
-      expect(writeHeader(b, ms)).toBe(POSE_HEADER_BYTES);
+      expect(writeHeader(b, ms, COARSE_POSE_INTERVAL_MS)).toBe(POSE_HEADER_BYTES);
       expect(readHeader(b)).toBe(ms);
     }
-    writeHeader(b, 2 ** 32 + 7);
+    writeHeader(b, 2 ** 32 + 7, COARSE_POSE_INTERVAL_MS);
     expect(readHeader(b)).toBe(7);
-    writeHeader(b, 1234.9);
+    writeHeader(b, 1234.9, COARSE_POSE_INTERVAL_MS);
     expect(readHeader(b)).toBe(1234);
     expect(readHeader(b.subarray(0, POSE_HEADER_BYTES - 1))).toBe(-1);
   });
 
+  it("the header also says how often coarse poses come to this client now (uint16 ms)", () => {
+    const b = new Uint8Array(8);
+    for (const ms of [1000, 2550, 65535]) {
+      writeHeader(b, 42, ms);
+      expect(readHeader(b)).toBe(42);
+      expect(readCoarseInterval(b)).toBe(ms);
+    }
+    writeHeader(b, 42, 1e9);
+    expect(readCoarseInterval(b)).toBe(65535);
+    expect(readCoarseInterval(b.subarray(0, POSE_HEADER_BYTES - 1))).toBe(-1);
+  });
+
   it("readPoseMessage visits each record after the header and returns the server time", () => {
     const b = new Uint8Array(64);
-    let at = writeHeader(b, 987_654);
+    let at = writeHeader(b, 987_654, COARSE_POSE_INTERVAL_MS);
     at += writeFull(b, at, 3, { x: 1, z: 2, yaw: 0, pitch: 0 });
     at += writeCoarse(b, at, 4, { x: 5, z: 6, yaw: 0 });
     at += writeDrop(b, at, 5);
@@ -106,5 +122,22 @@ describe("the pose stream's messages", () => {
     expect(seen).toHaveLength(2);
     expect(readPoseMessage(new Uint8Array(2), emptyRecord(), visit)).toBe(-1);
     expect(seen).toHaveLength(2);
+  });
+
+  it("a FRAME record starts a later patch's poses in the same message: each record is visited with its frame's server time", () => {
+    const b = new Uint8Array(64);
+    let at = writeHeader(b, 2 ** 32 - 20, COARSE_POSE_INTERVAL_MS); // the clock wraps between the frames
+    at += writeFull(b, at, 3, { x: 1, z: 0, yaw: 0, pitch: 0 });
+    expect(writeFrame(b, at, 2 ** 32 + 30)).toBe(FRAME_BYTES);
+    at += FRAME_BYTES;
+    at += writeFull(b, at, 3, { x: 2, z: 0, yaw: 0, pitch: 0 });
+    at += writeDrop(b, at, 4);
+    const seen: Array<[number, number, number]> = [];
+    expect(readPoseMessage(b.subarray(0, at), emptyRecord(), (r, serverMs) => seen.push([r.kind, r.slot, serverMs]))).toBe(2 ** 32 - 20);
+    expect(seen).toEqual([
+      [RECORD_FULL, 3, 2 ** 32 - 20],
+      [RECORD_FULL, 3, 30],
+      [RECORD_DROP, 4, 30],
+    ]);
   });
 });

@@ -8,15 +8,18 @@ import { COARSE_YAW_RANGE, fromWire, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, 
  * packed once per patch and each client's message is a concatenation of packed records.
  *
  * A message is a header, then a run of records, all integers little-endian. The header is the
- * server's clock when the message was packed: milliseconds since the room started, a uint32
- * (it wraps after 49 days; a reader takes the difference to the last one as a signed int32).
- * Every pose in a message is the pose at that moment, so a client times its snapshots by it
- * (client/src/engine/server-clock.ts), not by when the message happened to be read: messages
- * read in a burst (a long frame, a stalled network) keep the spacing the server gave them.
+ * server's clock when the poses after it were packed: milliseconds since the room started, a
+ * uint32 (it wraps after 49 days; a reader takes the difference to the last one as a signed
+ * int32). Every pose up to the next FRAME record is the pose at that moment, so a client times
+ * its snapshots by it (client/src/engine/server-clock.ts), not by when the message happened to
+ * be read: messages read in a burst (a long frame, a stalled network) keep the spacing the server
+ * gave them. A FRAME record starts the poses of a later patch in the same message (a client of a
+ * big room is written every few patches, with every patch's poses: server/src/rooms/send-batch.ts).
  *
  * | header | bytes |
  * | --- | --- |
  * | server time (uint32 ms since the room started) | 4 |
+ * | coarse interval: how often this client gets each one's coarse pose now (uint16 ms) | 2 |
  *
  * Each record starts with a kind byte and the entity's `slot` (the uint16 its Person or Agent
  * carries in the state), values as fixed-point integers of shared/quantise.ts:
@@ -27,11 +30,12 @@ import { COARSE_YAW_RANGE, fromWire, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, 
  * | FULL_XR | FULL, then headY (uint16), hands (uint8), left x y z, right x y z (uint16 each) | 26 |
  * | COARSE | x, z (uint16), yaw (uint8) | 8 |
  * | DROP | nothing: full poses of this entity stop; coarse ones follow | 3 |
+ * | FRAME | no slot: the server time of the records after it (uint32, as the header) | 5 |
  */
 export const POSES_MESSAGE = "p";
 
-/** The header's size: the server time. */
-export const POSE_HEADER_BYTES = 4;
+/** The header's size: the server time and the coarse interval. */
+export const POSE_HEADER_BYTES = 6;
 /** Server times are uint32 milliseconds: they wrap at this. */
 export const SERVER_TIME_WRAP = 2 ** 32;
 
@@ -39,11 +43,13 @@ export const RECORD_FULL = 1;
 export const RECORD_FULL_XR = 2;
 export const RECORD_COARSE = 3;
 export const RECORD_DROP = 4;
+export const RECORD_FRAME = 5;
 
 export const FULL_BYTES = 11;
 export const FULL_XR_BYTES = 26;
 export const COARSE_BYTES = 8;
 export const DROP_BYTES = 3;
+export const FRAME_BYTES = 5;
 /** The largest record. */
 export const MAX_RECORD_BYTES = FULL_XR_BYTES;
 
@@ -87,19 +93,42 @@ function readU16(b: Uint8Array, at: number): number {
   return b[at]! | (b[at + 1]! << 8);
 }
 
-/** Writes the header at the start of `b`: the server time `serverMs` (ms since the room started, wrapped to a uint32). */
-export function writeHeader(b: Uint8Array, serverMs: number): number {
+/** Writes a server time `serverMs` (ms since the room started, wrapped to a uint32) at `at`. */
+function writeTime(b: Uint8Array, at: number, serverMs: number): void {
   const v = Math.floor(serverMs) % SERVER_TIME_WRAP;
   const u = v < 0 ? v + SERVER_TIME_WRAP : v;
-  u16(b, 0, u % 65536);
-  u16(b, 2, Math.floor(u / 65536));
+  u16(b, at, u % 65536);
+  u16(b, at + 2, Math.floor(u / 65536));
+}
+
+function readTime(b: Uint8Array, at: number): number {
+  return readU16(b, at) + readU16(b, at + 2) * 65536;
+}
+
+/** Writes the header at the start of `b`: the server time `serverMs` of the poses after it, and the coarse interval (ms). */
+export function writeHeader(b: Uint8Array, serverMs: number, coarseIntervalMs: number): number {
+  writeTime(b, 0, serverMs);
+  u16(b, 4, Math.max(0, Math.min(65535, Math.round(coarseIntervalMs))));
   return POSE_HEADER_BYTES;
+}
+
+/** Writes a FRAME record at `at`: the records after it are the poses at server time `serverMs`. */
+export function writeFrame(b: Uint8Array, at: number, serverMs: number): number {
+  b[at] = RECORD_FRAME;
+  writeTime(b, at + 1, serverMs);
+  return FRAME_BYTES;
+}
+
+/** The coarse interval in the header of message `b` (ms), or -1 when `b` is too short to hold one. */
+export function readCoarseInterval(b: Uint8Array): number {
+  if (b.length < POSE_HEADER_BYTES) return -1;
+  return readU16(b, 4);
 }
 
 /** The server time in the header of message `b` (a uint32 of ms), or -1 when `b` is too short to hold one. */
 export function readHeader(b: Uint8Array): number {
   if (b.length < POSE_HEADER_BYTES) return -1;
-  return readU16(b, 0) + readU16(b, 2) * 65536;
+  return readTime(b, 0);
 }
 
 /** Whether `p` carries an XR body (a head height and tracked hands). */
@@ -145,14 +174,16 @@ export function writeDrop(b: Uint8Array, at: number, slot: number): number {
   return DROP_BYTES;
 }
 
-/** One record as read, into a reused object. `full` tells FULL/FULL_XR from COARSE; DROP has no pose. */
+/** One record as read, into a reused object. DROP has no pose; FRAME has only `serverMs`. */
 export interface PoseRecord extends Required<WirePose> {
-  kind: typeof RECORD_FULL | typeof RECORD_FULL_XR | typeof RECORD_COARSE | typeof RECORD_DROP;
+  kind: typeof RECORD_FULL | typeof RECORD_FULL_XR | typeof RECORD_COARSE | typeof RECORD_DROP | typeof RECORD_FRAME;
   slot: number;
+  /** A FRAME record's server time (uint32 ms, as the header). */
+  serverMs: number;
 }
 
 export function emptyRecord(): PoseRecord {
-  return { kind: RECORD_DROP, slot: 0, x: 0, z: 0, yaw: 0, pitch: 0, headY: 0, hands: 0, leftX: 0, leftY: 0, leftZ: 0, rightX: 0, rightY: 0, rightZ: 0 };
+  return { kind: RECORD_DROP, slot: 0, serverMs: 0, x: 0, z: 0, yaw: 0, pitch: 0, headY: 0, hands: 0, leftX: 0, leftY: 0, leftZ: 0, rightX: 0, rightY: 0, rightZ: 0 };
 }
 
 /**
@@ -161,9 +192,13 @@ export function emptyRecord(): PoseRecord {
  */
 export function readRecord(b: Uint8Array, at: number, out: PoseRecord): number {
   const kind = b[at];
-  const size = kind === RECORD_FULL ? FULL_BYTES : kind === RECORD_FULL_XR ? FULL_XR_BYTES : kind === RECORD_COARSE ? COARSE_BYTES : kind === RECORD_DROP ? DROP_BYTES : 0;
+  const size = kind === RECORD_FULL ? FULL_BYTES : kind === RECORD_FULL_XR ? FULL_XR_BYTES : kind === RECORD_COARSE ? COARSE_BYTES : kind === RECORD_DROP ? DROP_BYTES : kind === RECORD_FRAME ? FRAME_BYTES : 0;
   if (size === 0 || at + size > b.length) return -1;
   out.kind = kind as PoseRecord["kind"];
+  if (kind === RECORD_FRAME) {
+    out.serverMs = readTime(b, at + 1);
+    return at + size;
+  }
   out.slot = readU16(b, at + 1);
   if (kind === RECORD_DROP) return at + size;
   out.x = fromWire(POSITION_RANGE, readU16(b, at + 3));
@@ -191,18 +226,21 @@ export function readRecord(b: Uint8Array, at: number, out: PoseRecord): number {
 }
 
 /**
- * Reads a whole message: calls `visit` with each record in turn (read into `out`, reused) and
- * returns the server time of its header, or -1 when it has none. Reading stops at a malformed
- * record (the rest cannot be read). The one decoder of the stream for tests and the bench; the
- * client reads it the same way, record by record (client/src/engine/pose-stream.ts).
+ * Reads a whole message: calls `visit` with each pose record in turn (read into `out`, reused)
+ * and the server time of its frame (the header's, or the last FRAME record's), and returns the
+ * header's server time, or -1 when it has none. Reading stops at a malformed record (the rest
+ * cannot be read). The one decoder of the stream for tests and the bench; the client reads it the
+ * same way, record by record (client/src/engine/pose-stream.ts).
  */
-export function readPoseMessage(b: Uint8Array, out: PoseRecord, visit: (record: PoseRecord) => void): number {
-  const serverMs = readHeader(b);
-  if (serverMs < 0) return -1;
+export function readPoseMessage(b: Uint8Array, out: PoseRecord, visit: (record: PoseRecord, serverMs: number) => void): number {
+  const header = readHeader(b);
+  if (header < 0) return -1;
+  let serverMs = header;
   for (let at = POSE_HEADER_BYTES; at < b.length; ) {
     at = readRecord(b, at, out);
     if (at < 0) break;
-    visit(out);
+    if (out.kind === RECORD_FRAME) serverMs = out.serverMs;
+    else visit(out, serverMs);
   }
-  return serverMs;
+  return header;
 }

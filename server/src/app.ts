@@ -82,6 +82,8 @@ export interface AtriumOptions {
   reconnectGraceS?: number;
   /** MCP session timings (server/src/mcp); tests shorten them. */
   mcp?: McpOptions;
+  /** About how many clients' sockets a patch writes (server/src/rooms/send-batch.ts); FLUSHES_PER_PATCH when absent. Tests lower it. */
+  flushesPerPatch?: number;
   /** Colyseus presence and driver shared with other processes (server/src/scale/scale-out.ts); one process when absent. */
   scale?: ScaleOut;
 }
@@ -159,7 +161,7 @@ export async function createAtrium(
       else if (client.kind === "vite") await client.mount(app);
     },
   });
-  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining, reconnectGraceS: options.reconnectGraceS, onCreated: (room) => mcp.onRoomCreated(room) })).filterBy(["workspace"]);
+  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining, reconnectGraceS: options.reconnectGraceS, flushesPerPatch: options.flushesPerPatch, onCreated: (room) => mcp.onRoomCreated(room) })).filterBy(["workspace"]);
 
   return {
     server,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { COARSE_INTERPOLATION_DELAY_MS, INTERPOLATION_DELAY_GLIDE_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
+import { COARSE_DELAY_MARGIN_MS, COARSE_INTERPOLATION_DELAY_MS, COARSE_POSE_INTERVAL_MS, INTERPOLATION_DELAY_GLIDE_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
 import { PATCH_INTERVAL_MS, WALK_SPEED } from "../../../shared/constants";
-import { writeCoarse, writeDrop, writeFull, writeHeader } from "../../../shared/pose-wire";
+import { writeCoarse, writeDrop, writeFrame, writeFull, writeHeader } from "../../../shared/pose-wire";
 import { SnapshotBuffer, type Pose } from "./interpolation";
 import { FULL_SILENCE_MS, PoseFeed } from "./pose-feed";
-import { PoseStream } from "./pose-stream";
+import { BATCH_SPAN_WINDOW_MS, PoseStream } from "./pose-stream";
 import type { RemoteBody } from "./xr-body";
 
 const out = (): Pose => ({ x: NaN, z: NaN, yaw: NaN, pitch: NaN });
@@ -63,7 +63,7 @@ describe("PoseStream", () => {
     const iris = stream.add("iris", 9, new SnapshotBuffer(), null);
     stream.setSelf(2);
     const b = new Uint8Array(200);
-    let at = writeHeader(b, 5000);
+    let at = writeHeader(b, 5000, COARSE_POSE_INTERVAL_MS);
     at += writeCoarse(b, at, 2, { x: 5, z: 6, yaw: 0 }); // this client's own place
     at += writeFull(b, at, 4, { x: 1, z: 2, yaw: 0, pitch: 0, headY: 1.5, hands: 3, leftX: 0.2, leftY: 1, leftZ: 0, rightX: -0.2, rightY: 1, rightZ: 0 });
     at += writeCoarse(b, at, 9, { x: 30, z: 40, yaw: 1 });
@@ -80,7 +80,7 @@ describe("PoseStream", () => {
     expect(iris.delayAt(100)).toBe(COARSE_INTERPOLATION_DELAY_MS);
 
     // Later own poses do not move this client; a drop hides Vera's hands.
-    at = writeHeader(b, 5100);
+    at = writeHeader(b, 5100, COARSE_POSE_INTERVAL_MS);
     at += writeCoarse(b, at, 2, { x: 50, z: 60, yaw: 0 });
     at += writeDrop(b, at, 4);
     stream.apply(b.subarray(0, at), 200);
@@ -89,7 +89,7 @@ describe("PoseStream", () => {
 
     // Gone: its records are skipped.
     stream.remove("iris", 9);
-    at = writeHeader(b, 5200);
+    at = writeHeader(b, 5200, COARSE_POSE_INTERVAL_MS);
     at += writeCoarse(b, at, 9, { x: 1, z: 1, yaw: 0 });
     stream.apply(b.subarray(0, at), 300);
     iris.sample(5000, o);
@@ -101,7 +101,7 @@ describe("PoseStream", () => {
     const walker = stream.add("walker", 1, new SnapshotBuffer(), null);
     const b = new Uint8Array(64);
     const message = (serverMs: number, x: number) => {
-      let at = writeHeader(b, serverMs);
+      let at = writeHeader(b, serverMs, COARSE_POSE_INTERVAL_MS);
       at += writeFull(b, at, 1, { x, z: 0, yaw: 0, pitch: 0 });
       return b.slice(0, at);
     };
@@ -119,6 +119,92 @@ describe("PoseStream", () => {
     // A message with no header is ignored.
     stream.apply(new Uint8Array(2), stall + 10);
     expect(walker.size).toBe(14);
+  });
+});
+
+describe("PoseStream, coarse interval", () => {
+  it("draws coarse poses as far back as the header's interval says: a big room sends them less often", () => {
+    const stream = new PoseStream(() => undefined);
+    const far = stream.add("far", 3, new SnapshotBuffer(), null);
+    const b = new Uint8Array(64);
+    const message = (serverMs: number, intervalMs: number, x: number) => {
+      let at = writeHeader(b, serverMs, intervalMs);
+      at += writeCoarse(b, at, 3, { x, z: 0, yaw: 0 });
+      return b.slice(0, at);
+    };
+    stream.apply(message(10_000, COARSE_POSE_INTERVAL_MS, 0), 1000);
+    expect(far.delayAt(1000)).toBe(COARSE_INTERPOLATION_DELAY_MS);
+    // The room grew: coarse poses every 2.5 s now. The delay glides to 2.5 s plus the margin, and
+    // two poses 2.5 s apart (not a silence: no hold) blend over that time.
+    stream.apply(message(12_500, 2500, 5), 3500);
+    expect(stream.coarseIntervalMs).toBe(2500);
+    expect(far.delayAt(3500 + INTERPOLATION_DELAY_GLIDE_MS)).toBe(2500 + COARSE_DELAY_MARGIN_MS);
+    stream.apply(message(15_000, 2500, 10), 6000);
+    const o = out();
+    far.sampleNow(6000 + 1250 + 2500 + COARSE_DELAY_MARGIN_MS - 2500, o);
+    expect(o.x).toBeCloseTo(7.5, 1);
+  });
+});
+
+describe("PoseStream, batched messages", () => {
+  // In a big room the server writes to a client every few patches, each message holding a frame
+  // per patch (server/src/rooms/send-batch.ts): here every 4th patch, so 4 frames a message.
+  const FRAMES = 4;
+  /** A message of FRAMES frames, from server time `first` on, of a walker going east 0.2 m per patch from `x`. */
+  function batch(b: Uint8Array, first: number, x: number, frames = FRAMES): Uint8Array {
+    let at = writeHeader(b, first, COARSE_POSE_INTERVAL_MS);
+    for (let i = 0; i < frames; i++) {
+      if (i > 0) at += writeFrame(b, at, first + i * PATCH_INTERVAL_MS);
+      at += writeFull(b, at, 1, { x: x + i * 0.2, z: 0, yaw: 0, pitch: 0 });
+    }
+    return b.slice(0, at);
+  }
+
+  it("lays each frame's poses at its own server time, and draws full poses that much further back, so the walk never stalls between messages", () => {
+    const stream = new PoseStream(() => undefined);
+    const walker = stream.add("walker", 1, new SnapshotBuffer(), null);
+    const b = new Uint8Array(256);
+    expect(stream.fullDelayMs).toBe(INTERPOLATION_DELAY_MS);
+    // A message every FRAMES patches, read 5 ms after its last frame was packed.
+    const span = (FRAMES - 1) * PATCH_INTERVAL_MS;
+    const arrivals: number[] = [];
+    for (let m = 0; m < 40; m++) arrivals.push(1000 + m * FRAMES * PATCH_INTERVAL_MS + span + 5);
+    const o = out();
+    let lastX = NaN;
+    let slowest = Infinity;
+    let fastest = 0;
+    let next = 0;
+    for (let now = 1000; now <= arrivals.at(-1)!; now += 16) {
+      while (next < arrivals.length && arrivals[next]! <= now) {
+        stream.apply(batch(b, 100_000 + next * FRAMES * PATCH_INTERVAL_MS, next * FRAMES * 0.2), arrivals[next]!);
+        if (next === 0) {
+          // Each frame is a snapshot of its own time: the message's first pose is `span` older than its last.
+          expect(walker.size).toBe(FRAMES);
+          expect(walker.newestTime).toBeCloseTo(arrivals[0]!, 6);
+        }
+        next++;
+      }
+      if (!walker.sampleNow(now, o)) continue;
+      // After the delay has glided up (INTERPOLATION_DELAY_GLIDE_MS), the drawing moves steadily.
+      if (now > 1000 + INTERPOLATION_DELAY_GLIDE_MS + 500 && !Number.isNaN(lastX)) {
+        const speed = (o.x - lastX) / 0.016;
+        slowest = Math.min(slowest, speed);
+        fastest = Math.max(fastest, speed);
+      }
+      lastX = o.x;
+    }
+    expect(stream.fullDelayMs).toBe(INTERPOLATION_DELAY_MS + span);
+    expect(walker.delayAt(arrivals.at(-1)!)).toBe(INTERPOLATION_DELAY_MS + span);
+    const walkSpeed = 0.2 / (PATCH_INTERVAL_MS / 1000);
+    expect(slowest).toBeGreaterThan(walkSpeed * 0.9);
+    expect(fastest).toBeLessThan(walkSpeed * 1.1);
+
+    // Batches stop (a room that shrank): after two windows of single-frame messages the delay is the short one again.
+    let serverMs = 100_000 + arrivals.length * FRAMES * PATCH_INTERVAL_MS;
+    let now = arrivals.at(-1)!;
+    const until = now + 2 * BATCH_SPAN_WINDOW_MS + 100;
+    for (; now < until; now += PATCH_INTERVAL_MS, serverMs += PATCH_INTERVAL_MS) stream.apply(batch(b, serverMs, 0, 1), now);
+    expect(stream.fullDelayMs).toBe(INTERPOLATION_DELAY_MS);
   });
 });
 

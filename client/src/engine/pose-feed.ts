@@ -41,7 +41,7 @@ export const STEP_MAX_M = RUN_SPEED * MOVE_MAX_DT_S; // default 3.5
  * The server sends the full pose at every patch it changes only for what is near this client,
  * and a coarse pose about once a second for everything (server/src/rooms/interest.ts);
  * spectators get only coarse poses. The buffer is drawn INTERPOLATION_DELAY_MS in the past
- * while full poses come and COARSE_INTERPOLATION_DELAY_MS while only coarse ones do (a
+ * (more in a big room: PoseStream.fullDelayMs) while full poses come and COARSE_INTERPOLATION_DELAY_MS while only coarse ones do (a
  * spectator's every SPECTATOR_COARSE_POSE_INTERVAL_MS, SPECTATOR_INTERPOLATION_DELAY_MS); a switch
  * glides from one delay to the other (SnapshotBuffer.setDelay).
  *
@@ -65,15 +65,15 @@ export class PoseFeed {
     return this.lastKind;
   }
 
-  /** A full pose of server time `t` (mapped onto performance.now()) arrived at `now`. */
-  full(t: number, now: number, x: number, z: number, yaw: number, pitch: number): void {
-    this.feed(t, now, "full", x, z, yaw, pitch);
+  /** A full pose of server time `t` (mapped onto performance.now()) arrived at `now`, to be drawn `delayMs` in the past. */
+  full(t: number, now: number, x: number, z: number, yaw: number, pitch: number, delayMs = INTERPOLATION_DELAY_MS): void {
+    this.feed(t, now, "full", x, z, yaw, pitch, delayMs);
   }
 
   /** A coarse pose arrived; ignored while full poses come. */
   coarse(t: number, now: number, x: number, z: number, yaw: number): void {
     if (this.lastKind === "full") return;
-    this.feed(t, now, "coarse", x, z, yaw, 0);
+    this.feed(t, now, "coarse", x, z, yaw, 0, this.rate.delayMs);
   }
 
   /** Full poses stop (the entity left this client's full-rate set): coarse ones follow. */
@@ -83,10 +83,9 @@ export class PoseFeed {
     this.buffer.setDelay(this.rate.delayMs, now);
   }
 
-  private feed(t: number, now: number, kind: "full" | "coarse", x: number, z: number, yaw: number, pitch: number): void {
+  private feed(t: number, now: number, kind: "full" | "coarse", x: number, z: number, yaw: number, pitch: number, delay: number): void {
     const p = this.pose;
     const b = this.buffer;
-    const delay = kind === "full" ? INTERPOLATION_DELAY_MS : this.rate.delayMs;
     // New, or the clock jumped back (server-clock.ts resynced): start over from this pose.
     if (this.lastKind === null || b.size === 0 || t < b.newestTime) {
       setPose(p, x, z, yaw, pitch);

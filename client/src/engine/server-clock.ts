@@ -82,6 +82,16 @@ export class ServerClock {
     return server + this.offset;
   }
 
+  /**
+   * The local time the server time `rawServerMs` stands for, by the offset in use, without
+   * taking it as a sample: for the earlier frames of a batched message, which waited for the
+   * message's last frame and say nothing about the offset that one does not (PoseStream).
+   */
+  map(rawServerMs: number): number {
+    const elapsed = this.lastRaw < 0 ? 0 : ((rawServerMs - this.lastRaw + WRAP) % WRAP) | 0;
+    return this.server + elapsed + this.offset;
+  }
+
   /** The offset in use (local = server + offset), NaN before the first message. */
   get offsetMs(): number {
     return this.offset;

@@ -1,10 +1,10 @@
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import { describe, expect, it } from "vitest";
-import { COARSE_POSE_INTERVAL_MS, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS, WORKSPACE_ROOM } from "../../../shared/constants";
+import { COARSE_POSE_INTERVAL_MS, COARSE_POSES_PER_S, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS, WORKSPACE_ROOM } from "../../../shared/constants";
 import { POSITION_RANGE, snap } from "../../../shared/quantise";
 import type { WorkspaceState } from "../../../shared/state";
 import { until } from "../testing/harness";
-import { INTEREST_REFRESH_MS, POSE_DEFER_MAX_TICKS } from "./interest";
+import { coarseIntervalMs, INTEREST_REFRESH_MS } from "./interest";
 import { FULL_RATE_RADIUS_M } from "./interest-rules";
 import { poseSeen, sleep, trackPoses, useWorkspaceRoomServer, type Joined, type SeenPose } from "./workspace-room-fixtures";
 
@@ -39,6 +39,23 @@ async function joinSpectator(workspace: string): Promise<{ room: ClientRoom<unkn
 
 /** Gaps between arrivals (ms). */
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
+
+describe("the coarse interval", () => {
+  it("is COARSE_POSE_INTERVAL_MS up to COARSE_POSES_PER_S people and agents, then grows with them: coarse poses per second stay flat", () => {
+    expect(coarseIntervalMs(70, COARSE_POSE_INTERVAL_MS)).toBe(COARSE_POSE_INTERVAL_MS);
+    expect(coarseIntervalMs(COARSE_POSES_PER_S, COARSE_POSE_INTERVAL_MS)).toBe(COARSE_POSE_INTERVAL_MS);
+    for (const entities of [150, 252, 1000]) {
+      const ms = coarseIntervalMs(entities, COARSE_POSE_INTERVAL_MS);
+      expect(ms % PATCH_INTERVAL_MS).toBe(0);
+      const perSecond = (entities * 1000) / ms;
+      expect(perSecond).toBeLessThanOrEqual(COARSE_POSES_PER_S);
+      expect(perSecond).toBeGreaterThan(COARSE_POSES_PER_S * 0.95);
+    }
+    // A spectator's is never shorter than its own.
+    expect(coarseIntervalMs(70, SPECTATOR_COARSE_POSE_INTERVAL_MS)).toBe(SPECTATOR_COARSE_POSE_INTERVAL_MS);
+    expect(coarseIntervalMs(252, SPECTATOR_COARSE_POSE_INTERVAL_MS)).toBe(coarseIntervalMs(252, COARSE_POSE_INTERVAL_MS));
+  });
+});
 
 describe("interest management", () => {
   it("a near person gets the full pose at every patch; a far one only the coarse pose, about once a second, and a spectator every two", async () => {
@@ -80,9 +97,9 @@ describe("interest management", () => {
       expect(coarse.length, `${who}'s coarse poses`).toBeGreaterThanOrEqual(Math.max(1, Math.floor(walkMs / interval) - 1));
       expect(coarse.length, `${who}'s coarse poses`).toBeLessThanOrEqual(Math.ceil(walkMs / interval) + 1);
       for (const gap of gaps(coarse)) expect(gap, `${who}'s gap between coarse poses`).toBeGreaterThan(interval * 0.6);
-      // By the server's clock (no network in it), they come every interval, give or take the two ticks a message may wait.
+      // By the server's clock (no network in it), they come every interval.
       for (const gap of gaps(seen.coarseServerMs.slice(-coarse.length))) {
-        expect(gap, `${who}'s gap between coarse poses, server time`).toBeGreaterThanOrEqual(interval - POSE_DEFER_MAX_TICKS * PATCH_INTERVAL_MS - 5);
+        expect(gap, `${who}'s gap between coarse poses, server time`).toBeGreaterThanOrEqual(interval - 5);
       }
     }
 

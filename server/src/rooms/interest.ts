@@ -1,6 +1,6 @@
 import { ClientState, type Client } from "@colyseus/core";
-import { COARSE_POSE_INTERVAL_MS, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS } from "../../../shared/constants";
-import { COARSE_BYTES, DROP_BYTES, MAX_RECORD_BYTES, POSE_HEADER_BYTES, POSES_MESSAGE, writeCoarse, writeDrop, writeFull, writeHeader, type WirePose } from "../../../shared/pose-wire";
+import { COARSE_POSE_INTERVAL_MS, COARSE_POSES_PER_S, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS } from "../../../shared/constants";
+import { COARSE_BYTES, DROP_BYTES, FRAME_BYTES, MAX_RECORD_BYTES, POSE_HEADER_BYTES, POSES_MESSAGE, writeCoarse, writeDrop, writeFrame, writeFull, writeHeader, type WirePose } from "../../../shared/pose-wire";
 import type { Agent, Person, WorkspaceState } from "../../../shared/state";
 import { DEFAULT_INTEREST_RULES, pickNear, type InterestRules } from "./interest-rules";
 
@@ -8,10 +8,11 @@ import { DEFAULT_INTEREST_RULES, pickNear, type InterestRules } from "./interest
 export const INTEREST_REFRESH_MS = 500; // default 500
 
 /**
- * When the state patch went out, the pose messages wait for the next tick, at most this many
- * ticks in a row (then both go): a send costs about the same whatever its size.
+ * A slot given back (its person or agent left) is not given to a newcomer for this many patches:
+ * a client written every few patches may still hold poses under it (send-batch.ts), which must
+ * not land on the newcomer. Longer than any client waits.
  */
-export const POSE_DEFER_MAX_TICKS = 2; // default 2
+export const SLOT_REUSE_PATCHES = 40; // default 40 (2 s)
 
 type Posed = Person | Agent;
 
@@ -62,7 +63,15 @@ interface Watcher {
   snapshot: boolean;
   /** Its turn among the refresh slots. */
   turn: number;
+  /** Its pose message being gathered: a frame per patch until its socket's turn (send-batch.ts). */
+  pending: Uint8Array;
+  pendingLen: number;
 }
+
+/** Whether a client's socket is written after this patch (SendBatch.due); until then its frames gather. */
+export type Due = (sessionId: string) => boolean;
+
+const always: Due = () => true;
 
 /** The slots a period is spread over, one per patch. */
 function slotsOf(periodMs: number): number {
@@ -70,53 +79,61 @@ function slotsOf(periodMs: number): number {
 }
 
 /**
+ * How often (ms, whole patches) each of `entities` people and agents gets its coarse pose to a
+ * client: every `minMs`, or less often where that would be more than COARSE_POSES_PER_S a second.
+ */
+export function coarseIntervalMs(entities: number, minMs: number): number {
+  const ms = Math.max(minMs, (entities * 1000) / COARSE_POSES_PER_S);
+  return Math.ceil(ms / PATCH_INTERVAL_MS) * PATCH_INTERVAL_MS;
+}
+
+/**
  * Interest management and the pose stream of one room. Poses are not in the Colyseus state
- * (they are `noSync` there): after each patch this sends each client one binary message
- * (shared/pose-wire.ts) holding
+ * (they are `noSync` there): after each patch this adds to each client's pose message
+ * (shared/pose-wire.ts) a frame holding
  * - the full pose, every patch it changes, of the people and agents pickNear
  *   (interest-rules.ts) picks around the client, refreshed every INTEREST_REFRESH_MS;
- * - everyone's coarse pose, refreshed every COARSE_POSE_INTERVAL_MS, spread over the patches;
+ * - everyone's coarse pose, refreshed every COARSE_POSE_INTERVAL_MS, spread over the patches
+ *   (less often in a room of more than COARSE_POSES_PER_S people and agents: coarseIntervalMs;
+ *   each message's header says the interval, so the client draws them far enough in the past);
  * - DROP records for what left its full-rate set,
- * after a header with the server's clock (ms since the room started) when the poses were packed:
- * clients time their snapshots by it, not by when a message happened to arrive.
- * Spectators get coarse poses only, every SPECTATOR_COARSE_POSE_INTERVAL_MS (2 s): a wall screen
+ * after the server's clock (ms since the room started) when the poses were packed: the
+ * message's header for its first frame, a FRAME record for each later one. Clients time their
+ * snapshots by it, not by when a message happened to arrive. The message goes when the client's
+ * socket is written (SendBatch.due): after every patch in a room of up to FLUSHES_PER_PATCH
+ * clients, every few patches in a bigger one, with a frame for each of those patches.
+ * Spectators get coarse poses only, every SPECTATOR_COARSE_POSE_INTERVAL_MS (2 s, or longer likewise): a wall screen
  * interpolates them and costs less than a desktop client. A client never gets its own full pose back.
  *
- * Each pose is packed once per patch and a client's message is a concatenation of packed
- * records: the per-client cost is a copy, not an encode, so the tick does not grow with the
- * number of views as a Colyseus StateView per client did (an encode of the state each).
- *
- * When the state patch went out in the same tick, the pose message waits for the next one (at
- * most POSE_DEFER_MAX_TICKS in a row), so a client gets one message per tick, not two: the send,
- * not the bytes, is what a patch costs per client.
+ * Each pose is packed once per patch and a client's frame is a concatenation of packed records:
+ * the per-client cost is a copy, not an encode, so the tick does not grow with the number of
+ * views as a Colyseus StateView per client did (an encode of the state each).
  */
 export class Interest {
   private readonly watchers = new Map<string, Watcher>();
   private readonly entries = new Map<Posed, Entry>();
   private readonly list: Entry[] = [];
-  private readonly freeSlots: number[] = [];
+  /** Slots given back, oldest first, with the patch they were given back at. */
+  private readonly freeSlots: Array<{ slot: number; at: number }> = [];
   private nextSlot = 0;
   private readonly picked: Entry[] = [];
   private readonly keep = new Set<Entry>();
   /** The members whose full record goes in the message being built. */
   private readonly full: Entry[] = [];
-  private readonly coarseSlots = slotsOf(COARSE_POSE_INTERVAL_MS);
-  private readonly wallSlots = slotsOf(SPECTATOR_COARSE_POSE_INTERVAL_MS);
+  /** The coarse intervals now (ms; people's and spectators'), and the patches each is spread over. */
+  private coarseMs = COARSE_POSE_INTERVAL_MS;
+  private wallMs = SPECTATOR_COARSE_POSE_INTERVAL_MS;
+  private coarseSlots = slotsOf(COARSE_POSE_INTERVAL_MS);
+  private wallSlots = slotsOf(SPECTATOR_COARSE_POSE_INTERVAL_MS);
   private readonly refreshSlots = slotsOf(INTEREST_REFRESH_MS);
   private coarse: Uint8Array = new Uint8Array(1024);
   private wallCoarse: Uint8Array = new Uint8Array(1024);
-  /** Each client's message is assembled here; sendBytes copies it into the frame at once. */
-  private out = new Uint8Array(4096);
   private tick = 0;
   /** When the room started, on `clock`; the header's time counts from here. */
   private readonly startedAt: number;
   /** The server time (ms since the room started) of the poses being sent. */
   private serverMs = 0;
-  /** The last tick whose poses went out. */
-  private sentTick = 0;
   private nextTurn = 0;
-  /** Patches after which the state patch also went out (for tests and the bench). */
-  statePatches = 0;
   /** Pose messages sent, and their bytes (for tests and the bench). */
   messages = 0;
   bytes = 0;
@@ -132,7 +149,7 @@ export class Interest {
 
   /** A client with an avatar: it gets the full poses around it. */
   watch(client: Client, person: Person): void {
-    this.watchers.set(client.sessionId, { client, person, members: new Set(), added: [], dropped: [], snapshot: true, turn: this.nextTurn++ % this.refreshSlots });
+    this.watchers.set(client.sessionId, { client, person, members: new Set(), added: [], dropped: [], snapshot: true, turn: this.nextTurn++ % this.refreshSlots, pending: new Uint8Array(256), pendingLen: 0 });
     this.collect();
     const w = this.watchers.get(client.sessionId)!;
     this.refresh(w);
@@ -141,7 +158,7 @@ export class Interest {
 
   /** A spectator: coarse poses of everything. */
   watchSpectator(client: Client): void {
-    this.watchers.set(client.sessionId, { client, person: null, members: new Set(), added: [], dropped: [], snapshot: true, turn: 0 });
+    this.watchers.set(client.sessionId, { client, person: null, members: new Set(), added: [], dropped: [], snapshot: true, turn: 0, pending: new Uint8Array(256), pendingLen: 0 });
   }
 
   /** A client reconnected (same seat, new connection): it gets a fresh snapshot. */
@@ -150,6 +167,7 @@ export class Interest {
     if (!w) return;
     w.client = client;
     w.snapshot = true;
+    w.pendingLen = 0; // frames gathered for the old connection
   }
 
   unwatch(sessionId: string): void {
@@ -163,10 +181,10 @@ export class Interest {
   }
 
   /** Wraps the room's state patch (`patch` returns whether it sent one): beforePatch, the patch, afterPatch. */
-  around(patch: () => boolean): boolean {
+  around(patch: () => boolean, due: Due = always): boolean {
     this.beforePatch();
     const sent = patch();
-    this.afterPatch(sent);
+    this.afterPatch(due);
     return sent;
   }
 
@@ -176,27 +194,23 @@ export class Interest {
     this.collect();
   }
 
-  /** After the state patch (`statePatched`: it sent one): refreshes interest and sends the pose messages. */
-  afterPatch(statePatched: boolean): void {
-    if (statePatched) this.statePatches++;
-    // Wait (at most POSE_DEFER_MAX_TICKS in a row): one message per client per tick, not two.
-    if (statePatched && this.tick - this.sentTick <= POSE_DEFER_MAX_TICKS) return;
-    const from = this.sentTick + 1;
-    this.sentTick = this.tick;
+  /** After the state patch: refreshes interest, adds this patch's frame to each client's message and sends those that are `due`. */
+  afterPatch(due: Due = always): void {
     this.serverMs = this.clock() - this.startedAt;
     for (const e of this.list) this.pack(e);
 
-    // The coarse records due in the ticks this message covers, shared by every client.
+    // The coarse records due this tick, shared by every client.
     let coarseLen = 0;
     let wallLen = 0;
     for (const e of this.list) {
-      if (this.due(e.slot % this.coarseSlots, from, this.coarseSlots)) coarseLen = this.appendCoarse(e, coarseLen, (this.coarse = this.room(this.coarse, coarseLen)), e.coarse);
-      if (this.due(e.slot % this.wallSlots, from, this.wallSlots)) wallLen = this.appendCoarse(e, wallLen, (this.wallCoarse = this.room(this.wallCoarse, wallLen)), e.wallCoarse);
+      if (e.slot % this.coarseSlots === this.tick % this.coarseSlots) coarseLen = this.appendCoarse(e, coarseLen, (this.coarse = this.room(this.coarse, coarseLen)), e.coarse);
+      if (e.slot % this.wallSlots === this.tick % this.wallSlots) wallLen = this.appendCoarse(e, wallLen, (this.wallCoarse = this.room(this.wallCoarse, wallLen)), e.wallCoarse);
     }
-    for (const w of this.watchers.values()) if (w.person && this.due(w.turn, from, this.refreshSlots)) this.refresh(w);
+    for (const w of this.watchers.values()) if (w.person && w.turn === this.tick % this.refreshSlots) this.refresh(w);
     for (const w of this.watchers.values()) {
-      if (w.person) this.send(w, this.coarse, coarseLen);
-      else this.send(w, this.wallCoarse, wallLen);
+      if (w.person) this.addFrame(w, this.coarse, coarseLen);
+      else this.addFrame(w, this.wallCoarse, wallLen);
+      if (due(w.client.sessionId)) this.send(w);
     }
     for (const e of this.list) {
       if (!e.changed) continue;
@@ -207,20 +221,13 @@ export class Interest {
     }
   }
 
-  /** Whether `turn` comes up in the ticks [from, this.tick] of a cycle of `n`. */
-  private due(turn: number, from: number, n: number): boolean {
-    if (this.tick - from + 1 >= n) return true;
-    for (let t = from; t <= this.tick; t++) if (t % n === turn) return true;
-    return false;
-  }
-
   /** Syncs the entries with the state's people and agents; new ones get a slot, gone ones give theirs back. */
   private collect(): void {
     for (const e of this.list) e.seen = false;
     const see = (entity: Posed) => {
       let e = this.entries.get(entity);
       if (!e) {
-        const slot = this.freeSlots.length > 0 ? this.freeSlots.shift()! : this.nextSlot++;
+        const slot = this.freeSlots.length > 0 && this.tick - this.freeSlots[0]!.at >= SLOT_REUSE_PATCHES ? this.freeSlots.shift()!.slot : this.nextSlot++;
         entity.slot = slot;
         e = new Entry(entity, slot);
         this.entries.set(entity, e);
@@ -235,9 +242,13 @@ export class Interest {
       if (e.seen) continue;
       this.list.splice(i, 1);
       this.entries.delete(e.entity);
-      this.freeSlots.push(e.slot);
+      this.freeSlots.push({ slot: e.slot, at: this.tick });
       for (const w of this.watchers.values()) w.members.delete(e);
     }
+    this.coarseMs = coarseIntervalMs(this.list.length, COARSE_POSE_INTERVAL_MS);
+    this.wallMs = coarseIntervalMs(this.list.length, SPECTATOR_COARSE_POSE_INTERVAL_MS);
+    this.coarseSlots = slotsOf(this.coarseMs);
+    this.wallSlots = slotsOf(this.wallMs);
   }
 
   private pack(e: Entry): void {
@@ -308,7 +319,8 @@ export class Interest {
     }
   }
 
-  private send(w: Watcher, coarse: Uint8Array, coarseLen: number): void {
+  /** Adds this patch's frame to `w`'s message: its snapshot or the shared coarse records, its members' changed full records, its drops. */
+  private addFrame(w: Watcher, coarse: Uint8Array, coarseLen: number): void {
     if (w.client.state !== ClientState.JOINED) return;
     const snapshot = w.snapshot;
     const full = this.full;
@@ -321,14 +333,20 @@ export class Interest {
     }
     size += w.dropped.length * DROP_BYTES;
     if (size === 0) return;
-    size += POSE_HEADER_BYTES;
-    if (this.out.length < size) this.out = new Uint8Array(size * 2);
-    const out = this.out;
-    let at = writeHeader(out, this.serverMs);
+    const start = w.pendingLen;
+    size += start === 0 ? POSE_HEADER_BYTES : FRAME_BYTES;
+    if (w.pending.length < start + size) {
+      const grown = new Uint8Array(2 * (start + size));
+      grown.set(w.pending.subarray(0, start));
+      w.pending = grown;
+    }
+    const out = w.pending;
+    let at = start === 0 ? writeHeader(out, this.serverMs, w.person ? this.coarseMs : this.wallMs) : start + writeFrame(out, start, this.serverMs);
+    const records = at;
     if (snapshot) {
       for (const e of this.list) at = this.appendCoarseTo(out, at, e);
     } else {
-      for (let i = 0; i < coarseLen; i++) out[at + i] = coarse[i]!;
+      if (coarseLen > 0) out.set(coarse.subarray(0, coarseLen), at);
       at += coarseLen;
     }
     for (const m of full) {
@@ -340,9 +358,15 @@ export class Interest {
     w.added.length = 0;
     w.dropped.length = 0;
     w.snapshot = false;
-    if (at === POSE_HEADER_BYTES) return; // no records after all (a snapshot of nobody placed yet)
-    const message = out.subarray(0, at);
+    if (at > records) w.pendingLen = at; // else no records after all (a snapshot of nobody placed yet)
+  }
+
+  /** Sends `w`'s message, if it has a frame. */
+  private send(w: Watcher): void {
+    if (w.pendingLen === 0 || w.client.state !== ClientState.JOINED) return;
+    const message = w.pending.subarray(0, w.pendingLen);
     w.client.sendBytes(POSES_MESSAGE, message);
+    w.pendingLen = 0;
     this.messages++;
     this.bytes += message.length;
   }

@@ -31,6 +31,8 @@ export interface RoomDeps {
   isDraining?: () => boolean;
   /** How long a dropped seat (avatar, role, place) is held for a reconnection (s). RECONNECT_GRACE_S when absent. */
   reconnectGraceS?: number;
+  /** About how many clients' sockets a patch writes (send-batch.ts); FLUSHES_PER_PATCH when absent. */
+  flushesPerPatch?: number;
   /** Awaited at the end of onCreate, before anyone joins: places the workspace's outside agents (server/src/mcp). */
   onCreated?: (room: WorkspaceRoom) => Promise<void>;
 }

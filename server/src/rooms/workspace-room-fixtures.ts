@@ -8,7 +8,7 @@ import { WorkServerMessage, type ActivityItem } from "../../../shared/protocol/w
 import { POSITION_RANGE, PITCH_RANGE, snap, YAW_RANGE } from "../../../shared/quantise";
 import type { Person, WorkspaceState } from "../../../shared/state";
 import type { World } from "../../../shared/world";
-import type { Atrium } from "../app";
+import type { Atrium, AtriumOptions } from "../app";
 import type { AuditRow } from "../store/store";
 import { startTestAtrium, until, type TestAtrium } from "../testing/harness";
 import { trackPoses, type SeenPose } from "../testing/pose-tracker";
@@ -87,7 +87,7 @@ export interface WorkspaceRoomServer {
  * Starts one Atrium for the calling test file (beforeAll), leaves every room joined in a test
  * after it (afterEach), and closes the server (afterAll). Call once, at the top of the file.
  */
-export function useWorkspaceRoomServer(name: string): WorkspaceRoomServer {
+export function useWorkspaceRoomServer(name: string, options?: AtriumOptions): WorkspaceRoomServer {
   let started: TestAtrium | undefined;
   let open: Joined[] = [];
   let workspaceCounter = 0;
@@ -98,7 +98,7 @@ export function useWorkspaceRoomServer(name: string): WorkspaceRoomServer {
   };
 
   beforeAll(async () => {
-    started = await startTestAtrium({ name });
+    started = await startTestAtrium({ name, options });
   });
 
   afterEach(async () => {

@@ -29,6 +29,7 @@ import type { Store } from "../store/store";
 import { describeIssues } from "../world/load-world";
 import { MoveJudge } from "./movement";
 import { Interest } from "./interest";
+import { SendBatch } from "./send-batch";
 import { ClientGate, type Seat } from "./client-gate";
 import { PersonModeration } from "./person-moderation";
 import { newPerson } from "./people";
@@ -71,6 +72,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     private readonly moves = new MoveJudge(world.campusRadius);
     /** Interest management and the pose stream: who gets whose full pose, and everyone's coarse pose. */
     interest!: Interest;
+    /** What the room sends each client, written out in one go per client after a patch. */
+    readonly sends = new SendBatch(deps.flushesPerPatch);
     runtime!: AgentRuntime;
     /** People's words to agents, saved in batches before they are delivered. */
     private talk!: TalkInbox;
@@ -217,6 +220,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       const options = parsed.data;
       const identity = client.auth as Identity;
       this.gate.seat(client, identity, options.name);
+      this.sends.hold(client);
 
       if (identity.role === "spectator") {
         // Spectators watch: no avatar, the same world and feed as everyone, coarse poses, no questions (spectator-stream.ts).
@@ -263,6 +267,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       if (person) person.connected = true;
       this.moves.start(client.sessionId);
       this.interest.rewatch(client);
+      this.sends.hold(client);
       client.send(ServerMessage.World, world);
       client.send(WorkServerMessage.ActivityBacklog, this.work.backlog());
       auditLater(store, { workspace: this.workspace, actor: client.sessionId, kind: "reconnect" }, log);
@@ -272,6 +277,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
     override onLeave(client: Client, code?: number) {
       const seat = this.gate.unseat(client.sessionId);
       this.interest.unwatch(client.sessionId);
+      this.sends.release(client.sessionId);
       const person = this.state.people.get(client.sessionId);
       if (!person) {
         // A spectator leaving, or a refused join (it never joined, so it does not leave).
@@ -374,12 +380,19 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.broadcast(NoticeMessage.Notice, { kind: "shutdown", message: "The server is restarting. You will be reconnected when it is back." } satisfies NoticePayload);
     }
 
+    private readonly due = (sessionId: string) => this.sends.due(sessionId);
+
     override broadcastPatch(): boolean {
-      return this.ticks.patch(() => this.interest.around(() => super.broadcastPatch()));
+      return this.ticks.patch(() => {
+        const sent = this.interest.around(() => super.broadcastPatch(), this.due);
+        this.sends.flush(); // after the poses: a state patch and the pose message after it leave in one write
+        return sent;
+      });
     }
 
     override onDispose() {
       rooms.delete(this);
+      this.sends.releaseAll();
       void this.talk?.flush(); // absent when onCreate refused the room; never rejects
       this.work?.dispose();
       this.voice?.dispose();

@@ -1,5 +1,5 @@
 import type { Room as ClientRoom } from "@colyseus/sdk";
-import { emptyRecord, POSES_MESSAGE, readHeader, readPoseMessage, RECORD_COARSE, RECORD_DROP, RECORD_FULL_XR, type PoseRecord } from "../../../shared/pose-wire";
+import { emptyRecord, POSES_MESSAGE, readPoseMessage, RECORD_COARSE, RECORD_DROP, RECORD_FULL_XR, type PoseRecord } from "../../../shared/pose-wire";
 import type { WorkspaceState } from "../../../shared/state";
 
 /** A person's or agent's pose as a client holds it from the pose stream (shared/pose-wire.ts). */
@@ -17,12 +17,12 @@ export interface SeenPose {
   /** Arrival times (performance.now()) of full and coarse records. */
   fullAt: number[];
   coarseAt: number[];
-  /** Server times (the message header: ms since the room started) of the same records. */
+  /** Server times (of the record's frame: ms since the room started) of the same records. */
   fullServerMs: number[];
   coarseServerMs: number[];
 }
 
-/** Called after each full or coarse record is taken in (`now`: its arrival, performance.now(); `serverMs`: its message's server time). */
+/** Called after each full or coarse record is taken in (`now`: its arrival, performance.now(); `serverMs`: its frame's server time). */
 export type PoseListener = (id: string, seen: SeenPose, record: Readonly<PoseRecord>, now: number, serverMs: number) => void;
 
 /**
@@ -35,8 +35,7 @@ export function trackPoses(room: ClientRoom<unknown, WorkspaceState>, into = new
   const r = emptyRecord();
   const ids = new Map<number, string>();
   let now = 0;
-  let serverMs = 0;
-  const take = (rec: PoseRecord) => {
+  const take = (rec: PoseRecord, serverMs: number) => {
     const id = ids.get(rec.slot);
     if (id === undefined) return;
     let seen = into.get(id);
@@ -71,7 +70,6 @@ export function trackPoses(room: ClientRoom<unknown, WorkspaceState>, into = new
     ids.clear();
     room.state.people?.forEach((p, id) => ids.set(p.slot, id));
     room.state.agents?.forEach((a, id) => ids.set(a.slot, id));
-    serverMs = readHeader(bytes); // the records are read in readPoseMessage, which also returns it, but after them
     readPoseMessage(bytes, r, take);
   });
   return into;
