@@ -8,7 +8,7 @@ import { BundleError, runBundle } from "./bundle";
 import { runRemoteLatency } from "./remote-latency";
 import { runSendFloor } from "./send-floor";
 import { buildRows, renderMarkdown, toJson, type BenchResults } from "./report";
-import { runRoomCapacity } from "./room-capacity";
+import { LATENCY_PROBE_CLIENTS, runRoomCapacity } from "./room-capacity";
 import { startServer, type RunningServer } from "./server-process";
 import { gitInfo, machineInfo } from "./machine";
 import { seededRandom } from "./stats";
@@ -106,7 +106,7 @@ describe("server scenarios", () => {
   it("room capacity runs at a tiny size and yields plausible figures", async () => {
     const result = await runRoomCapacity(server, { clients: 3, warmupMs: 500, measureMs: 1500, loadProcesses: 2 });
     expect(result.joined).toBe(3);
-    expect(result.peopleInRoom).toBe(3);
+    expect(result.peopleInRoom).toBe(3 + LATENCY_PROBE_CLIENTS);
     expect(result.errors).toBe(0);
     expect(result.tickMs.samples).toBeGreaterThan(0);
     for (const v of [result.tickMs.p50, result.tickMs.p99, result.tickMs.max]) {
@@ -120,6 +120,10 @@ describe("server scenarios", () => {
     expect(result.upstreamMovesPerS).toBeGreaterThan(5); // about one move per 50 ms
     expect(result.measuredS).toBeGreaterThan(1);
     expect(result.loadGenerator.processes).toBe(2);
+    // The latency probe saw the mover's moves in the room.
+    expect(result.remoteLatency.errors).toBe(0);
+    expect(result.remoteLatency.samples).toBeGreaterThan(0);
+    expect(result.remoteLatency.p50Ms).toBeGreaterThan(0);
   }, 20_000);
 
   it("remote latency, the send floor and the report render", async () => {

@@ -21,6 +21,8 @@ const LATENCY_SEED = 0x1a7e;
 export interface RemoteLatencyOptions {
   /** How long the mover walks (ms). */
   durationMs: number;
+  /** Where both start, instead of the spawn point (the room-capacity probe stands them apart from the crowd). */
+  at?: { x: number; z: number };
 }
 
 export interface RemoteLatencyResult {
@@ -35,17 +37,23 @@ export interface RemoteLatencyResult {
   errors: number;
 }
 
-/**
- * Remote motion latency on loopback: one client walks, a second one watches its avatar; each
- * sample is the time from sending a move to the observer decoding the patch that carries it.
- * Both clients run in this process, so they share one clock.
- */
+/** Remote motion latency in a room of its own: measureRemoteLatency once the room is empty. */
 export async function runRemoteLatency(server: RunningServer, options: RemoteLatencyOptions): Promise<RemoteLatencyResult> {
   await waitForEmptyRoom(server);
-  const observer = await SimClient.join(server.url, "bench-observer");
+  return measureRemoteLatency(server, options);
+}
+
+/**
+ * Remote motion latency on loopback: one client walks, a second one watches its avatar; each
+ * sample is the time from sending a move to the observer decoding the pose that carries it.
+ * Both clients run in this process, so they share one clock. They join the room as it is (the
+ * room-capacity scenario measures it in its crowd).
+ */
+export async function measureRemoteLatency(server: RunningServer, options: RemoteLatencyOptions): Promise<RemoteLatencyResult> {
+  const observer = await SimClient.join(server.url, "bench-observer", { at: options.at });
   let mover: SimClient | null = null;
   try {
-    mover = await SimClient.join(server.url, "bench-mover");
+    mover = await SimClient.join(server.url, "bench-mover", { at: options.at });
     const moverId = mover.room.sessionId;
     const sent: { x: number; z: number; at: number; seen: boolean }[] = [];
     const latencies: number[] = [];

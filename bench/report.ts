@@ -11,7 +11,7 @@ import { brokerOverheadDetails, brokerOverheadRows, type BrokerOverheadResult } 
 import { BUNDLE_GOAL_GZ_BYTES, type BundleResult } from "./bundle";
 import type { GitInfo, MachineInfo } from "./machine";
 import type { RemoteLatencyResult } from "./remote-latency";
-import type { RoomCapacityResult } from "./room-capacity";
+import { LATENCY_PROBE_CLIENTS, type RoomCapacityResult } from "./room-capacity";
 import { REPO_ROOT } from "./server-process";
 import { sendFloorDetails, type SendFloorResult } from "./send-floor";
 import { spectatorDetails, spectatorRows, type SpectatorBenchResult } from "./spectator";
@@ -170,7 +170,7 @@ export function buildRows(scenarios: BenchResults["scenarios"]): Row[] {
       unit: "bytes/s",
       status: verdict(r.downstream.meanBytesPerS <= DOWNSTREAM_GOAL_BYTES_PER_S),
     });
-    const allJoined = r.joined === r.clients && r.peopleInRoom === r.clients;
+    const allJoined = r.joined === r.clients && r.peopleInRoom === r.clients + LATENCY_PROBE_CLIENTS;
     rows.push({
       scenario,
       metric: "clients joined; error messages received",
@@ -180,6 +180,17 @@ export function buildRows(scenarios: BenchResults["scenarios"]): Row[] {
       unit: "errors",
       status: verdict(allJoined && r.errors === 0),
       ...(r.errorSamples[0] ? { note: r.errorSamples[0] } : r.joinFailures[0] ? { note: r.joinFailures[0] } : {}),
+    });
+    const l = r.remoteLatency;
+    rows.push({
+      scenario,
+      metric: "remote motion latency in this room, p50",
+      goal: "— (reported; the latency budget is the two-client row's)",
+      measured: `${l.p50Ms.toFixed(2)} ms (p99 ${l.p99Ms.toFixed(2)} ms; ${l.samples} samples)`,
+      value: l.p50Ms,
+      unit: "ms",
+      status: "info",
+      ...(l.errors > 0 ? { note: `${l.errors} error messages to the probe` } : {}),
     });
   }
   rows.push(...brokerOverheadRows(scenarios.brokerOverhead));
@@ -256,8 +267,10 @@ inflates them, so the load average at the start of the run is recorded below.
   - *server tick* — the room's own figure from \`GET /metrics\`: the time spent encoding and sending
     each patch and each client's pose message (interest management included,
     \`server/src/rooms/interest.ts\`) plus handling the messages that arrived since the previous
-    patch, per 50 ms interval. At 200 clients most of it is the 200 WebSocket sends per patch,
-    about the same time whatever their size.
+    patch, per 50 ms interval. A client's messages are written to its socket in one go after a
+    patch (\`server/src/rooms/send-batch.ts\`); in a room of more than 50 people the sockets take
+    turns, each written every \`ceil(people / 50)\` patches with every patch's poses in it, so a
+    patch writes about 50 sockets: a write costs about the same whatever its size.
   - *downstream per client* — WebSocket message payload bytes each client received per second,
     counted on the client (framing and TCP/IP overhead excluded), averaged over the clients. Poses
     are fixed-point and interest-managed: a client gets the full pose, at every patch it changes,
@@ -266,6 +279,9 @@ inflates them, so the load average at the start of the run is recorded below.
     point, so each has a crowd around it.
   - *joined; errors* — every client must join, and none may receive an \`error\` message (for
     example a move refused by the server's speed check), warm-up included.
+  - *remote motion latency in this room* — two more clients, standing at the campus' edge away
+    from the walkers, measure it as the remote-latency row does, through warm-up and window: the
+    price of the turns above (a client written every 4th patch waits 75 ms more on average).
 
   Every size runs with the budget's 50 agents: a generated roster of offline-planner agents
   (\`bench/bench-roster.ts\`) at work in the same room; the "50 agents streaming" row loads the
@@ -353,7 +369,7 @@ export function renderMarkdown(results: BenchResults): string {
     const col = (f: (r: RoomCapacityResult) => string) => ok.map(f);
     const pct = (v: number | null) => (v === null ? "n/a" : `${v.toFixed(0)} %`);
     const rows: [string, string[]][] = [
-      ["Clients joined / in room", col((r) => `${r.joined} / ${r.peopleInRoom}`)],
+      ["Clients joined / in room (with the latency probe's 2)", col((r) => `${r.joined} / ${r.peopleInRoom}`)],
       ["Measured window", col((r) => `${r.measuredS.toFixed(1)} s`)],
       ["Tick samples", col((r) => String(r.tickMs.samples))],
       ["Tick p50 / p99 / max", col((r) => `${r.tickMs.p50.toFixed(2)} / ${r.tickMs.p99.toFixed(2)} / ${r.tickMs.max.toFixed(2)} ms`)],
@@ -362,8 +378,9 @@ export function renderMarkdown(results: BenchResults): string {
       ["Downstream, all clients together", col((r) => `${kb(r.downstream.meanBytesPerS * r.joined)}/s`)],
       ["Messages received per client", col((r) => `${r.downstream.meanMessagesPerS.toFixed(1)}/s`)],
       ["Moves sent per client", col((r) => `${r.upstreamMovesPerS.toFixed(1)}/s`)],
+      ["Remote motion latency in the room p50 / p99 (samples)", col((r) => `${r.remoteLatency.p50Ms.toFixed(1)} / ${r.remoteLatency.p99Ms.toFixed(1)} ms (${r.remoteLatency.samples})`)],
       ["Error messages", col((r) => String(r.errors))],
-      ["Server CPU (one core = 100 %)", col((r) => pct(r.serverCpuPercent))],
+      ["Server CPU (one core = 100 %): all threads; the event loop alone", col((r) => `${pct(r.serverCpuPercent)}; ${pct(r.eventLoopCpuPercent)}`)],
       ["Server memory (RSS)", col((r) => `${r.serverMemoryMb} MB`)],
       ["Load generators: CPU, event-loop delay p99", col((r) => `${pct(r.loadGenerator.cpuPercent)}, ${r.loadGenerator.loopDelayP99Ms.toFixed(0)} ms`)],
     ];

@@ -3,6 +3,7 @@ import path from "node:path";
 import { DEFAULT_WORKSPACE } from "../shared/constants";
 import { onExitCleanup } from "./exit-cleanup";
 import type { LoadCommand, LoadEvent, LoadReport } from "./load-protocol";
+import { measureRemoteLatency, type RemoteLatencyResult } from "./remote-latency";
 import { REPO_ROOT, type RunningServer, type TickSummary } from "./server-process";
 import { mean, sleep } from "./stats";
 
@@ -16,6 +17,13 @@ export const REPORT_TIMEOUT_MS = 10_000;
 export const LOAD_STOP_TIMEOUT_MS = 10_000;
 /** Longest wait for the previous scenario's people to be gone from the room (ms). */
 export const ROOM_EMPTY_TIMEOUT_MS = 15_000;
+/**
+ * Where the latency probe's two clients stand: at the campus' edge, beyond the walkers' area
+ * (WALK_AREA_RADIUS_M), so the mover stays in the observer's full-rate set however big the crowd.
+ */
+export const LATENCY_PROBE_AT = { x: 0, z: -55 };
+/** The probe's clients, in the room besides the simulated ones. */
+export const LATENCY_PROBE_CLIENTS = 2;
 /** Seed of the simulated walks, so runs are repeatable. */
 const WALK_SEED = 0x5eed;
 /** Load-process output kept for error messages (characters). */
@@ -39,7 +47,7 @@ export interface RoomCapacityResult {
   joinFailures: string[];
   /** Server-run agents in the room, by GET /metrics. */
   agents: number;
-  /** People the room held during the window, by GET /metrics. */
+  /** People the room held at the window's end, by GET /metrics (the latency probe's LATENCY_PROBE_CLIENTS included). */
   peopleInRoom: number;
   measuredS: number;
   /** Patch + message work per patch interval (ms), from GET /metrics after a reset at warm-up end. */
@@ -55,8 +63,12 @@ export interface RoomCapacityResult {
   errorSamples: string[];
   /** Server CPU in the window, % of one core; null where /proc is missing. */
   serverCpuPercent: number | null;
+  /** The part of it on the server's main thread, the event loop (the rest: V8's garbage collector and compiler threads, libuv's pool). */
+  eventLoopCpuPercent: number | null;
   serverMemoryMb: number;
   loadGenerator: { processes: number; cpuPercent: number; loopDelayP99Ms: number };
+  /** Remote motion latency in this crowd: two more clients, one walking, the other watching (warm-up and window). */
+  remoteLatency: RemoteLatencyResult;
 }
 
 /** One load-generator process (bench/load-process.ts) and its IPC. */
@@ -183,18 +195,24 @@ export async function runRoomCapacity(server: RunningServer, options: RoomCapaci
     if (joined === 0) throw new Error(`no simulated client could join: ${joinFailures[0] ?? "unknown reason"}`);
 
     progress(`${joined} joined; warming up ${options.warmupMs / 1000} s`);
+    // Two more clients measure remote motion latency in this crowd, through warm-up and window.
+    const latency = measureRemoteLatency(server, { durationMs: options.warmupMs + options.measureMs, at: LATENCY_PROBE_AT });
+    latency.catch(() => undefined); // awaited below
     await sleep(options.warmupMs);
     await server.resetMetrics();
     for (const p of procs) p.send({ type: "reset" });
     const cpuStart = server.cpuTimeMs();
+    const loopCpuStart = server.eventLoopCpuTimeMs();
     const windowStart = performance.now();
 
     progress(`measuring ${options.measureMs / 1000} s`);
     await sleep(options.measureMs);
     const metrics = await server.metrics();
     const cpuEnd = server.cpuTimeMs();
+    const loopCpuEnd = server.eventLoopCpuTimeMs();
     const windowMs = performance.now() - windowStart;
     const reports: LoadReport[] = (await Promise.all(procs.map((p) => p.request({ type: "report" }, "report", REPORT_TIMEOUT_MS)))).map((e) => e.report);
+    const remoteLatency = await latency;
 
     const room = metrics.rooms.find((r) => r.workspace === DEFAULT_WORKSPACE);
     if (!room) throw new Error(`GET /metrics lists no "${DEFAULT_WORKSPACE}" room`);
@@ -219,12 +237,14 @@ export async function runRoomCapacity(server: RunningServer, options: RoomCapaci
       errors: perClient.reduce((n, c) => n + c.errors, 0),
       errorSamples: perClient.flatMap((c) => c.errorSamples).slice(0, 5),
       serverCpuPercent: cpuStart === null || cpuEnd === null ? null : ((cpuEnd - cpuStart) / windowMs) * 100,
+      eventLoopCpuPercent: loopCpuStart === null || loopCpuEnd === null ? null : ((loopCpuEnd - loopCpuStart) / windowMs) * 100,
       serverMemoryMb: metrics.memoryMb,
       loadGenerator: {
         processes: procs.length,
         cpuPercent: reports.reduce((n, r) => n + r.cpuPercent, 0),
         loopDelayP99Ms: Math.max(...reports.map((r) => r.loopDelayP99Ms)),
       },
+      remoteLatency,
     };
   } finally {
     progress("clients leaving");

@@ -88,7 +88,7 @@ export function sendFloorDetails(outcome: { ok: true; result: SendFloorResult } 
   return [
     `\n**This machine's floor.** A bare \`ws\` server on the server's core, nothing of Atrium's, sending a ${r.bytes}-byte frame ` +
       `to each of ${r.clients} loopback clients every 50 ms: ${r.cpuUsPerSend.toFixed(1)} µs of CPU per send, and the send loop alone ` +
-      `takes ${r.loopMsPerInterval.toFixed(2)} ms per patch interval (${r.loopUsPerSend.toFixed(1)} µs per send). A room of ${r.clients} people ` +
-      `sends at least one frame per person per patch, and reads as many moves, so its tick cannot cost less than that here.`,
+      `takes ${r.loopMsPerInterval.toFixed(2)} ms per patch interval (${r.loopUsPerSend.toFixed(1)} µs per send). A room writing each of ${r.clients} ` +
+      `sockets after every patch could not cost less than that here; the room writes each socket every few patches instead, all it holds in one write (send-batch.ts).`,
   ];
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { pinning } from "./pinning";
+import { pinning, placeServerThreads } from "./pinning";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -41,10 +41,12 @@ export interface RunningServer {
   url: string;
   pid: number;
   metrics(): Promise<ServerMetrics>;
-  /** Clears the rooms' tick statistics (POST /metrics/reset). */
+  /** Starts a measured window: the threads the server started since are moved off its core (pinning.ts), and the rooms' tick statistics cleared (POST /metrics/reset). */
   resetMetrics(): Promise<void>;
   /** CPU time the server process has used so far (ms), or null where /proc is not available. */
   cpuTimeMs(): number | null;
+  /** The same for its main thread alone, the event loop. */
+  eventLoopCpuTimeMs(): number | null;
   /** The last lines the server printed. */
   output(): string;
   /** Null while the server runs; otherwise how it ended and what it printed last. */
@@ -78,10 +80,10 @@ function clockTicks(): number {
   return clockTicksPerSecond;
 }
 
-/** user + system CPU time of a process from /proc/PID/stat (ms); null when unreadable. */
-export function processCpuTimeMs(pid: number): number | null {
+/** user + system CPU time of a process from /proc/PID/stat (ms), or of one of its threads (/proc/PID/task/TID/stat); null when unreadable. */
+export function processCpuTimeMs(pid: number, tid?: number): number | null {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = fs.readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
     // Fields after the command name (which may contain spaces); field 3 (state) is index 0.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const utime = Number(fields[11]);
@@ -175,10 +177,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       return (await res.json()) as ServerMetrics;
     },
     async resetMetrics() {
+      if (child.pid !== undefined) placeServerThreads(child.pid);
       const res = await request(`${url}/metrics/reset`, { method: "POST" });
       if (!res.ok) throw new Error(`POST /metrics/reset answered ${res.status}`);
     },
     cpuTimeMs: () => (child.pid === undefined ? null : processCpuTimeMs(child.pid)),
+    eventLoopCpuTimeMs: () => (child.pid === undefined ? null : processCpuTimeMs(child.pid, child.pid)),
     output: () => tail,
     exitReport: () => (exited(child) ? `the server exited (code ${child.exitCode ?? child.signalCode}); its last output:\n${tail.trim()}` : null),
     stop,
@@ -192,7 +196,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         (res) => res.status === 200,
         () => false,
       );
-      if (ready) return server;
+      if (ready) {
+        if (child.pid !== undefined) placeServerThreads(child.pid);
+        return server;
+      }
       if (Date.now() > deadline) throw new Error(`the server was not ready after ${SERVER_READY_TIMEOUT_MS} ms:\n${tail}`);
       await sleep(READY_POLL_MS);
     }

@@ -4,7 +4,7 @@ import { ClientMessage, ServerMessage, type ErrorPayload } from "../shared/proto
 import { AgentServerMessage } from "../shared/protocol/agent-messages";
 import type { JoinOptions, MovePayload } from "../shared/protocol/schemas";
 import type { Person, WorkspaceState } from "../shared/state";
-import { emptyRecord, POSE_HEADER_BYTES, POSES_MESSAGE, readRecord, RECORD_DROP } from "../shared/pose-wire";
+import { emptyRecord, POSE_HEADER_BYTES, POSES_MESSAGE, readRecord, RECORD_DROP, RECORD_FRAME } from "../shared/pose-wire";
 import { CircleWalk } from "./walk-path";
 
 /** How long a simulated client waits for its own avatar to appear in the state (ms). */
@@ -35,6 +35,8 @@ export interface JoinSimOptions {
    * message (errors included) is still decoded.
    */
   decodePatches?: boolean;
+  /** Where to stand instead of the spawn point (the app's `resume` after a reload). */
+  at?: { x: number; z: number };
 }
 
 function isStatePatch(data: unknown): boolean {
@@ -76,7 +78,7 @@ export class SimClient {
   static async join(endpoint: string, name: string, options: JoinSimOptions = {}): Promise<SimClient> {
     const client = new Client(endpoint);
     // As the app joins (client/src/engine/net.ts): the workspace id picks the room instance.
-    const joinOptions: JoinOptions = { workspace: DEFAULT_WORKSPACE, name, mode: "desktop" };
+    const joinOptions: JoinOptions = { workspace: DEFAULT_WORKSPACE, name, mode: "desktop", ...(options.at ? { resume: options.at } : {}) };
     const room = await client.joinOrCreate<WorkspaceState>(WORKSPACE_ROOM, joinOptions);
     const decodePatches = options.decodePatches ?? true;
     let sim: SimClient | null = null;
@@ -111,7 +113,7 @@ export class SimClient {
         room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => {
           if (found || ownSlot < 0) return;
           for (let at = POSE_HEADER_BYTES; at < bytes.length && (at = readRecord(bytes, at, record)) > 0; ) {
-            if (record.slot !== ownSlot || record.kind === RECORD_DROP) continue;
+            if (record.kind === RECORD_FRAME || record.kind === RECORD_DROP || record.slot !== ownSlot) continue;
             found = true;
             clearTimeout(timeout);
             resolve({ x: record.x, z: record.z });
