@@ -7,8 +7,9 @@ import { brokerOverheadRows, runBrokerOverhead } from "./broker-overhead";
 import { BundleError, runBundle } from "./bundle";
 import { runRemoteLatency } from "./remote-latency";
 import { runSendFloor } from "./send-floor";
-import { buildRows, renderMarkdown, toJson, type BenchResults } from "./report";
-import { LATENCY_PROBE_CLIENTS, runRoomCapacity } from "./room-capacity";
+import { buildRows, renderMarkdown, scalingCurve, toJson, type BenchResults } from "./report";
+import { LATENCY_PROBE_CLIENTS, runRoomCapacity, type RoomCapacityResult } from "./room-capacity";
+import { xrDrawCallRows } from "./xr-draw-calls";
 import { startServer, type RunningServer } from "./server-process";
 import { gitInfo, machineInfo } from "./machine";
 import { seededRandom } from "./stats";
@@ -103,8 +104,10 @@ describe("server scenarios", () => {
     await server?.stop();
   });
 
+  let capacity: RoomCapacityResult | undefined;
+
   it("room capacity runs at a tiny size and yields plausible figures", async () => {
-    const result = await runRoomCapacity(server, { clients: 3, warmupMs: 500, measureMs: 1500, loadProcesses: 2 });
+    const result = (capacity = await runRoomCapacity(server, { clients: 3, warmupMs: 500, measureMs: 1500, loadProcesses: 2 }));
     expect(result.joined).toBe(3);
     expect(result.peopleInRoom).toBe(3 + LATENCY_PROBE_CLIENTS);
     expect(result.errors).toBe(0);
@@ -145,6 +148,12 @@ describe("server scenarios", () => {
       roomCapacity: [{ clients: 200, outcome: { ok: false, error: "skipped" } }],
       sendFloor: { ok: true, result: floor },
     };
+    if (capacity) {
+      // Two sizes make a scaling curve: the tiny run, and the same figures as if for twice the clients at twice the tick.
+      const twice = { ...capacity, clients: 2 * capacity.clients, tickMs: { ...capacity.tickMs, p50: 2 * capacity.tickMs.p50 + 1 } };
+      const curve = scalingCurve([twice, capacity]).join("");
+      expect(curve).toContain(`${capacity.clients} → ${twice.clients}: ${(((capacity.tickMs.p50 + 1) * 1000) / capacity.clients).toFixed(1)} µs per added client`);
+    }
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
       durationS: 1,
@@ -161,6 +170,38 @@ describe("server scenarios", () => {
     expect(markdown).toContain("This machine's floor");
     expect(JSON.parse(toJson(results))).toHaveProperty("rows");
   }, 20_000);
+});
+
+describe("rendering rows", () => {
+  const frame = (calls: number, triangles = 30_000, views = 1) => ({ calls, triangles, views });
+  const result = (callsAt200: number) => ({
+    agents: 50,
+    people: 20,
+    desktop: frame(75),
+    xr: frame(114, 58_000, 2),
+    byAgents: [
+      { agents: 10, desktop: frame(62), xr: frame(110, 56_000, 2) },
+      { agents: 50, desktop: frame(75), xr: frame(114, 58_000, 2) },
+      { agents: 200, desktop: frame(callsAt200), xr: frame(116, 70_000, 2) },
+    ],
+  });
+
+  it("give the budget's counts per view and the growth from 10 to 200 agents", () => {
+    const rows = xrDrawCallRows({ ok: true, result: result(80) });
+    expect(rows.map((r) => [r.metric, r.status])).toEqual([
+      ["draw calls per view, desktop", "pass"],
+      ["triangles per view, desktop", "pass"],
+      ["draw calls per view, XR (IWER Quest 3, 2 views per frame)", "pass"],
+      ["triangles per view, XR (IWER Quest 3, 2 views per frame)", "pass"],
+      ["draw calls per frame with 10 / 50 / 200 agents (flat in agent count)", "pass"],
+    ]);
+    expect(rows[2]!.measured).toBe("57");
+    expect(rows[4]!.measured).toContain("desktop 62 / 75 / 80, XR 110 / 114 / 116");
+  });
+
+  it("fail the growth when 200 agents draw more than the labels' calls", () => {
+    expect(xrDrawCallRows({ ok: true, result: result(62 + 25) }).at(-1)!.status).toBe("fail");
+  });
 });
 
 describe("LLM broker scenario", () => {

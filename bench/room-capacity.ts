@@ -54,6 +54,8 @@ export interface RoomCapacityResult {
   tickMs: TickSummary;
   /** The server process's busy time per patch interval (event loop active: socket I/O, GC and everything else too). */
   busyMs: TickSummary;
+  /** Patches between two writes of a client's socket at the window's end (server/src/rooms/send-batch.ts). */
+  writeEvery: number;
   /** Downstream WebSocket payload per client, counted on the client side. */
   downstream: { meanBytesPerS: number; minBytesPerS: number; maxBytesPerS: number; meanMessagesPerS: number };
   /** Moves sent per client per second. */
@@ -227,6 +229,7 @@ export async function runRoomCapacity(server: RunningServer, options: RoomCapaci
       measuredS: windowMs / 1000,
       tickMs: room.tickMs,
       busyMs: room.busyMs,
+      writeEvery: room.writeEvery,
       downstream: {
         meanBytesPerS: mean(bytesPerS),
         minBytesPerS: Math.min(...bytesPerS),

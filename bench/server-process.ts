@@ -33,7 +33,8 @@ export interface ServerMetrics {
   uptimeS: number;
   memoryMb: number;
   /** tickMs: the room's own work per patch interval; busyMs: the whole process's busy time per interval. */
-  rooms: { workspace: string; clients: number; people: number; agents: number; tickMs: TickSummary; busyMs: TickSummary }[];
+  /** writeEvery: patches between two writes of a client's socket (server/src/rooms/send-batch.ts). */
+  rooms: { workspace: string; clients: number; people: number; agents: number; tickMs: TickSummary; busyMs: TickSummary; writeEvery: number }[];
 }
 
 export interface RunningServer {

@@ -31,7 +31,8 @@ export function mountApi(app: Application, deps: HttpDeps): void {
   });
 
   // `rooms`: this process's rooms with their tick statistics (tickMs: the room's own work per patch
-  // interval; busyMs: the whole process's busy time per interval, as that room's patches saw it); `process` and `cluster`: which process
+  // interval; busyMs: the whole process's busy time per interval, as that room's patches saw it;
+  // writeEvery: patches between two writes of a client's socket, rooms/send-batch.ts); `process` and `cluster`: which process
   // answered and every process's workspace rooms from the shared listings (server/src/scale/cluster-metrics.ts).
   app.get("/metrics", async (_req, res) => {
     const rooms = [...deps.rooms].map((room) => ({
@@ -41,6 +42,7 @@ export function mountApi(app: Application, deps: HttpDeps): void {
       agents: room.state.agents.size,
       tickMs: room.ticks.tick.summary(),
       busyMs: room.ticks.busy.summary(),
+      writeEvery: room.sends.every,
     }));
     res.json({ uptimeS: Math.round(process.uptime()), memoryMb: Math.round(process.memoryUsage().rss / 1e6), rooms, ...(await clusterMetrics()) });
   });

@@ -290,7 +290,7 @@ describe("metrics", () => {
     const body = (await res.json()) as { rooms: Array<Record<string, unknown>> };
     const mine = body.rooms.filter((r) => r.workspace === workspace);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ workspace, clients: 2, people: 2 });
+    expect(mine[0]).toMatchObject({ workspace, clients: 2, people: 2, writeEvery: 1 }); // every socket written after every patch
     const tick = mine[0]!.tickMs as Record<string, number>;
     expect(Object.keys(tick).sort()).toEqual(["max", "p50", "p99", "samples"]);
     expect(tick.samples).toBeGreaterThan(0);
