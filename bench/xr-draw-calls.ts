@@ -85,9 +85,10 @@ async function measure(agents: number): Promise<{ desktop: FrameCount; xr: Frame
     await page.click("button[type=submit]");
     await page.waitForSelector("[data-testid=enter-xr]", { timeout: 60_000 });
     const ready = Date.now() + 30_000;
-    while (Date.now() < ready) {
+    for (;;) {
       const n = await page.evaluate(() => ({ a: (window as any).__atrium.renderedAgentPoses.size, p: Object.keys((window as any).__atrium.store.getState().people).length }));
       if (n.a === agents && n.p === XR_BENCH_PEOPLE) break;
+      if (Date.now() > ready) throw new Error(`after 30 s the page drew ${n.a} of ${agents} agents and ${n.p} of ${XR_BENCH_PEOPLE} people`);
       await settle(page, 200);
     }
     // Desktop: high above the plaza, looking down on the whole campus (nothing frustum-culled).

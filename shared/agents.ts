@@ -25,8 +25,8 @@ export type ChartType = (typeof CHART_TYPES)[number];
 export const AGENT_SHAPES = ["capsule", "cube", "cone", "sphere", "octahedron"] as const;
 export type AgentShape = (typeof AGENT_SHAPES)[number];
 
-/** Most agents one roster may hold. */
-export const MAX_AGENTS = 64;
+/** Most agents one roster may hold: the budget's busiest room (bench: 200), leaving room for outside agents (MCP) within what the client draws (MAX_DRAWN_AGENTS). */
+export const MAX_AGENTS = 200;
 /** Highest spending limit one agent may be given (USD); a guard against a typo like 500 for 5.00. */
 export const MAX_AGENT_BUDGET_USD = 100;
 /** Longest persona prompt (characters). */

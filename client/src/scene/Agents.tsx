@@ -23,8 +23,8 @@ import { appStore, useApp } from "../engine/store";
 import { AgentLabel } from "./AgentLabel";
 import { LabelBudget } from "./label-budget";
 
-/** Most agents drawn at once; every instanced mesh is sized for this. */
-export const MAX_AGENTS = 256;
+/** Most agents drawn at once (a roster's MAX_AGENTS, shared/agents.ts, plus outside agents); every instanced mesh is sized for this. */
+export const MAX_DRAWN_AGENTS = 256;
 const BODY_Y = 1.0;
 const ORB_Y = 2.05;
 export const AGENT_LABEL_Y = 2.45;
@@ -66,7 +66,7 @@ const labels = new LabelBudget(MAX_AGENT_LABELS);
 
 const agentAnchors = new Map<string, Group>();
 /** Which agent each body instance shows, per shape, so a click can tell who was hit. */
-const owners: string[][] = SHAPE_NAMES.map(() => new Array<string>(MAX_AGENTS).fill(""));
+const owners: string[][] = SHAPE_NAMES.map(() => new Array<string>(MAX_DRAWN_AGENTS).fill(""));
 
 /**
  * Every agent, drawn with one instanced mesh per shape plus a state halo and a floating state
@@ -96,7 +96,7 @@ export function Agents() {
     const mk = markers.current;
     const { agents } = appStore.getState();
     for (const id in agents) {
-      if (n >= MAX_AGENTS) break;
+      if (n >= MAX_DRAWN_AGENTS) break;
       const meta = agents[id]!;
       if (!agentPoses.get(id)?.sampleNow(now, scratch)) continue;
       let drawn = renderedAgentPoses.get(id);
@@ -199,7 +199,7 @@ export function Agents() {
           ref={(m) => {
             bodies.current[i] = m;
           }}
-          args={[SHAPES[shape], bodyMaterial, MAX_AGENTS]}
+          args={[SHAPES[shape], bodyMaterial, MAX_DRAWN_AGENTS]}
           frustumCulled={false}
           onClick={(e) => {
             const id = e.instanceId === undefined ? "" : (owners[i]![e.instanceId] ?? "");
@@ -209,9 +209,9 @@ export function Agents() {
           }}
         />
       ))}
-      <instancedMesh ref={halos} args={[halo, haloMaterial, MAX_AGENTS]} frustumCulled={false} raycast={() => null} />
-      <instancedMesh ref={orbs} args={[orb, bodyMaterial, MAX_AGENTS]} frustumCulled={false} raycast={() => null} />
-      <instancedMesh ref={markers} args={[markerPart, markerMaterial, MAX_AGENTS * 2]} frustumCulled={false} raycast={() => null} visible={false} />
+      <instancedMesh ref={halos} args={[halo, haloMaterial, MAX_DRAWN_AGENTS]} frustumCulled={false} raycast={() => null} />
+      <instancedMesh ref={orbs} args={[orb, bodyMaterial, MAX_DRAWN_AGENTS]} frustumCulled={false} raycast={() => null} />
+      <instancedMesh ref={markers} args={[markerPart, markerMaterial, MAX_DRAWN_AGENTS * 2]} frustumCulled={false} raycast={() => null} visible={false} />
       {ids.map((id) => (
         <AgentLabel key={id} id={id} anchors={agentAnchors} />
       ))}
