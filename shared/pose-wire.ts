@@ -1,9 +1,9 @@
 import { COARSE_YAW_RANGE, fromWire, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, PITCH_RANGE, POSITION_RANGE, toWire, YAW_RANGE } from "./quantise";
 
 /**
- * The pose stream: how people's and agents' poses travel from the server to a client, as one
- * binary message per patch (server/src/rooms/interest.ts builds it, client/src/engine/pose-stream.ts
- * reads it). Poses are not in the Colyseus state: a per-client StateView made every client's patch
+ * The pose stream: how people's and agents' poses travel from the server to a client, as binary
+ * messages holding a frame of poses per patch (server/src/rooms/interest.ts builds them,
+ * client/src/engine/pose-stream.ts reads them). Poses are not in the Colyseus state: a per-client StateView made every client's patch
  * a separate encode of the state, which cost more per patch than sending it. Here each pose is
  * packed once per patch and each client's message is a concatenation of packed records.
  *

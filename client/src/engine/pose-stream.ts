@@ -16,7 +16,7 @@ interface Target {
 }
 
 /**
- * Reads the pose stream (shared/pose-wire.ts, one binary message per patch) into the snapshot
+ * Reads the pose stream (shared/pose-wire.ts: binary messages of a frame of poses per patch) into the snapshot
  * buffers and XR bodies the scene draws from. People and agents are named in it by the `slot`
  * their schema object carries; the connection registers each as it arrives in the state.
  * Each message's poses are timed by the server time in its header (and its FRAME records),
