@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_SHAPES, TOOL_NAMES, type Roster } from "../../../shared/agents";
+import { AGENT_SHAPES, MAX_AGENTS, TOOL_NAMES, type Roster } from "../../../shared/agents";
 import { ConfigFileError, loadWorld } from "../world/load-world";
 import { loadRoster } from "./roster";
 
@@ -161,8 +161,8 @@ describe("loadRoster: bad files", () => {
 
   it("refuses an empty roster and more agents than allowed", () => {
     expect(failure(writeYaml("agents: []\n")).message).toContain("agents: ");
-    const many = Array.from({ length: 65 }, (_, i) => agent(`a${i}`, { name: `A${i}` })).join("");
-    expect(failure(writeYaml(roster(many))).message).toMatch(/agents: .*64/);
+    const many = Array.from({ length: MAX_AGENTS + 1 }, (_, i) => agent(`a${i}`, { name: `A${i}` })).join("");
+    expect(failure(writeYaml(roster(many))).message).toMatch(new RegExp(`agents: .*${MAX_AGENTS}`));
   });
 
   it("refuses a non-positive workspace budget", () => {
