@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import { findOrInstall } from "../server/src/testing/debian-package";
 
 /** Where Debian puts Chromium. */
 export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
@@ -27,30 +27,19 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
   return candidates.find((p) => fs.existsSync(p)) ?? null;
 }
 
+const CHROMIUM_MISSING = [
+  "The browser tests need Chromium and none was found.",
+  "  • Set CHROMIUM_PATH to a Chromium or Chrome binary, or",
+  `  • install Debian's package: sudo apt-get install -y chromium  (gives ${DEBIAN_CHROMIUM}).`,
+  "`npx playwright install` is not used: it downloads browsers, which this project does not rely on.",
+].join("\n");
+
 /**
  * Finds Chromium, or installs Debian's package when this process may (root with apt-get).
  * Throws with instructions when it can do neither. Never downloads a browser build.
  */
 export function ensureChromium(log: (line: string) => void = console.log): string {
-  const found = findChromium();
-  if (found) return found;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  const hasApt = fs.existsSync("/usr/bin/apt-get");
-  if (isRoot && hasApt) {
-    log("Chromium not found: installing Debian's package (apt-get install -y chromium)…");
-    execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-    execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-    const installed = findChromium();
-    if (installed) return installed;
-  }
-  throw new Error(
-    [
-      "The browser tests need Chromium and none was found.",
-      `  • Set CHROMIUM_PATH to a Chromium or Chrome binary, or`,
-      `  • install Debian's package: sudo apt-get install -y chromium  (gives ${DEBIAN_CHROMIUM}).`,
-      "`npx playwright install` is not used: it downloads browsers, which this project does not rely on.",
-    ].join("\n"),
-  );
+  return findOrInstall(() => findChromium(), "chromium", "Chromium", CHROMIUM_MISSING, log);
 }
 
 /**

@@ -1,7 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { findOrInstall } from "../testing/debian-package";
 
 /**
  * A private redis-server for tests and the CI preflight (e2e/ensure-redis.ts): Debian's package,
@@ -35,18 +36,7 @@ export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | 
  * Throws REDIS_MISSING when it can do neither.
  */
 export function ensureRedisServer(log: (line: string) => void = console.log): string {
-  const found = findRedisServer();
-  if (found) return found;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (isRoot && fs.existsSync("/usr/bin/apt-get")) {
-    log("redis-server not found: installing Debian's package (apt-get install -y redis-server)…");
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-    execFileSync("apt-get", ["install", "-y", "-qq", "redis-server"], { stdio: "inherit", env });
-    const installed = findRedisServer();
-    if (installed) return installed;
-  }
-  throw new Error(REDIS_MISSING);
+  return findOrInstall(() => findRedisServer(), "redis-server", "redis-server", REDIS_MISSING, log);
 }
 
 export interface TestRedis {

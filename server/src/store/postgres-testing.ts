@@ -1,9 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "../testing/free-port";
+import { findOrInstall, isRoot } from "../testing/debian-package";
 
 /**
  * A private PostgreSQL cluster for tests and the test preflight (e2e/ensure-postgres.ts):
@@ -57,21 +58,7 @@ export function findPostgresBinaries(env: NodeJS.ProcessEnv = process.env): stri
  * apt-get). Throws POSTGRES_MISSING when it can do neither. Returns the binaries' folder.
  */
 export function ensurePostgresBinaries(log: (line: string) => void = console.log): string {
-  const found = findPostgresBinaries();
-  if (found) return found;
-  if (isRoot() && fs.existsSync("/usr/bin/apt-get")) {
-    log("PostgreSQL not found: installing Debian's package (apt-get install -y postgresql)…");
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-    execFileSync("apt-get", ["install", "-y", "-qq", "postgresql"], { stdio: "inherit", env });
-    const installed = findPostgresBinaries();
-    if (installed) return installed;
-  }
-  throw new Error(POSTGRES_MISSING);
-}
-
-function isRoot(): boolean {
-  return typeof process.getuid === "function" && process.getuid() === 0;
+  return findOrInstall(() => findPostgresBinaries(), "postgresql", "PostgreSQL", POSTGRES_MISSING, log);
 }
 
 /** The uid and gid of the `postgres` system user, to run the server as when we are root. */
