@@ -21,6 +21,7 @@ import {
   writeFull,
   writeHeader,
   FRAME_BYTES,
+  lastFrameTime,
 } from "./pose-wire";
 import { COARSE_YAW_RANGE, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, PITCH_RANGE, POSITION_RANGE, quantum, snap, YAW_RANGE } from "./quantise";
 
@@ -139,5 +140,11 @@ describe("the pose stream's messages", () => {
       [RECORD_FULL, 3, 30],
       [RECORD_DROP, 4, 30],
     ]);
+    // The last frame's time, found without reading the records; the header's when there is no FRAME.
+    expect(lastFrameTime(b.subarray(0, at))).toBe(30);
+    const single = new Uint8Array(32);
+    const end = writeHeader(single, 77, COARSE_POSE_INTERVAL_MS) + writeDrop(single, POSE_HEADER_BYTES, 4);
+    expect(lastFrameTime(single.subarray(0, end))).toBe(77);
+    expect(lastFrameTime(new Uint8Array(2))).toBe(-1);
   });
 });

@@ -186,13 +186,34 @@ export function emptyRecord(): PoseRecord {
   return { kind: RECORD_DROP, slot: 0, serverMs: 0, x: 0, z: 0, yaw: 0, pitch: 0, headY: 0, hands: 0, leftX: 0, leftY: 0, leftZ: 0, rightX: 0, rightY: 0, rightZ: 0 };
 }
 
+/** The size of a record of `kind` (its first byte), or 0 for no known kind. */
+function recordSize(kind: number | undefined): number {
+  return kind === RECORD_FULL ? FULL_BYTES : kind === RECORD_FULL_XR ? FULL_XR_BYTES : kind === RECORD_COARSE ? COARSE_BYTES : kind === RECORD_DROP ? DROP_BYTES : kind === RECORD_FRAME ? FRAME_BYTES : 0;
+}
+
+/**
+ * The server time of message `b`'s last frame: its last FRAME record's, else its header's (-1
+ * without one). Steps over the records by their sizes, reading none of them.
+ */
+export function lastFrameTime(b: Uint8Array): number {
+  let last = readHeader(b);
+  if (last < 0) return -1;
+  for (let at = POSE_HEADER_BYTES; at < b.length; ) {
+    const size = recordSize(b[at]);
+    if (size === 0 || at + size > b.length) break;
+    if (b[at] === RECORD_FRAME) last = readTime(b, at + 1);
+    at += size;
+  }
+  return last;
+}
+
 /**
  * Reads the record at `at` into `out` and returns the offset after it, or -1 when the bytes end
  * inside it or hold an unknown kind (the rest of the message is then unreadable).
  */
 export function readRecord(b: Uint8Array, at: number, out: PoseRecord): number {
   const kind = b[at];
-  const size = kind === RECORD_FULL ? FULL_BYTES : kind === RECORD_FULL_XR ? FULL_XR_BYTES : kind === RECORD_COARSE ? COARSE_BYTES : kind === RECORD_DROP ? DROP_BYTES : kind === RECORD_FRAME ? FRAME_BYTES : 0;
+  const size = recordSize(kind);
   if (size === 0 || at + size > b.length) return -1;
   out.kind = kind as PoseRecord["kind"];
   if (kind === RECORD_FRAME) {

@@ -1,5 +1,5 @@
 import { COARSE_DELAY_MARGIN_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
-import { emptyRecord, POSE_HEADER_BYTES, readCoarseInterval, readHeader, readRecord, RECORD_COARSE, RECORD_DROP, RECORD_FRAME, RECORD_FULL_XR, SERVER_TIME_WRAP } from "../../../shared/pose-wire";
+import { emptyRecord, lastFrameTime, POSE_HEADER_BYTES, readCoarseInterval, readHeader, readRecord, RECORD_COARSE, RECORD_DROP, RECORD_FRAME, RECORD_FULL_XR, SERVER_TIME_WRAP } from "../../../shared/pose-wire";
 import type { SnapshotBuffer } from "./interpolation";
 import { PERSON_COARSE, PoseFeed, type CoarseRate } from "./pose-feed";
 import { ServerClock } from "./server-clock";
@@ -94,7 +94,7 @@ export class PoseStream {
     const header = readHeader(bytes);
     if (header < 0) return; // not even a header
     // The clock takes the message's last frame as its sample: the earlier ones waited for it.
-    const last = this.lastFrame(bytes, header);
+    const last = lastFrameTime(bytes);
     this.clock.toLocal(last, now);
     this.noteSpan((last - header + SERVER_TIME_WRAP) % SERVER_TIME_WRAP, now);
     let t = this.clock.map(header);
@@ -145,18 +145,6 @@ export class PoseStream {
         }
       }
     }
-  }
-
-  /** The server time of the message's last frame (its last FRAME record's, else the header's). */
-  private lastFrame(bytes: Uint8Array, header: number): number {
-    let last = header;
-    const r = this.record;
-    for (let at = POSE_HEADER_BYTES; at < bytes.length; ) {
-      at = readRecord(bytes, at, r);
-      if (at < 0) break;
-      if (r.kind === RECORD_FRAME) last = r.serverMs;
-    }
-    return last;
   }
 
   /** Notes that a message's frames spanned `span` ms of server time; the windows roll on with every message. */

@@ -2,7 +2,8 @@ import { ClientState, type Client } from "@colyseus/core";
 import { COARSE_POSE_INTERVAL_MS, COARSE_POSES_PER_S, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS } from "../../../shared/constants";
 import { COARSE_BYTES, DROP_BYTES, FRAME_BYTES, MAX_RECORD_BYTES, POSE_HEADER_BYTES, POSES_MESSAGE, writeCoarse, writeDrop, writeFrame, writeFull, writeHeader, type WirePose } from "../../../shared/pose-wire";
 import type { Agent, Person, WorkspaceState } from "../../../shared/state";
-import { DEFAULT_INTEREST_RULES, pickNear, type InterestRules } from "./interest-rules";
+import { DEFAULT_INTEREST_RULES, pickNear } from "./interest-rules";
+import type { SendBatch } from "./send-batch";
 
 /** Each client's full-rate set is worked out again this often (ms); clients take turns, a share per patch. Someone walking covers 2 m in that time. */
 export const INTEREST_REFRESH_MS = 500; // default 500
@@ -68,11 +69,6 @@ interface Watcher {
   pendingLen: number;
 }
 
-/** Whether a client's socket is written after this patch (SendBatch.due); until then its frames gather. */
-export type Due = (sessionId: string) => boolean;
-
-const always: Due = () => true;
-
 /** The slots a period is spread over, one per patch. */
 function slotsOf(periodMs: number): number {
   return Math.max(1, Math.round(periodMs / PATCH_INTERVAL_MS));
@@ -129,7 +125,7 @@ export class Interest {
   private coarse: Uint8Array = new Uint8Array(1024);
   private wallCoarse: Uint8Array = new Uint8Array(1024);
   private tick = 0;
-  /** When the room started, on `clock`; the header's time counts from here. */
+  /** When the room started (performance.now()); the header's time counts from here. */
   private readonly startedAt: number;
   /** The server time (ms since the room started) of the poses being sent. */
   private serverMs = 0;
@@ -140,11 +136,10 @@ export class Interest {
 
   constructor(
     private readonly state: WorkspaceState,
-    private readonly rules: InterestRules = DEFAULT_INTEREST_RULES,
-    /** The server's clock (ms); performance.now() unless a test gives its own. */
-    private readonly clock: () => number = () => performance.now(),
+    /** The room's sockets: a client's message goes when its socket is written (SendBatch.due). */
+    private readonly sends: SendBatch,
   ) {
-    this.startedAt = clock();
+    this.startedAt = performance.now();
   }
 
   /** A client with an avatar: it gets the full poses around it. */
@@ -180,11 +175,16 @@ export class Interest {
     return e !== undefined && (this.watchers.get(sessionId)?.members.has(e) ?? false);
   }
 
-  /** Wraps the room's state patch (`patch` returns whether it sent one): beforePatch, the patch, afterPatch. */
-  around(patch: () => boolean, due: Due = always): boolean {
+  /**
+   * Wraps the room's state patch (`patch` returns whether it sent one): beforePatch, the patch,
+   * afterPatch, then the sockets whose turn it is are written, a state patch and the pose
+   * messages after it in one write each (SendBatch.flush).
+   */
+  around(patch: () => boolean): boolean {
     this.beforePatch();
     const sent = patch();
-    this.afterPatch(due);
+    this.afterPatch();
+    this.sends.flush();
     return sent;
   }
 
@@ -194,9 +194,9 @@ export class Interest {
     this.collect();
   }
 
-  /** After the state patch: refreshes interest, adds this patch's frame to each client's message and sends those that are `due`. */
-  afterPatch(due: Due = always): void {
-    this.serverMs = this.clock() - this.startedAt;
+  /** After the state patch: refreshes interest, adds this patch's frame to each client's message and sends those that are due. */
+  afterPatch(): void {
+    this.serverMs = performance.now() - this.startedAt;
     for (const e of this.list) this.pack(e);
 
     // The coarse records due this tick, shared by every client.
@@ -210,7 +210,7 @@ export class Interest {
     for (const w of this.watchers.values()) {
       if (w.person) this.addFrame(w, this.coarse, coarseLen);
       else this.addFrame(w, this.wallCoarse, wallLen);
-      if (due(w.client.sessionId)) this.send(w);
+      if (this.sends.due(w.client.sessionId)) this.send(w);
     }
     for (const e of this.list) {
       if (!e.changed) continue;
@@ -302,7 +302,7 @@ export class Interest {
     const p = w.person!;
     if (p.x === undefined || p.z === undefined) return;
     const self = this.entries.get(p) ?? null;
-    const n = pickNear({ x: p.x, z: p.z, yaw: p.yaw ?? 0 }, this.list, w.members, this.picked, self, this.rules);
+    const n = pickNear({ x: p.x, z: p.z, yaw: p.yaw ?? 0 }, this.list, w.members, this.picked, self, DEFAULT_INTEREST_RULES);
     const keep = this.keep;
     keep.clear();
     for (let i = 0; i < n; i++) keep.add(this.picked[i]!);

@@ -58,7 +58,11 @@ export class SendBatch {
   /** Whether `sessionId`'s socket is written after this patch (a client not held is written at once, always). */
   due(sessionId: string): boolean {
     const held = this.held.get(sessionId);
-    return held === undefined || held.turn % this.rotation === this.patch % this.rotation;
+    return held === undefined || this.isTurn(held);
+  }
+
+  private isTurn(held: Held): boolean {
+    return held.turn % this.rotation === this.patch % this.rotation;
   }
 
   /** Holds `client`'s messages until its turn (a reconnected client: its new socket). */
@@ -80,20 +84,21 @@ export class SendBatch {
 
   /** After a patch: writes the sockets whose turn it is (due()), each in one go, lets go of closing ones, and moves on to the next patch. */
   flush(): void {
+    let turn = 0;
     for (const [sessionId, held] of this.held) {
       if ((held.client as { readyState?: number }).readyState !== OPEN) {
         this.release(sessionId);
         continue;
       }
-      if (held.turn % this.rotation !== this.patch % this.rotation) continue;
-      held.socket.uncork();
-      held.socket.cork();
-      this.flushes++;
+      if (this.isTurn(held)) {
+        held.socket.uncork();
+        held.socket.cork();
+        this.flushes++;
+      }
+      held.turn = turn++; // the next patch's turns: even again after clients came and went
     }
     this.patch++;
     this.rotation = Math.max(1, Math.ceil(this.held.size / this.perPatch));
-    let turn = 0;
-    for (const held of this.held.values()) held.turn = turn++;
   }
 
   /** Lets go of every socket (the room is closing). */

@@ -104,7 +104,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.workspace = workspace.data ?? DEFAULT_WORKSPACE;
       this.state = new WorkspaceState();
       this.state.workspace = this.workspace;
-      this.interest = new Interest(this.state);
+      this.interest = new Interest(this.state, this.sends);
       this.gate = new ClientGate({ workspace: this.workspace, limits, store, log });
       this.queue = new ClientQueue((sessionId, type, err) => {
         log.error({ err, workspace: this.workspace, session: sessionId, type }, "a message could not be carried out");
@@ -245,7 +245,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       log.info({ workspace: this.workspace, session: client.sessionId, name: person.name, role: identity.role }, "person joined");
     }
 
-    /** What every newcomer gets besides the state: the campus, open questions, the recent feed. */
+    /** What every newcomer (and reconnected client) gets besides the state: the campus, open questions, the recent feed. */
     private sendWelcome(client: Client) {
       client.send(ServerMessage.World, world);
       if (this.spectators.wants(client, ServerMessage.Question)) for (const q of this.runtime.tools.openQuestions()) client.send(ServerMessage.Question, q);
@@ -268,8 +268,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.moves.start(client.sessionId);
       this.interest.rewatch(client);
       this.sends.hold(client);
-      client.send(ServerMessage.World, world);
-      client.send(WorkServerMessage.ActivityBacklog, this.work.backlog());
+      this.sendWelcome(client); // what it may have missed while away
       auditLater(store, { workspace: this.workspace, actor: client.sessionId, kind: "reconnect" }, log);
       log.info({ workspace: this.workspace, session: client.sessionId }, "person reconnected");
     }
@@ -380,14 +379,8 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.broadcast(NoticeMessage.Notice, { kind: "shutdown", message: "The server is restarting. You will be reconnected when it is back." } satisfies NoticePayload);
     }
 
-    private readonly due = (sessionId: string) => this.sends.due(sessionId);
-
     override broadcastPatch(): boolean {
-      return this.ticks.patch(() => {
-        const sent = this.interest.around(() => super.broadcastPatch(), this.due);
-        this.sends.flush(); // after the poses: a state patch and the pose message after it leave in one write
-        return sent;
-      });
+      return this.ticks.patch(() => this.interest.around(() => super.broadcastPatch()));
     }
 
     override onDispose() {
