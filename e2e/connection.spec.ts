@@ -52,18 +52,32 @@ describe("connection", () => {
     await cleo.page.keyboard.down("KeyD");
     await cleo.page.waitForTimeout(600);
     await cleo.page.keyboard.up("KeyD");
-    const placed = await waitUntil("the watcher sees Cleo stop", async () => {
-      const a = await drawnPose(watcher.page, cleoId);
-      await watcher.page.waitForTimeout(300);
-      const b = await drawnPose(watcher.page, cleoId);
-      return a && b && a.x === b.x && a.z === b.z ? b : null;
+    // Where Cleo stopped, by her own page; the watcher must draw her there. (A drawn pose that stays
+    // put for a while is no proof: a loaded machine can draw no frame at all for that long.)
+    const placed = await waitUntil("the watcher draws Cleo where she stopped", async () => {
+      const own = await cleo.page.evaluate(() => ({ ...window.__atrium.localPlayer.pose }));
+      const p = await drawnPose(watcher.page, cleoId);
+      return p && Math.hypot(p.x - own.x, p.z - own.z) < 0.01 ? own : null;
     });
 
+    // Cleo may be back within a few hundred ms, so both pages note the moment they see the drop
+    // rather than being asked afterwards.
+    await cleo.page.evaluate(() => {
+      const seen = window as unknown as { sawDrop?: boolean };
+      window.__atrium.store.subscribe((s) => {
+        if (s.status === "reconnecting") seen.sawDrop = true;
+      });
+    });
+    await watcher.page.evaluate((id) => {
+      const seen = window as unknown as { sawDrop?: boolean };
+      window.__atrium.store.subscribe((s) => {
+        if (s.people[id]?.connected === false) seen.sawDrop = true;
+      });
+    }, cleoId);
+    const sawDrop = (v: Visitor) => v.page.evaluate(() => (window as unknown as { sawDrop?: boolean }).sawDrop === true);
     proxy.dropAll();
-    await waitUntil("Cleo's chip says reconnecting", async () => (await status(cleo)) === "reconnecting", 10_000);
-    await waitUntil("the watcher sees Cleo as disconnected", () =>
-      watcher.page.evaluate((id) => window.__atrium.store.getState().people[id]?.connected === false, cleoId),
-    );
+    await waitUntil("Cleo's page says reconnecting", () => sawDrop(cleo), 10_000);
+    await waitUntil("the watcher sees Cleo as disconnected", () => sawDrop(watcher));
 
     await waitUntil("Cleo's chip says connected again", async () => (await status(cleo)) === "connected", 30_000);
     expect(await cleo.page.evaluate(() => window.__atrium.store.getState().selfId)).toBe(cleoId); // same seat
