@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLIENT_SEND_INTERVAL_MS } from "../shared/constants";
 import { agentsStreamingDetails, agentsStreamingRows, runAgentsStreaming } from "./agents-streaming";
 import { brokerOverheadRows, runBrokerOverhead } from "./broker-overhead";
 import { BundleError, runBundle } from "./bundle";
@@ -120,6 +121,7 @@ describe("server scenarios", () => {
     expect(result.downstream.minBytesPerS).toBeGreaterThan(0);
     expect(result.downstream.meanBytesPerS).toBeLessThan(1e6);
     expect(result.downstream.meanMessagesPerS).toBeGreaterThan(5); // about one patch per 50 ms
+    expect(result.moveIntervalMs).toBe(CLIENT_SEND_INTERVAL_MS); // a small room asks for the usual pace
     expect(result.upstreamMovesPerS).toBeGreaterThan(5); // about one move per 50 ms
     expect(result.measuredS).toBeGreaterThan(1);
     expect(result.loadGenerator.processes).toBe(2);

@@ -259,7 +259,10 @@ inflates them, so the load average at the start of the run is recorded below.
   The budget is on the p50: one patch interval plus 10 ms.
 - **Room capacity, N clients** — N simulated desktop people, each a real \`@colyseus/sdk\` client,
   join the workspace room as the app does (\`{ workspace, name, mode: "desktop" }\`) and walk smooth
-  circles at 4 m/s within 40 m of the centre, sending \`move\` every 50 ms. They run in separate
+  circles at 4 m/s within 40 m of the centre, sending \`move\` as often as the server asks in each
+  pose message's header, as the app does: every 50 ms up to 100 people, less often above, so the
+  room reads about 2,000 moves a second whatever its size (every 101 ms at 202 people;
+  \`moveIntervalMs\` in \`server/src/rooms/interest.ts\`). They run in separate
   load-generator processes, away from the server's process. They receive and count every patch
   and pose message but skip decoding them (decoding 200 people's moves for 200 clients would starve
   the generator, which would then send fewer moves than real clients). After a warm-up the
@@ -344,11 +347,12 @@ export function scalingCurve(sizes: RoomCapacityResult[]): string[] {
     "\n**Scaling curve.** Tick p50 / p99 against clients (each with the 50 agents): " +
       sorted.map((r) => `${r.clients}: ${r.tickMs.p50.toFixed(2)} / ${r.tickMs.p99.toFixed(2)} ms`).join("; ") +
       `. Each added person costs the tick, per 50 ms interval, about ${steps.join(", ")} (p50). ` +
-      "The cost grows linearly with the people in the room: each one's moves (20 a second) are read and checked, and a frame " +
-      "of poses is added to its message at every patch. What does not grow past 50 people is the socket writes: above " +
-      "50 they take turns (*Each socket written every*), so a patch writes about 50 sockets whatever the size, at the price " +
-      "of the latency shown above. Downstream per client has a ceiling: full poses of at most 8 near people and agents, " +
-      "and at most 100 coarse poses a second.",
+      "The cost grows linearly with the people in the room: a frame of poses is added to each one's message at every patch, " +
+      "and up to 100 people each one's moves (20 a second) are read and checked. What does not grow past a size: the moves " +
+      "read, about 2,000 a second above 100 people (everyone is asked to send less often: *Each client asked to move every*), " +
+      "and the socket writes, which above 50 people take turns (*Each socket written every*), so a patch writes about 50 " +
+      "sockets whatever the size, at the price of the latency shown above. Downstream per client has a ceiling: full poses " +
+      "of at most 8 near people and agents, and at most 100 coarse poses a second.",
   ];
 }
 
@@ -408,6 +412,7 @@ export function renderMarkdown(results: BenchResults): string {
       ["Downstream, all clients together", col((r) => `${kb(r.downstream.meanBytesPerS * r.joined)}/s`)],
       ["Messages received per client", col((r) => `${r.downstream.meanMessagesPerS.toFixed(1)}/s`)],
       ["Each socket written every", col((r) => `${r.writeEvery} patch${r.writeEvery === 1 ? "" : "es"}`)],
+      ["Each client asked to move every", col((r) => `${r.moveIntervalMs} ms`)],
       ["Moves sent per client", col((r) => `${r.upstreamMovesPerS.toFixed(1)}/s`)],
       ["Remote motion latency in the room p50 / p99 (samples)", col((r) => `${r.remoteLatency.p50Ms.toFixed(1)} / ${r.remoteLatency.p99Ms.toFixed(1)} ms (${r.remoteLatency.samples})`)],
       ["Error messages", col((r) => String(r.errors))],
@@ -418,7 +423,7 @@ export function renderMarkdown(results: BenchResults): string {
     out.push(table(["", ...ok.map((r) => `${r.clients} clients`)], rows.map(([label, values]) => [label, ...values])));
     out.push(
       "\nA high load-generator event-loop delay means the simulated clients were short of CPU and sent " +
-        "fewer moves than real clients would: check *Moves sent per client* (about 20/s when healthy).",
+        "fewer moves than real clients would: check *Moves sent per client* (about 1000 / *Each client asked to move every* when healthy).",
     );
   }
   for (const c of scenarios.roomCapacity) if (!c.outcome.ok) out.push(`\n${c.clients} clients could not run: ${errorText(c.outcome.error)}`);

@@ -56,6 +56,8 @@ export interface RoomCapacityResult {
   busyMs: TickSummary;
   /** Patches between two writes of a client's socket at the window's end (server/src/rooms/send-batch.ts). */
   writeEvery: number;
+  /** How often each person was asked to send its pose at the window's end (ms; server/src/rooms/interest.ts moveIntervalMs). */
+  moveIntervalMs: number;
   /** Downstream WebSocket payload per client, counted on the client side. */
   downstream: { meanBytesPerS: number; minBytesPerS: number; maxBytesPerS: number; meanMessagesPerS: number };
   /** Moves sent per client per second. */
@@ -230,6 +232,7 @@ export async function runRoomCapacity(server: RunningServer, options: RoomCapaci
       tickMs: room.tickMs,
       busyMs: room.busyMs,
       writeEvery: room.writeEvery,
+      moveIntervalMs: room.moveIntervalMs,
       downstream: {
         meanBytesPerS: mean(bytesPerS),
         minBytesPerS: Math.min(...bytesPerS),

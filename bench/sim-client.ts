@@ -4,7 +4,7 @@ import { ClientMessage, ServerMessage, type ErrorPayload } from "../shared/proto
 import { AgentServerMessage } from "../shared/protocol/agent-messages";
 import type { JoinOptions, MovePayload } from "../shared/protocol/schemas";
 import type { Person, WorkspaceState } from "../shared/state";
-import { emptyRecord, POSE_HEADER_BYTES, POSES_MESSAGE, readRecord, RECORD_DROP, RECORD_FRAME } from "../shared/pose-wire";
+import { emptyRecord, POSE_HEADER_BYTES, POSES_MESSAGE, readMoveInterval, readRecord, RECORD_DROP, RECORD_FRAME } from "../shared/pose-wire";
 import { CircleWalk } from "./walk-path";
 
 /** How long a simulated client waits for its own avatar to appear in the state (ms). */
@@ -19,7 +19,7 @@ const PROTOCOL_CODE_MASK = 0x1f;
 export type WorkspaceRoomClient = Room<unknown, WorkspaceState>;
 
 export interface WalkOptions {
-  /** Moves are sent this often (ms). Default CLIENT_SEND_INTERVAL_MS (50 ms), as the real client. */
+  /** Moves are sent this often (ms). Default: as the real client, what the pose stream's headers say (CLIENT_SEND_INTERVAL_MS, 50 ms, up to a hundred people). */
   intervalMs?: number;
   /** Each wait is `intervalMs ± jitterMs`, uniformly; spreads sends over the patch clock. Default 0. */
   jitterMs?: number;
@@ -72,6 +72,8 @@ export class SimClient {
     readonly room: WorkspaceRoomClient,
     /** Where the server placed this person. */
     readonly spawn: { x: number; z: number },
+    /** How often the server asks people to send their pose now (ms), from the last pose message's header. */
+    private readonly pace: { moveIntervalMs: number },
   ) {}
 
   /** Joins the workspace room and resolves once its own avatar is in the synced state. */
@@ -83,6 +85,7 @@ export class SimClient {
     const decodePatches = options.decodePatches ?? true;
     let sim: SimClient | null = null;
     const early = { bytes: 0, messages: 0, errors: [] as ErrorPayload[] };
+    const pace = { moveIntervalMs: CLIENT_SEND_INTERVAL_MS };
 
     const events = room.connection.events;
     const deliver = events.onmessage;
@@ -104,13 +107,15 @@ export class SimClient {
     try {
       // Where the server put us: our own avatar's slot from the state, then its first pose from
       // the pose stream (shared/pose-wire.ts; a client never gets its own full pose back, only
-      // the coarse one). After that the pose stream is counted above and not read.
+      // the coarse one). After that only each header's move interval is read (how often to send).
       const spawn = await new Promise<{ x: number; z: number }>((resolve, reject) => {
         const timeout = setTimeout(() => reject(new Error(`${name}: own avatar and its pose not received after ${SPAWN_TIMEOUT_MS} ms`)), SPAWN_TIMEOUT_MS);
         let ownSlot = -1;
         let found = false;
         const record = emptyRecord();
         room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => {
+          const moveMs = readMoveInterval(bytes);
+          if (moveMs > 0) pace.moveIntervalMs = Math.max(CLIENT_SEND_INTERVAL_MS, moveMs);
           if (found || ownSlot < 0) return;
           for (let at = POSE_HEADER_BYTES; at < bytes.length && (at = readRecord(bytes, at, record)) > 0; ) {
             if (record.kind === RECORD_FRAME || record.kind === RECORD_DROP || record.slot !== ownSlot) continue;
@@ -126,7 +131,7 @@ export class SimClient {
           queueMicrotask(() => unsubscribe());
         });
       });
-      sim = new SimClient(room, spawn);
+      sim = new SimClient(room, spawn, pace);
       sim.bytes = early.bytes;
       sim.messages = early.messages;
       for (const error of early.errors) sim.recordError(error);
@@ -139,7 +144,6 @@ export class SimClient {
 
   /** Starts walking from the spawn point; `random` shapes the circle. */
   startWalking(random: () => number, options: WalkOptions = {}): void {
-    const interval = options.intervalMs ?? CLIENT_SEND_INTERVAL_MS;
     const jitter = options.jitterMs ?? 0;
     const walk = new CircleWalk(this.spawn, random);
     let last = performance.now();
@@ -150,10 +154,10 @@ export class SimClient {
       this.room.send(ClientMessage.Move, pose);
       this.moves++;
       options.onSend?.(pose, now);
-      this.timer = setTimeout(step, interval + (random() * 2 - 1) * jitter);
+      this.timer = setTimeout(step, (options.intervalMs ?? this.pace.moveIntervalMs) + (random() * 2 - 1) * jitter);
     };
     // Start at a random phase, as real clients do.
-    this.timer = setTimeout(step, random() * interval);
+    this.timer = setTimeout(step, random() * (options.intervalMs ?? this.pace.moveIntervalMs));
   }
 
   stopWalking(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COARSE_POSE_INTERVAL_MS } from "./constants";
+import { CLIENT_SEND_INTERVAL_MS, COARSE_POSE_INTERVAL_MS } from "./constants";
 import {
   COARSE_BYTES,
   DROP_BYTES,
@@ -8,6 +8,7 @@ import {
   FULL_XR_BYTES,
   POSE_HEADER_BYTES,
   readCoarseInterval,
+  readMoveInterval,
   readHeader,
   readPoseMessage,
   readRecord,
@@ -105,6 +106,17 @@ describe("the pose stream's messages", () => {
     writeHeader(b, 42, 1e9);
     expect(readCoarseInterval(b)).toBe(65535);
     expect(readCoarseInterval(b.subarray(0, POSE_HEADER_BYTES - 1))).toBe(-1);
+  });
+
+  it("and how often each person should send its own pose while moving (uint16 ms; the usual rate when not given)", () => {
+    const b = new Uint8Array(8);
+    writeHeader(b, 42, 2550, 101);
+    expect([readHeader(b), readCoarseInterval(b), readMoveInterval(b)]).toEqual([42, 2550, 101]);
+    writeHeader(b, 42, 1000);
+    expect(readMoveInterval(b)).toBe(CLIENT_SEND_INTERVAL_MS);
+    writeHeader(b, 42, 1000, 1e9);
+    expect(readMoveInterval(b)).toBe(65535);
+    expect(readMoveInterval(b.subarray(0, POSE_HEADER_BYTES - 1))).toBe(-1);
   });
 
   it("readPoseMessage visits each record after the header and returns the server time", () => {

@@ -1,3 +1,4 @@
+import { CLIENT_SEND_INTERVAL_MS } from "./constants";
 import { COARSE_YAW_RANGE, fromWire, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, PITCH_RANGE, POSITION_RANGE, toWire, YAW_RANGE } from "./quantise";
 
 /**
@@ -20,6 +21,7 @@ import { COARSE_YAW_RANGE, fromWire, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, 
  * | --- | --- |
  * | server time (uint32 ms since the room started) | 4 |
  * | coarse interval: how often this client gets each one's coarse pose now (uint16 ms) | 2 |
+ * | move interval: how often each person should send its own pose while moving now (uint16 ms) | 2 |
  *
  * Each record starts with a kind byte and the entity's `slot` (the uint16 its Person or Agent
  * carries in the state), values as fixed-point integers of shared/quantise.ts:
@@ -34,8 +36,8 @@ import { COARSE_YAW_RANGE, fromWire, HAND_XZ_RANGE, HAND_Y_RANGE, HEAD_Y_RANGE, 
  */
 export const POSES_MESSAGE = "p";
 
-/** The header's size: the server time and the coarse interval. */
-export const POSE_HEADER_BYTES = 6;
+/** The header's size: the server time, the coarse interval and the move interval. */
+export const POSE_HEADER_BYTES = 8;
 /** Server times are uint32 milliseconds: they wrap at this. */
 export const SERVER_TIME_WRAP = 2 ** 32;
 
@@ -105,11 +107,19 @@ function readTime(b: Uint8Array, at: number): number {
   return readU16(b, at) + readU16(b, at + 2) * 65536;
 }
 
-/** Writes the header at the start of `b`: the server time `serverMs` of the poses after it, and the coarse interval (ms). */
-export function writeHeader(b: Uint8Array, serverMs: number, coarseIntervalMs: number): number {
+/**
+ * Writes the header at the start of `b`: the server time `serverMs` of the poses after it, the
+ * coarse interval and the move interval (ms; CLIENT_SEND_INTERVAL_MS, a room's up to 100 people).
+ */
+export function writeHeader(b: Uint8Array, serverMs: number, coarseIntervalMs: number, moveIntervalMs = CLIENT_SEND_INTERVAL_MS): number {
   writeTime(b, 0, serverMs);
-  u16(b, 4, Math.max(0, Math.min(65535, Math.round(coarseIntervalMs))));
+  u16(b, 4, clampU16(coarseIntervalMs));
+  u16(b, 6, clampU16(moveIntervalMs));
   return POSE_HEADER_BYTES;
+}
+
+function clampU16(ms: number): number {
+  return Math.max(0, Math.min(65535, Math.round(ms)));
 }
 
 /** Writes a FRAME record at `at`: the records after it are the poses at server time `serverMs`. */
@@ -123,6 +133,12 @@ export function writeFrame(b: Uint8Array, at: number, serverMs: number): number 
 export function readCoarseInterval(b: Uint8Array): number {
   if (b.length < POSE_HEADER_BYTES) return -1;
   return readU16(b, 4);
+}
+
+/** The move interval in the header of message `b` (ms), or -1 when `b` is too short to hold one. */
+export function readMoveInterval(b: Uint8Array): number {
+  if (b.length < POSE_HEADER_BYTES) return -1;
+  return readU16(b, 6);
 }
 
 /** The server time in the header of message `b` (a uint32 of ms), or -1 when `b` is too short to hold one. */

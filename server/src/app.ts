@@ -84,6 +84,8 @@ export interface AtriumOptions {
   mcp?: McpOptions;
   /** About how many clients' sockets a patch writes (server/src/rooms/send-batch.ts); FLUSHES_PER_PATCH when absent. Tests lower it. */
   flushesPerPatch?: number;
+  /** The most moves a second a room's people together should send (server/src/rooms/interest.ts); ROOM_MOVES_PER_S when absent. Tests lower it. */
+  roomMovesPerS?: number;
   /** Colyseus presence and driver shared with other processes (server/src/scale/scale-out.ts); one process when absent. */
   scale?: ScaleOut;
 }
@@ -161,7 +163,7 @@ export async function createAtrium(
       else if (client.kind === "vite") await client.mount(app);
     },
   });
-  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining, reconnectGraceS: options.reconnectGraceS, flushesPerPatch: options.flushesPerPatch, onCreated: (room) => mcp.onRoomCreated(room) })).filterBy(["workspace"]);
+  server.define(WORKSPACE_ROOM, defineWorkspaceRoom({ world, roster, brain, store, log, rooms, auth, voice, limits: options.limits, ledger: broker?.ledger ?? null, isDraining: () => draining, reconnectGraceS: options.reconnectGraceS, flushesPerPatch: options.flushesPerPatch, roomMovesPerS: options.roomMovesPerS, onCreated: (room) => mcp.onRoomCreated(room) })).filterBy(["workspace"]);
 
   return {
     server,

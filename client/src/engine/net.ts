@@ -62,6 +62,8 @@ export class WorkspaceConnection {
   private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private readonly scratchMove: MovePayload = { x: 0, z: 0, yaw: 0, pitch: 0 };
+  /** The current room's pose stream: it also says how often to send our own pose. */
+  private poses: PoseStream | null = null;
   /** Features loaded later (voice) that register their own messages on every room joined. */
   private readonly roomListeners = new Set<(room: Room) => void>();
 
@@ -107,7 +109,7 @@ export class WorkspaceConnection {
 
   /** Called every frame: sends the local pose when it changed and a send slot is due. */
   flushPose(now: number): void {
-    if (!this.dirty || !this.room || now - this.lastSentAt < CLIENT_SEND_INTERVAL_MS) return;
+    if (!this.dirty || !this.room || now - this.lastSentAt < (this.poses?.moveIntervalMs ?? CLIENT_SEND_INTERVAL_MS)) return;
     if (appStore.getState().status !== "connected") return;
     const p = localPlayer.pose;
     const m = this.scratchMove;
@@ -217,6 +219,7 @@ export class WorkspaceConnection {
     // Poses come as a binary stream of their own (shared/pose-wire.ts), not in the state.
     const poses = new PoseStream((x, z) => localPlayer.place(x, z), this.role === "spectator" ? SPECTATOR_COARSE : PERSON_COARSE);
     room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => poses.apply(bytes, performance.now()));
+    this.poses = poses;
     this.watchPeople(room, poses);
     this.watchAgents(room, poses);
     this.watchWork(room);

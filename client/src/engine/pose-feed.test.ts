@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COARSE_DELAY_MARGIN_MS, COARSE_INTERPOLATION_DELAY_MS, COARSE_POSE_INTERVAL_MS, INTERPOLATION_DELAY_GLIDE_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
-import { PATCH_INTERVAL_MS, WALK_SPEED } from "../../../shared/constants";
+import { CLIENT_SEND_INTERVAL_MS, PATCH_INTERVAL_MS, WALK_SPEED } from "../../../shared/constants";
 import { writeCoarse, writeDrop, writeFrame, writeFull, writeHeader } from "../../../shared/pose-wire";
 import { SnapshotBuffer, type Pose } from "./interpolation";
 import { FULL_SILENCE_MS, PoseFeed } from "./pose-feed";
@@ -205,6 +205,53 @@ describe("PoseStream, batched messages", () => {
     const until = now + 2 * BATCH_SPAN_WINDOW_MS + 100;
     for (; now < until; now += PATCH_INTERVAL_MS, serverMs += PATCH_INTERVAL_MS) stream.apply(batch(b, serverMs, 0, 1), now);
     expect(stream.fullDelayMs).toBe(INTERPOLATION_DELAY_MS);
+  });
+});
+
+describe("PoseStream, move interval", () => {
+  it("a room of over a hundred asks people to send less often: full records come that much further apart, are drawn that much further back, and the walk stays steady", () => {
+    const stream = new PoseStream(() => undefined);
+    const walker = stream.add("walker", 1, new SnapshotBuffer(), null);
+    const b = new Uint8Array(256);
+    // Messages of 2 frames; the header asks for a move every 3 patches, and the walker's pose
+    // changes that often (0.6 m at a time), so most messages hold one record and some none.
+    // Each is read 5 to 35 ms after its last frame was packed.
+    const FRAMES = 2;
+    const MOVE_PATCHES = 3;
+    const moveMs = MOVE_PATCHES * PATCH_INTERVAL_MS;
+    const message = (m: number) => {
+      const first = 100_000 + m * FRAMES * PATCH_INTERVAL_MS;
+      let at = writeHeader(b, first, COARSE_POSE_INTERVAL_MS, moveMs);
+      for (let i = 0; i < FRAMES; i++) {
+        const patch = m * FRAMES + i;
+        if (i > 0) at += writeFrame(b, at, first + i * PATCH_INTERVAL_MS);
+        if (patch % MOVE_PATCHES === 0) at += writeFull(b, at, 1, { x: patch * 0.2, z: 0, yaw: 0, pitch: 0 });
+      }
+      return b.slice(0, at);
+    };
+    const span = (FRAMES - 1) * PATCH_INTERVAL_MS;
+    const arrivals: number[] = [];
+    for (let m = 0; m < 60; m++) arrivals.push(1000 + m * FRAMES * PATCH_INTERVAL_MS + span + 5 + ((m * 7) % 4) * 10);
+    const o = out();
+    let lastX = NaN;
+    let slowest = Infinity;
+    let fastest = 0;
+    let next = 0;
+    for (let now = 1000; now <= arrivals.at(-1)!; now += 16) {
+      while (next < arrivals.length && arrivals[next]! <= now) stream.apply(message(next), arrivals[next++]!);
+      if (!walker.sampleNow(now, o)) continue;
+      if (now > 1000 + INTERPOLATION_DELAY_GLIDE_MS + 500 && !Number.isNaN(lastX)) {
+        const speed = (o.x - lastX) / 0.016;
+        slowest = Math.min(slowest, speed);
+        fastest = Math.max(fastest, speed);
+      }
+      lastX = o.x;
+    }
+    expect(stream.moveIntervalMs).toBe(moveMs);
+    expect(stream.fullDelayMs).toBe(INTERPOLATION_DELAY_MS + span + moveMs - CLIENT_SEND_INTERVAL_MS);
+    const walkSpeed = 0.2 / (PATCH_INTERVAL_MS / 1000);
+    expect(slowest).toBeGreaterThan(walkSpeed * 0.8);
+    expect(fastest).toBeLessThan(walkSpeed * 1.2);
   });
 });
 

@@ -1,5 +1,5 @@
-import { COARSE_DELAY_MARGIN_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
-import { emptyRecord, lastFrameTime, POSE_HEADER_BYTES, readCoarseInterval, readHeader, readRecord, RECORD_COARSE, RECORD_DROP, RECORD_FRAME, RECORD_FULL_XR, SERVER_TIME_WRAP } from "../../../shared/pose-wire";
+import { CLIENT_SEND_INTERVAL_MS, COARSE_DELAY_MARGIN_MS, INTERPOLATION_DELAY_MS } from "../../../shared/constants";
+import { emptyRecord, lastFrameTime, POSE_HEADER_BYTES, readCoarseInterval, readHeader, readMoveInterval, readRecord, RECORD_COARSE, RECORD_DROP, RECORD_FRAME, RECORD_FULL_XR, SERVER_TIME_WRAP } from "../../../shared/pose-wire";
 import type { SnapshotBuffer } from "./interpolation";
 import { PERSON_COARSE, PoseFeed, type CoarseRate } from "./pose-feed";
 import { ServerClock } from "./server-clock";
@@ -28,7 +28,9 @@ interface Target {
  * the past (INTERPOLATION_DELAY_MS plus the largest span of the last BATCH_SPAN_WINDOW_MS or
  * so): the drawing never runs out of snapshots between two messages. Likewise each header says
  * how often coarse poses come now (less often in a room of very many), and the feeds draw them
- * that interval plus COARSE_DELAY_MARGIN_MS in the past.
+ * that interval plus COARSE_DELAY_MARGIN_MS in the past; and how often people send their own
+ * pose (less often in a room of over a hundred): full poses then change that much less often,
+ * and are drawn the difference further back, and this client sends its own that often.
  */
 export class PoseStream {
   private readonly bySlot = new Map<number, Target>();
@@ -42,6 +44,8 @@ export class PoseStream {
   private spanNow = 0;
   private spanBefore = 0;
   private spanSince = -Infinity;
+  /** How often people send their own pose now (ms), as the last message's header said. */
+  private moveMs = CLIENT_SEND_INTERVAL_MS;
 
   /** How often coarse poses come to this client now, and how far back they are drawn: every feed's (shared, updated from the headers). */
   private readonly rate: CoarseRate;
@@ -58,6 +62,11 @@ export class PoseStream {
   /** How often coarse poses come now (ms), as the last message's header said. */
   get coarseIntervalMs(): number {
     return this.rate.intervalMs;
+  }
+
+  /** How often people send their own pose now, this client included (ms), as the last message's header said. */
+  get moveIntervalMs(): number {
+    return this.moveMs;
   }
 
   /** This client's own person: its first coarse pose places the local player; the rest is ignored. */
@@ -84,9 +93,9 @@ export class PoseStream {
     for (const s of slot >= 0 ? [slot] : this.bySlot.keys()) if (this.bySlot.get(s) === target) this.bySlot.delete(s);
   }
 
-  /** How far in the past full poses are drawn now (ms): INTERPOLATION_DELAY_MS plus the recent batch span. */
+  /** How far in the past full poses are drawn now (ms): INTERPOLATION_DELAY_MS plus the recent batch span, plus how much slower than usual people send. */
   get fullDelayMs(): number {
-    return INTERPOLATION_DELAY_MS + Math.max(this.spanNow, this.spanBefore);
+    return INTERPOLATION_DELAY_MS + Math.max(this.spanNow, this.spanBefore) + this.moveMs - CLIENT_SEND_INTERVAL_MS;
   }
 
   /** Reads one message (`now`: performance.now(), when it was read). A record for an unknown slot is skipped. */
@@ -97,6 +106,8 @@ export class PoseStream {
     const last = lastFrameTime(bytes);
     this.clock.toLocal(last, now);
     this.noteSpan((last - header + SERVER_TIME_WRAP) % SERVER_TIME_WRAP, now);
+    const move = readMoveInterval(bytes);
+    if (move > 0) this.moveMs = Math.max(CLIENT_SEND_INTERVAL_MS, move);
     let t = this.clock.map(header);
     const delay = this.fullDelayMs;
     // A big room sends each coarse pose less often (server/src/rooms/interest.ts coarseIntervalMs): draw them further back.

@@ -1,10 +1,10 @@
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import { describe, expect, it } from "vitest";
-import { COARSE_POSE_INTERVAL_MS, COARSE_POSES_PER_S, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS, WORKSPACE_ROOM } from "../../../shared/constants";
+import { CLIENT_SEND_INTERVAL_MS, COARSE_POSE_INTERVAL_MS, COARSE_POSES_PER_S, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS, WORKSPACE_ROOM } from "../../../shared/constants";
 import { POSITION_RANGE, snap } from "../../../shared/quantise";
 import type { WorkspaceState } from "../../../shared/state";
 import { until } from "../testing/harness";
-import { coarseIntervalMs, INTEREST_REFRESH_MS } from "./interest";
+import { coarseIntervalMs, INTEREST_REFRESH_MS, moveIntervalMs, ROOM_MOVES_PER_S } from "./interest";
 import { FULL_RATE_RADIUS_M } from "./interest-rules";
 import { poseSeen, sleep, trackPoses, useWorkspaceRoomServer, type Joined, type SeenPose } from "./workspace-room-fixtures";
 
@@ -54,6 +54,19 @@ describe("the coarse interval", () => {
     // A spectator's is never shorter than its own.
     expect(coarseIntervalMs(70, SPECTATOR_COARSE_POSE_INTERVAL_MS)).toBe(SPECTATOR_COARSE_POSE_INTERVAL_MS);
     expect(coarseIntervalMs(252, SPECTATOR_COARSE_POSE_INTERVAL_MS)).toBe(coarseIntervalMs(252, COARSE_POSE_INTERVAL_MS));
+  });
+});
+
+describe("the move interval", () => {
+  it("is CLIENT_SEND_INTERVAL_MS up to a hundred people, then grows with them: the moves the room reads per second stay flat", () => {
+    expect(moveIntervalMs(0)).toBe(CLIENT_SEND_INTERVAL_MS);
+    expect(moveIntervalMs(100)).toBe(CLIENT_SEND_INTERVAL_MS);
+    expect(moveIntervalMs(202)).toBe(101);
+    for (const people of [101, 150, 202, 500]) {
+      const perSecond = (people * 1000) / moveIntervalMs(people);
+      expect(perSecond).toBeLessThanOrEqual(ROOM_MOVES_PER_S);
+      expect(perSecond).toBeGreaterThan(ROOM_MOVES_PER_S * 0.98);
+    }
   });
 });
 

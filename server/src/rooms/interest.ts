@@ -1,5 +1,5 @@
 import { ClientState, type Client } from "@colyseus/core";
-import { COARSE_POSE_INTERVAL_MS, COARSE_POSES_PER_S, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS } from "../../../shared/constants";
+import { CLIENT_SEND_INTERVAL_MS, COARSE_POSE_INTERVAL_MS, COARSE_POSES_PER_S, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS } from "../../../shared/constants";
 import { COARSE_BYTES, DROP_BYTES, FRAME_BYTES, MAX_RECORD_BYTES, POSE_HEADER_BYTES, POSES_MESSAGE, writeCoarse, writeDrop, writeFrame, writeFull, writeHeader, type WirePose } from "../../../shared/pose-wire";
 import type { Agent, Person, WorkspaceState } from "../../../shared/state";
 import { DEFAULT_INTEREST_RULES, pickNear } from "./interest-rules";
@@ -84,6 +84,24 @@ export function coarseIntervalMs(entities: number, minMs: number): number {
 }
 
 /**
+ * The most moves a room reads a second from all its people together (a hundred people at the
+ * client's usual CLIENT_SEND_INTERVAL_MS). In a bigger room each person sends less often
+ * (moveIntervalMs), so reading moves costs the room's tick no more than at a hundred people.
+ */
+export const ROOM_MOVES_PER_S = 2000; // default 2000
+
+/**
+ * How often (ms) each of `people` should send its own pose while moving: every
+ * CLIENT_SEND_INTERVAL_MS, or less often where the room would read more than `movesPerS` moves a
+ * second (101 ms at 202 people). The interval goes to clients in each pose message's header.
+ * Those near still see a person smoothly: a full record goes whenever the pose changed, and a
+ * client draws full poses far enough back to hold two of them (PoseStream.fullDelayMs).
+ */
+export function moveIntervalMs(people: number, movesPerS = ROOM_MOVES_PER_S): number {
+  return Math.max(CLIENT_SEND_INTERVAL_MS, Math.ceil((people * 1000) / movesPerS));
+}
+
+/**
  * Interest management and the pose stream of one room. Poses are not in the Colyseus state
  * (they are `noSync` there): after each patch this adds to each client's pose message
  * (shared/pose-wire.ts) a frame holding
@@ -119,6 +137,8 @@ export class Interest {
   /** The coarse intervals now (ms; people's and spectators'), and the patches each is spread over. */
   private coarseMs = COARSE_POSE_INTERVAL_MS;
   private wallMs = SPECTATOR_COARSE_POSE_INTERVAL_MS;
+  /** How often each person should send its pose now (ms; moveIntervalMs): every header says. */
+  private moveMs = CLIENT_SEND_INTERVAL_MS;
   private coarseSlots = slotsOf(COARSE_POSE_INTERVAL_MS);
   private wallSlots = slotsOf(SPECTATOR_COARSE_POSE_INTERVAL_MS);
   private readonly refreshSlots = slotsOf(INTEREST_REFRESH_MS);
@@ -138,6 +158,8 @@ export class Interest {
     private readonly state: WorkspaceState,
     /** The room's sockets: a client's message goes when its socket is written (SendBatch.due). */
     private readonly sends: SendBatch,
+    /** The most moves a second the room's people together should send (moveIntervalMs). */
+    private readonly movesPerS = ROOM_MOVES_PER_S,
   ) {
     this.startedAt = performance.now();
   }
@@ -167,6 +189,11 @@ export class Interest {
 
   unwatch(sessionId: string): void {
     this.watchers.delete(sessionId);
+  }
+
+  /** How often each person is asked to send its pose now (ms; moveIntervalMs). */
+  get moveIntervalMs(): number {
+    return this.moveMs;
   }
 
   /** Whether `sessionId` gets `entity`'s full pose now (for tests). */
@@ -249,6 +276,7 @@ export class Interest {
     this.wallMs = coarseIntervalMs(this.list.length, SPECTATOR_COARSE_POSE_INTERVAL_MS);
     this.coarseSlots = slotsOf(this.coarseMs);
     this.wallSlots = slotsOf(this.wallMs);
+    this.moveMs = moveIntervalMs(this.state.people.size, this.movesPerS);
   }
 
   private pack(e: Entry): void {
@@ -341,7 +369,7 @@ export class Interest {
       w.pending = grown;
     }
     const out = w.pending;
-    let at = start === 0 ? writeHeader(out, this.serverMs, w.person ? this.coarseMs : this.wallMs) : start + writeFrame(out, start, this.serverMs);
+    let at = start === 0 ? writeHeader(out, this.serverMs, w.person ? this.coarseMs : this.wallMs, this.moveMs) : start + writeFrame(out, start, this.serverMs);
     const records = at;
     if (snapshot) {
       for (const e of this.list) at = this.appendCoarseTo(out, at, e);

@@ -104,7 +104,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
       this.workspace = workspace.data ?? DEFAULT_WORKSPACE;
       this.state = new WorkspaceState();
       this.state.workspace = this.workspace;
-      this.interest = new Interest(this.state, this.sends);
+      this.interest = new Interest(this.state, this.sends, deps.roomMovesPerS);
       this.gate = new ClientGate({ workspace: this.workspace, limits, store, log });
       this.queue = new ClientQueue((sessionId, type, err) => {
         log.error({ err, workspace: this.workspace, session: sessionId, type }, "a message could not be carried out");
