@@ -176,8 +176,14 @@ export class LlmActionLimiter {
     return ALLOWED;
   }
 
+  /** Drops `who`'s minute (a person without an invite left: their session id never comes back). */
   forget(who: string): void {
     this.recent.delete(who);
+  }
+
+  /** How many people it keeps a minute for (for tests). */
+  get size(): number {
+    return this.recent.size;
   }
 }
 

@@ -79,7 +79,14 @@ export class ClientGate {
     const seat = this.seats.get(sessionId);
     this.seats.delete(sessionId);
     this.expelled.delete(sessionId);
+    // An invite's minute outlasts the seat (a rejoin must not reset it); a session's is done with.
+    if (seat && seat.inviteId === null) this.llmActions.forget(sessionId);
     return seat;
+  }
+
+  /** How many people's agent-action minutes are kept (for tests). */
+  get llmActionsTracked(): number {
+    return this.llmActions.size;
   }
 
   /** True when the session was removed for good: its drop must not hold a place for a reconnection. */
