@@ -347,10 +347,10 @@ export function scalingCurve(sizes: RoomCapacityResult[]): string[] {
     "\n**Scaling curve.** Tick p50 / p99 against clients (each with the 50 agents): " +
       sorted.map((r) => `${r.clients}: ${r.tickMs.p50.toFixed(2)} / ${r.tickMs.p99.toFixed(2)} ms`).join("; ") +
       `. Each added person costs the tick, per 50 ms interval, about ${steps.join(", ")} (p50). ` +
-      "The cost grows linearly with the people in the room: a frame of poses is added to each one's message at every patch, " +
-      "and up to 100 people each one's moves (20 a second) are read and checked. What does not grow past a size: the moves " +
-      "read, about 2,000 a second above 100 people (everyone is asked to send less often: *Each client asked to move every*), " +
-      "and the socket writes, which above 50 people take turns (*Each socket written every*), so a patch writes about 50 " +
+      "Up to 100 people the cost grows linearly: each one's moves (20 a second) are read and checked, and a frame of poses " +
+      "is added to its message at every patch. Above 100 it grows more slowly, as only the frames keep growing: the room " +
+      "asks everyone to send less often (*Each client asked to move every*), so it reads about 2,000 moves a second whatever " +
+      "its size, and above 50 people the socket writes take turns (*Each socket written every*), so a patch writes about 50 " +
       "sockets whatever the size, at the price of the latency shown above. Downstream per client has a ceiling: full poses " +
       "of at most 8 near people and agents, and at most 100 coarse poses a second.",
   ];
