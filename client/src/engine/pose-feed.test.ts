@@ -9,6 +9,30 @@ import type { RemoteBody } from "./xr-body";
 
 const out = (): Pose => ({ x: NaN, z: NaN, yaw: NaN, pitch: NaN });
 
+/**
+ * Reads message `i` at `arrivals[i]` (`read(i)`) while drawing `walker` every 16 ms from 1000 on,
+ * as the scene does; returns the slowest and the fastest it moved between two frames (m/s) after
+ * the delay has glided into place (INTERPOLATION_DELAY_GLIDE_MS).
+ */
+function drawnSpeeds(walker: SnapshotBuffer, arrivals: number[], read: (i: number) => void): { slowest: number; fastest: number } {
+  const o = out();
+  let lastX = NaN;
+  let slowest = Infinity;
+  let fastest = 0;
+  let next = 0;
+  for (let now = 1000; now <= arrivals.at(-1)!; now += 16) {
+    while (next < arrivals.length && arrivals[next]! <= now) read(next++);
+    if (!walker.sampleNow(now, o)) continue;
+    if (now > 1000 + INTERPOLATION_DELAY_GLIDE_MS + 500 && !Number.isNaN(lastX)) {
+      const speed = (o.x - lastX) / 0.016;
+      slowest = Math.min(slowest, speed);
+      fastest = Math.max(fastest, speed);
+    }
+    lastX = o.x;
+  }
+  return { slowest, fastest };
+}
+
 describe("PoseFeed", () => {
   it("feeds full poses with the short delay, and ignores coarse ones meanwhile", () => {
     const feed = new PoseFeed(new SnapshotBuffer());
@@ -169,32 +193,17 @@ describe("PoseStream, batched messages", () => {
     const span = (FRAMES - 1) * PATCH_INTERVAL_MS;
     const arrivals: number[] = [];
     for (let m = 0; m < 40; m++) arrivals.push(1000 + m * FRAMES * PATCH_INTERVAL_MS + span + 5);
-    const o = out();
-    let lastX = NaN;
-    let slowest = Infinity;
-    let fastest = 0;
-    let next = 0;
-    for (let now = 1000; now <= arrivals.at(-1)!; now += 16) {
-      while (next < arrivals.length && arrivals[next]! <= now) {
-        stream.apply(batch(b, 100_000 + next * FRAMES * PATCH_INTERVAL_MS, next * FRAMES * 0.2), arrivals[next]!);
-        if (next === 0) {
-          // Each frame is a snapshot of its own time: the message's first pose is `span` older than its last.
-          expect(walker.size).toBe(FRAMES);
-          expect(walker.newestTime).toBeCloseTo(arrivals[0]!, 6);
-        }
-        next++;
+    const { slowest, fastest } = drawnSpeeds(walker, arrivals, (i) => {
+      stream.apply(batch(b, 100_000 + i * FRAMES * PATCH_INTERVAL_MS, i * FRAMES * 0.2), arrivals[i]!);
+      if (i === 0) {
+        // Each frame is a snapshot of its own time: the message's first pose is `span` older than its last.
+        expect(walker.size).toBe(FRAMES);
+        expect(walker.newestTime).toBeCloseTo(arrivals[0]!, 6);
       }
-      if (!walker.sampleNow(now, o)) continue;
-      // After the delay has glided up (INTERPOLATION_DELAY_GLIDE_MS), the drawing moves steadily.
-      if (now > 1000 + INTERPOLATION_DELAY_GLIDE_MS + 500 && !Number.isNaN(lastX)) {
-        const speed = (o.x - lastX) / 0.016;
-        slowest = Math.min(slowest, speed);
-        fastest = Math.max(fastest, speed);
-      }
-      lastX = o.x;
-    }
+    });
     expect(stream.fullDelayMs).toBe(INTERPOLATION_DELAY_MS + span);
     expect(walker.delayAt(arrivals.at(-1)!)).toBe(INTERPOLATION_DELAY_MS + span);
+    // After the delay has glided up, the drawing moves steadily.
     const walkSpeed = 0.2 / (PATCH_INTERVAL_MS / 1000);
     expect(slowest).toBeGreaterThan(walkSpeed * 0.9);
     expect(fastest).toBeLessThan(walkSpeed * 1.1);
@@ -232,21 +241,7 @@ describe("PoseStream, move interval", () => {
     const span = (FRAMES - 1) * PATCH_INTERVAL_MS;
     const arrivals: number[] = [];
     for (let m = 0; m < 60; m++) arrivals.push(1000 + m * FRAMES * PATCH_INTERVAL_MS + span + 5 + ((m * 7) % 4) * 10);
-    const o = out();
-    let lastX = NaN;
-    let slowest = Infinity;
-    let fastest = 0;
-    let next = 0;
-    for (let now = 1000; now <= arrivals.at(-1)!; now += 16) {
-      while (next < arrivals.length && arrivals[next]! <= now) stream.apply(message(next), arrivals[next++]!);
-      if (!walker.sampleNow(now, o)) continue;
-      if (now > 1000 + INTERPOLATION_DELAY_GLIDE_MS + 500 && !Number.isNaN(lastX)) {
-        const speed = (o.x - lastX) / 0.016;
-        slowest = Math.min(slowest, speed);
-        fastest = Math.max(fastest, speed);
-      }
-      lastX = o.x;
-    }
+    const { slowest, fastest } = drawnSpeeds(walker, arrivals, (i) => stream.apply(message(i), arrivals[i]!));
     expect(stream.moveIntervalMs).toBe(moveMs);
     expect(stream.fullDelayMs).toBe(INTERPOLATION_DELAY_MS + span + moveMs - CLIENT_SEND_INTERVAL_MS);
     const walkSpeed = 0.2 / (PATCH_INTERVAL_MS / 1000);
