@@ -1,7 +1,6 @@
-import { DefaultXRController, XRSpace, useXRInputSourceStateContext } from "@react-three/xr";
-import { useEffect, useRef } from "react";
-import { BoxGeometry, MeshLambertMaterial, type Object3D } from "three";
-import { handObjects } from "./rig-state";
+import { DefaultXRController, XRSpace } from "@react-three/xr";
+import { BoxGeometry, MeshLambertMaterial } from "three";
+import { useHandObject } from "./use-hand-object";
 import { XR_CLICK_THRESHOLD_MS } from "./xr-store";
 
 const body = new BoxGeometry(0.05, 0.04, 0.13).translate(0, -0.01, 0.03);
@@ -13,20 +12,7 @@ const material = new MeshLambertMaterial({ color: "#334155" });
  * rig can send where the hand is.
  */
 export function XRControllerView() {
-  const state = useXRInputSourceStateContext("controller");
-  const ref = useRef<Object3D>(null);
-  const hand = state.inputSource.handedness;
-  useEffect(() => {
-    if (hand !== "left" && hand !== "right") return;
-    handObjects[hand] = ref.current;
-    handObjects[`${hand}Kind`] = "controller";
-    return () => {
-      if (handObjects[hand] === ref.current) {
-        handObjects[hand] = null;
-        handObjects[`${hand}Kind`] = null;
-      }
-    };
-  }, [hand]);
+  const ref = useHandObject("controller");
   return (
     <>
       <XRSpace ref={ref} space="grip-space">

@@ -1,7 +1,6 @@
-import { DefaultXRHand, XRSpace, useXRInputSourceStateContext } from "@react-three/xr";
-import { useEffect, useRef } from "react";
-import { BoxGeometry, MeshLambertMaterial, SphereGeometry, type Object3D } from "three";
-import { handObjects } from "./rig-state";
+import { DefaultXRHand, XRSpace } from "@react-three/xr";
+import { BoxGeometry, MeshLambertMaterial, SphereGeometry } from "three";
+import { useHandObject } from "./use-hand-object";
 import { XR_CLICK_THRESHOLD_MS } from "./xr-store";
 
 const palm = new BoxGeometry(0.08, 0.02, 0.09).translate(0, 0, -0.04);
@@ -13,20 +12,7 @@ const material = new MeshLambertMaterial({ color: "#e2c6a8" });
  * with a pinch, and a touch pointer on the index finger for pressing panels directly.
  */
 export function XRHandView() {
-  const state = useXRInputSourceStateContext("hand");
-  const ref = useRef<Object3D>(null);
-  const hand = state.inputSource.handedness;
-  useEffect(() => {
-    if (hand !== "left" && hand !== "right") return;
-    handObjects[hand] = ref.current;
-    handObjects[`${hand}Kind`] = "hand";
-    return () => {
-      if (handObjects[hand] === ref.current) {
-        handObjects[hand] = null;
-        handObjects[`${hand}Kind`] = null;
-      }
-    };
-  }, [hand]);
+  const ref = useHandObject("hand");
   return (
     <>
       <XRSpace ref={ref} space="wrist">
