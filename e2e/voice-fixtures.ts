@@ -1,7 +1,11 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
 import { parseWav, wavSamples } from "../shared/voice";
-import { ROOT } from "./server";
+import { CHROMIUM_ARGS, ensureChromium, fakeMicrophoneArgs } from "./chromium";
+import { startFakeOpenAI, type FakeOpenAI } from "./fake-openai";
+import { ROOT, startServer, type RunningServer } from "./server";
 
 /** The fake microphone's WAV (e2e/fixtures/README.md). */
 export const UTTERANCE_WAV = path.join(ROOT, "e2e/fixtures/utterance-iris.wav");
@@ -32,4 +36,48 @@ export function speechSpan(samples: Float32Array, sampleRate: number, threshold 
     }
   }
   return first < 0 ? null : { startMs: first * 10, endMs: (last + 1) * 10 };
+}
+
+export interface VoiceRig {
+  fake: FakeOpenAI;
+  server: RunningServer;
+  /** Chromium whose microphone plays UTTERANCE_WAV in a loop. */
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * What the voice e2e runs on: the fake OpenAI-compatible server (chat, transcription and speech,
+ * real HTTP), the app's server using it for all three with no budget in the way and no retries,
+ * and Chromium with a fake microphone. The caller sets the fake's replies.
+ */
+export async function startVoiceRig(): Promise<VoiceRig> {
+  const settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-voice-e2e-"));
+  const settings = path.join(settingsDir, "llm.yaml");
+  fs.writeFileSync(
+    settings,
+    ["prices:", "  default: { input: 1, output: 1 }", "budgets: { perAgentUsd: null, perWorkspaceUsd: null }", "limits: { maxRetries: 0, attemptTimeoutMs: 30000, idleTimeoutMs: 30000 }"].join("\n"),
+  );
+  const fake = await startFakeOpenAI();
+  const server = await startServer({
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: "sk-e2e",
+    ATRIUM_MODEL: "fake-model",
+    ATRIUM_LLM_CONFIG: settings,
+    ATRIUM_STT_BASE_URL: fake.url,
+    ATRIUM_TTS_BASE_URL: fake.url,
+    ATRIUM_TTS_FORMAT: "wav",
+  });
+  const browser = await chromium.launch({ executablePath: ensureChromium(), args: [...CHROMIUM_ARGS, ...fakeMicrophoneArgs(UTTERANCE_WAV)], headless: true });
+  return {
+    fake,
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.stop();
+      await fake.close();
+      fs.rmSync(settingsDir, { recursive: true, force: true });
+    },
+  };
 }

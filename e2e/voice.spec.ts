@@ -1,14 +1,11 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseWav } from "../shared/voice";
 import { enterAs, screenshot, waitUntil } from "./browser";
-import { CHROMIUM_ARGS, ensureChromium, fakeMicrophoneArgs } from "./chromium";
-import { speechReply, startFakeOpenAI, textReply, transcriptReply, type FakeOpenAI, type RecordedRequest } from "./fake-openai";
-import { startServer, type RunningServer } from "./server";
-import { fixtureSamples, speechSpan, UTTERANCE_TEXT, UTTERANCE_WAV } from "./voice-fixtures";
+import { CHROMIUM_ARGS, ensureChromium } from "./chromium";
+import { speechReply, textReply, transcriptReply, type FakeOpenAI, type RecordedRequest } from "./fake-openai";
+import type { RunningServer } from "./server";
+import { fixtureSamples, speechSpan, startVoiceRig, UTTERANCE_TEXT, type VoiceRig } from "./voice-fixtures";
 
 /**
  * Voice end to end in Chromium with a fake microphone that plays e2e/fixtures/utterance-iris.wav
@@ -24,33 +21,15 @@ const END_TOLERANCE_MS = 300;
 let fake: FakeOpenAI;
 let server: RunningServer;
 let browser: Browser;
-let settingsDir: string;
+let rig: VoiceRig | undefined;
 
 beforeAll(async () => {
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-voice-e2e-"));
-  const settings = path.join(settingsDir, "llm.yaml");
-  fs.writeFileSync(
-    settings,
-    ["prices:", "  default: { input: 1, output: 1 }", "budgets: { perAgentUsd: null, perWorkspaceUsd: null }", "limits: { maxRetries: 0, attemptTimeoutMs: 30000, idleTimeoutMs: 30000 }"].join("\n"),
-  );
-  fake = await startFakeOpenAI();
-  server = await startServer({
-    OPENAI_BASE_URL: fake.url,
-    OPENAI_API_KEY: "sk-e2e",
-    ATRIUM_MODEL: "fake-model",
-    ATRIUM_LLM_CONFIG: settings,
-    ATRIUM_STT_BASE_URL: fake.url,
-    ATRIUM_TTS_BASE_URL: fake.url,
-    ATRIUM_TTS_FORMAT: "wav",
-  });
-  browser = await chromium.launch({ executablePath: ensureChromium(), args: [...CHROMIUM_ARGS, ...fakeMicrophoneArgs(UTTERANCE_WAV)], headless: true });
+  rig = await startVoiceRig();
+  ({ fake, server, browser } = rig);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await fake?.close();
-  fs.rmSync(settingsDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 beforeEach(() => {

@@ -1,14 +1,10 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseWav } from "../shared/voice";
 import { screenshot, waitUntil } from "./browser";
-import { CHROMIUM_ARGS, ensureChromium, fakeMicrophoneArgs } from "./chromium";
-import { speechReply, startFakeOpenAI, textReply, transcriptReply, type FakeOpenAI, type RecordedRequest } from "./fake-openai";
-import { startServer, type RunningServer } from "./server";
-import { UTTERANCE_TEXT, UTTERANCE_WAV } from "./voice-fixtures";
+import { speechReply, textReply, transcriptReply, type FakeOpenAI, type RecordedRequest } from "./fake-openai";
+import type { RunningServer } from "./server";
+import { startVoiceRig, UTTERANCE_TEXT, type VoiceRig } from "./voice-fixtures";
 import { enterXR, frames, objectPosition, setButton, type XRVisit } from "./xr-device";
 
 /**
@@ -22,38 +18,20 @@ import { enterXR, frames, objectPosition, setButton, type XRVisit } from "./xr-d
 let fake: FakeOpenAI;
 let server: RunningServer;
 let browser: Browser;
-let settingsDir: string;
+let rig: VoiceRig | undefined;
 let visit: XRVisit | null = null;
 
 beforeAll(async () => {
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-xr-voice-e2e-"));
-  const settings = path.join(settingsDir, "llm.yaml");
-  fs.writeFileSync(
-    settings,
-    ["prices:", "  default: { input: 1, output: 1 }", "budgets: { perAgentUsd: null, perWorkspaceUsd: null }", "limits: { maxRetries: 0, attemptTimeoutMs: 30000, idleTimeoutMs: 30000 }"].join("\n"),
-  );
-  fake = await startFakeOpenAI();
+  rig = await startVoiceRig();
+  ({ fake, server, browser } = rig);
   fake.setAudioDefault("transcriptions", transcriptReply(UTTERANCE_TEXT));
   fake.setAudioDefault("speech", speechReply({ durationS: 1 }));
   fake.setDefault((req) => (mentions(req, "researching today") ? textReply("Pricing models, mostly.") : textReply("Nothing new here.")));
-  server = await startServer({
-    OPENAI_BASE_URL: fake.url,
-    OPENAI_API_KEY: "sk-e2e",
-    ATRIUM_MODEL: "fake-model",
-    ATRIUM_LLM_CONFIG: settings,
-    ATRIUM_STT_BASE_URL: fake.url,
-    ATRIUM_TTS_BASE_URL: fake.url,
-    ATRIUM_TTS_FORMAT: "wav",
-  });
-  browser = await chromium.launch({ executablePath: ensureChromium(), args: [...CHROMIUM_ARGS, ...fakeMicrophoneArgs(UTTERANCE_WAV)], headless: true });
 });
 
 afterAll(async () => {
   await visit?.context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-  await fake?.close();
-  fs.rmSync(settingsDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 const transcriptions = () => fake.requests.filter((r) => r.path.endsWith("/audio/transcriptions"));
