@@ -227,7 +227,7 @@ This file is written by \`npm run bench\`; do not edit it by hand. The raw figur
 ## How to run
 
 \`\`\`sh
-npm run bench            # vite build, then tsx bench/run.ts (about 1½ minutes after the build)
+npm run bench            # vite build, then tsx bench/run.ts (about 5 minutes after the build)
 npx tsx bench/run.ts     # the same without the build: measures dist/client as it is
 \`\`\`
 
