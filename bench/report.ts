@@ -262,7 +262,7 @@ inflates them, so the load average at the start of the run is recorded below.
   circles at 4 m/s within 40 m of the centre, sending \`move\` as often as the server asks in each
   pose message's header, as the app does: every 50 ms up to 100 people, less often above, so the
   room reads about 2,000 moves a second whatever its size (every 101 ms at 202 people;
-  \`moveIntervalMs\` in \`server/src/rooms/interest.ts\`). They run in separate
+  \`moveIntervalMs\` in \`server/src/rooms/pose-rates.ts\`). They run in separate
   load-generator processes, away from the server's process. They receive and count every patch
   and pose message but skip decoding them (decoding 200 people's moves for 200 clients would starve
   the generator, which would then send fewer moves than real clients). After a warm-up the

@@ -56,7 +56,7 @@ export interface RoomCapacityResult {
   busyMs: TickSummary;
   /** Patches between two writes of a client's socket at the window's end (server/src/rooms/send-batch.ts). */
   writeEvery: number;
-  /** How often each person was asked to send its pose at the window's end (ms; server/src/rooms/interest.ts moveIntervalMs). */
+  /** How often each person was asked to send its pose at the window's end (ms; server/src/rooms/pose-rates.ts moveIntervalMs). */
   moveIntervalMs: number;
   /** Downstream WebSocket payload per client, counted on the client side. */
   downstream: { meanBytesPerS: number; minBytesPerS: number; maxBytesPerS: number; meanMessagesPerS: number };

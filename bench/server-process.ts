@@ -33,7 +33,7 @@ export interface ServerMetrics {
   uptimeS: number;
   memoryMb: number;
   /** tickMs: the room's own work per patch interval; busyMs: the whole process's busy time per interval. */
-  /** writeEvery: patches between two writes of a client's socket (server/src/rooms/send-batch.ts); moveIntervalMs: how often each person is asked to send its pose (server/src/rooms/interest.ts). */
+  /** writeEvery: patches between two writes of a client's socket (server/src/rooms/send-batch.ts); moveIntervalMs: how often each person is asked to send its pose (server/src/rooms/pose-rates.ts). */
   rooms: { workspace: string; clients: number; people: number; agents: number; tickMs: TickSummary; busyMs: TickSummary; writeEvery: number; moveIntervalMs: number }[];
 }
 

@@ -84,7 +84,7 @@ export interface AtriumOptions {
   mcp?: McpOptions;
   /** About how many clients' sockets a patch writes (server/src/rooms/send-batch.ts); FLUSHES_PER_PATCH when absent. Tests lower it. */
   flushesPerPatch?: number;
-  /** The most moves a second a room's people together should send (server/src/rooms/interest.ts); ROOM_MOVES_PER_S when absent. Tests lower it. */
+  /** The most moves a second a room's people together should send (server/src/rooms/pose-rates.ts); ROOM_MOVES_PER_S when absent. Tests lower it. */
   roomMovesPerS?: number;
   /** Colyseus presence and driver shared with other processes (server/src/scale/scale-out.ts); one process when absent. */
   scale?: ScaleOut;

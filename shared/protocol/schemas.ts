@@ -41,7 +41,7 @@ export const moveSchema = z.strictObject({
 });
 
 /**
- * The common move, x, z, yaw and pitch and nothing else, checked without zod: a room reads twenty
+ * The common move, x, z, yaw and pitch and nothing else, checked without zod: a room reads up to twenty
  * of them a second from every person, and zod takes several microseconds over each. True only
  * where moveSchema accepts `raw` as it is (every other move, an XR one or a bad one, goes
  * through moveSchema, which also words the refusal); schemas.test.ts holds the two to the same

@@ -110,7 +110,7 @@ export class PoseStream {
     if (move > 0) this.moveMs = Math.max(CLIENT_SEND_INTERVAL_MS, move);
     let t = this.clock.map(header);
     const delay = this.fullDelayMs;
-    // A big room sends each coarse pose less often (server/src/rooms/interest.ts coarseIntervalMs): draw them further back.
+    // A big room sends each coarse pose less often (server/src/rooms/pose-rates.ts coarseIntervalMs): draw them further back.
     const coarse = readCoarseInterval(bytes);
     if (coarse > 0 && coarse !== this.rate.intervalMs) {
       this.rate.intervalMs = coarse;

@@ -33,7 +33,7 @@ export function mountApi(app: Application, deps: HttpDeps): void {
   // `rooms`: this process's rooms with their tick statistics (tickMs: the room's own work per patch
   // interval; busyMs: the whole process's busy time per interval, as that room's patches saw it;
   // writeEvery: patches between two writes of a client's socket, rooms/send-batch.ts; moveIntervalMs: how often each person
-  // is asked to send its pose, rooms/interest.ts); `process` and `cluster`: which process
+  // is asked to send its pose, rooms/pose-rates.ts); `process` and `cluster`: which process
   // answered and every process's workspace rooms from the shared listings (server/src/scale/cluster-metrics.ts).
   app.get("/metrics", async (_req, res) => {
     const rooms = [...deps.rooms].map((room) => ({

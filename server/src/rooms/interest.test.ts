@@ -4,7 +4,8 @@ import { CLIENT_SEND_INTERVAL_MS, COARSE_POSE_INTERVAL_MS, COARSE_POSES_PER_S, P
 import { POSITION_RANGE, snap } from "../../../shared/quantise";
 import type { WorkspaceState } from "../../../shared/state";
 import { until } from "../testing/harness";
-import { coarseIntervalMs, INTEREST_REFRESH_MS, moveIntervalMs, ROOM_MOVES_PER_S } from "./interest";
+import { INTEREST_REFRESH_MS } from "./interest";
+import { coarseIntervalMs, moveIntervalMs, ROOM_MOVES_PER_S } from "./pose-rates";
 import { FULL_RATE_RADIUS_M } from "./interest-rules";
 import { poseSeen, sleep, trackPoses, useWorkspaceRoomServer, type Joined, type SeenPose } from "./workspace-room-fixtures";
 

@@ -1,8 +1,9 @@
 import { ClientState, type Client } from "@colyseus/core";
-import { CLIENT_SEND_INTERVAL_MS, COARSE_POSE_INTERVAL_MS, COARSE_POSES_PER_S, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS } from "../../../shared/constants";
+import { CLIENT_SEND_INTERVAL_MS, COARSE_POSE_INTERVAL_MS, PATCH_INTERVAL_MS, SPECTATOR_COARSE_POSE_INTERVAL_MS } from "../../../shared/constants";
 import { COARSE_BYTES, DROP_BYTES, FRAME_BYTES, MAX_RECORD_BYTES, POSE_HEADER_BYTES, POSES_MESSAGE, writeCoarse, writeDrop, writeFrame, writeFull, writeHeader, type WirePose } from "../../../shared/pose-wire";
 import type { Agent, Person, WorkspaceState } from "../../../shared/state";
-import { DEFAULT_INTEREST_RULES, pickNear } from "./interest-rules";
+import { pickNear } from "./interest-rules";
+import { coarseIntervalMs, moveIntervalMs, ROOM_MOVES_PER_S } from "./pose-rates";
 import type { SendBatch } from "./send-batch";
 
 /** Each client's full-rate set is worked out again this often (ms); clients take turns, a share per patch. Someone walking covers 2 m in that time. */
@@ -75,40 +76,13 @@ function slotsOf(periodMs: number): number {
 }
 
 /**
- * How often (ms, whole patches) each of `entities` people and agents gets its coarse pose to a
- * client: every `minMs`, or less often where that would be more than COARSE_POSES_PER_S a second.
- */
-export function coarseIntervalMs(entities: number, minMs: number): number {
-  const ms = Math.max(minMs, (entities * 1000) / COARSE_POSES_PER_S);
-  return Math.ceil(ms / PATCH_INTERVAL_MS) * PATCH_INTERVAL_MS;
-}
-
-/**
- * The most moves a room reads a second from all its people together (a hundred people at the
- * client's usual CLIENT_SEND_INTERVAL_MS). In a bigger room each person sends less often
- * (moveIntervalMs), so reading moves costs the room's tick no more than at a hundred people.
- */
-export const ROOM_MOVES_PER_S = 2000; // default 2000
-
-/**
- * How often (ms) each of `people` should send its own pose while moving: every
- * CLIENT_SEND_INTERVAL_MS, or less often where the room would read more than `movesPerS` moves a
- * second (101 ms at 202 people). The interval goes to clients in each pose message's header.
- * Those near still see a person smoothly: a full record goes whenever the pose changed, and a
- * client draws full poses far enough back to hold two of them (PoseStream.fullDelayMs).
- */
-export function moveIntervalMs(people: number, movesPerS = ROOM_MOVES_PER_S): number {
-  return Math.max(CLIENT_SEND_INTERVAL_MS, Math.ceil((people * 1000) / movesPerS));
-}
-
-/**
  * Interest management and the pose stream of one room. Poses are not in the Colyseus state
  * (they are `noSync` there): after each patch this adds to each client's pose message
  * (shared/pose-wire.ts) a frame holding
  * - the full pose, every patch it changes, of the people and agents pickNear
  *   (interest-rules.ts) picks around the client, refreshed every INTEREST_REFRESH_MS;
  * - everyone's coarse pose, refreshed every COARSE_POSE_INTERVAL_MS, spread over the patches
- *   (less often in a room of more than COARSE_POSES_PER_S people and agents: coarseIntervalMs;
+ *   (less often in a room of more than COARSE_POSES_PER_S people and agents: coarseIntervalMs in pose-rates.ts;
  *   each message's header says the interval, so the client draws them far enough in the past);
  * - DROP records for what left its full-rate set,
  * after the server's clock (ms since the room started) when the poses were packed: the
@@ -330,7 +304,7 @@ export class Interest {
     const p = w.person!;
     if (p.x === undefined || p.z === undefined) return;
     const self = this.entries.get(p) ?? null;
-    const n = pickNear({ x: p.x, z: p.z, yaw: p.yaw ?? 0 }, this.list, w.members, this.picked, self, DEFAULT_INTEREST_RULES);
+    const n = pickNear({ x: p.x, z: p.z, yaw: p.yaw ?? 0 }, this.list, w.members, this.picked, self);
     const keep = this.keep;
     keep.clear();
     for (let i = 0; i < n; i++) keep.add(this.picked[i]!);

@@ -33,7 +33,7 @@ export interface RoomDeps {
   reconnectGraceS?: number;
   /** About how many clients' sockets a patch writes (send-batch.ts); FLUSHES_PER_PATCH when absent. */
   flushesPerPatch?: number;
-  /** The most moves a second the room's people together should send (interest.ts moveIntervalMs); ROOM_MOVES_PER_S when absent. */
+  /** The most moves a second the room's people together should send (pose-rates.ts moveIntervalMs); ROOM_MOVES_PER_S when absent. */
   roomMovesPerS?: number;
   /** Awaited at the end of onCreate, before anyone joins: places the workspace's outside agents (server/src/mcp). */
   onCreated?: (room: WorkspaceRoom) => Promise<void>;
