@@ -18,6 +18,7 @@ import { isLive, type AgentToken } from "./agent-tokens";
 import type { ExternalAgents } from "./external-agents";
 import { MCP_PATH } from "./mcp-http";
 import type { AgentTokenRelay } from "./token-relay";
+import { colourFor } from "../rooms/people";
 
 /**
  * The owner's agent tokens (owner only: server/src/auth/policy.ts REST_POLICY):
@@ -33,11 +34,6 @@ const slug = /^[a-z][a-z0-9-]*$/;
 const DEFAULT_SHAPE = "octahedron";
 const EXTERNAL_COLOURS = ["#22d3ee", "#f472b6", "#a3e635", "#fb923c", "#818cf8", "#facc15"];
 
-function colourFor(id: string): string {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
-  return EXTERNAL_COLOURS[Math.abs(h) % EXTERNAL_COLOURS.length]!;
-}
 
 const noControl = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 
@@ -132,7 +128,7 @@ export function mountAgentTokenApi(app: Application, deps: AgentTokenApiDeps): v
       res.status(409).json({ error: `${same.name} (${same.agentId}) already has a live token in workspace ${b.workspace}; revoke it first` });
       return;
     }
-    const { agentToken, token } = await hub.tokens.issue({ ...b, home, colour: b.colour ?? colourFor(b.agentId), createdBy: by(res) });
+    const { agentToken, token } = await hub.tokens.issue({ ...b, home, colour: b.colour ?? colourFor(b.agentId, EXTERNAL_COLOURS), createdBy: by(res) });
     // Its agent appears in the live room at once, on whichever process hosts it.
     const done = await relay.act("issued", agentToken, by(res));
     const body: CreatedAgentToken = { agentToken: done.info ?? hub.info(agentToken), token, mcpUrl: `${req.protocol}://${req.get("host") ?? "localhost"}${MCP_PATH}` };

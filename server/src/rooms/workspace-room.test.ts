@@ -31,6 +31,14 @@ describe("joining", () => {
     expect(serverRoom(a).workspace).toBe(workspace);
   });
 
+  it("gives each newcomer a colour no one in the room wears, while the palette lasts", async () => {
+    const workspace = freshWorkspace();
+    const people = [];
+    for (let i = 0; i < 8; i++) people.push(await join({ workspace, name: `P${i}` }));
+    const colours = people.map((p) => seen(p, p)!.colour);
+    expect(new Set(colours).size).toBe(8);
+  });
+
   it("defaults the mode to desktop and trims the name", async () => {
     const a = await join({ workspace: freshWorkspace(), name: "  Grace  " });
     expect(seen(a, a)).toMatchObject({ name: "Grace", mode: "desktop" });

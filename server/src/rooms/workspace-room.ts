@@ -231,7 +231,7 @@ export function defineWorkspaceRoom(deps: RoomDeps) {
         return;
       }
 
-      const person = newPerson(client.sessionId, options, world);
+      const person = newPerson(client.sessionId, options, world, this.state.people.values());
       this.state.people.set(client.sessionId, person);
       this.moves.start(client.sessionId);
       this.interest.watch(client, person);
