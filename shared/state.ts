@@ -14,7 +14,7 @@ export const Person = schema(
     name: t.string(),
     /** desktop | vr | ar */
     mode: t.string(),
-    /** Avatar colour, derived from the id on the server. */
+    /** Avatar colour, picked on the server from the id, one no one else in the room wears while any is left. */
     colour: t.string(),
     /** The person's number in the pose stream (unique in the room among people and agents). */
     slot: t.uint16(),
