@@ -151,11 +151,15 @@ describe("spectators", () => {
     const room = serverRoomOf(ada);
     await sleep(STATS_BUCKET_MS + STATS_PUSH_DELAY_MS + 500);
     expect(room.spectators.pushes).toBe(0);
+    const joined = Date.now();
     const wall = await listen(workspace, "Wall", "spectator");
-    const push = await until("a push from the room", () => wall.of<StatsPush>(STATS_PUSH_MESSAGE)[0], STATS_BUCKET_MS + 5_000, 100);
-    expect(push.brain).toBe("offline");
-    expect(push.b.at(-1)![0]).toBeGreaterThanOrEqual(bucketOf(Date.now() - STATS_PUSH_DELAY_MS) - 2 * STATS_BUCKET_MS);
-    expect(push.b.at(-1)![1]).toBeGreaterThan(0); // offline planner decisions count as calls
+    // The demo's decisions come seconds apart and may all lie in buckets already closed, so ask
+    // otto (whom the demo does not reach) something: his decision lands in a bucket still to come.
+    expect(room.runtime.deliver("otto", { kind: "message", from: { id: "system", name: "Atrium", kind: "system" }, text: "What are you working on?" })).toBe(true);
+    const first = await until("a push from the room", () => wall.of<StatsPush>(STATS_PUSH_MESSAGE)[0], STATS_BUCKET_MS + 5_000, 100);
+    expect(first.brain).toBe("offline");
+    const withCalls = await until("a push counting the planner's decisions", () => wall.of<StatsPush>(STATS_PUSH_MESSAGE).find((p) => p.b.some((b) => b[1] > 0)), 2 * STATS_BUCKET_MS + 5_000, 100);
+    expect(withCalls.b.at(-1)![0]).toBeGreaterThanOrEqual(bucketOf(joined - STATS_PUSH_DELAY_MS) - STATS_BUCKET_MS);
     expect(ada.of(STATS_PUSH_MESSAGE)).toEqual([]);
-  }, 40_000);
+  }, 60_000);
 });
