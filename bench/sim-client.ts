@@ -115,7 +115,7 @@ export class SimClient {
         const record = emptyRecord();
         room.onMessage(POSES_MESSAGE, (bytes: Uint8Array) => {
           const moveMs = readMoveInterval(bytes);
-          if (moveMs > 0) pace.moveIntervalMs = Math.max(CLIENT_SEND_INTERVAL_MS, moveMs);
+          if (moveMs > 0) pace.moveIntervalMs = moveMs;
           if (found || ownSlot < 0) return;
           for (let at = POSE_HEADER_BYTES; at < bytes.length && (at = readRecord(bytes, at, record)) > 0; ) {
             if (record.kind === RECORD_FRAME || record.kind === RECORD_DROP || record.slot !== ownSlot) continue;

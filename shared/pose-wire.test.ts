@@ -108,7 +108,7 @@ describe("the pose stream's messages", () => {
     expect(readCoarseInterval(b.subarray(0, POSE_HEADER_BYTES - 1))).toBe(-1);
   });
 
-  it("and how often each person should send its own pose while moving (uint16 ms; the usual rate when not given)", () => {
+  it("and how often each person should send its own pose while moving (uint16 ms; the usual rate when not given, and never faster)", () => {
     const b = new Uint8Array(8);
     writeHeader(b, 42, 2550, 101);
     expect([readHeader(b), readCoarseInterval(b), readMoveInterval(b)]).toEqual([42, 2550, 101]);
@@ -116,6 +116,8 @@ describe("the pose stream's messages", () => {
     expect(readMoveInterval(b)).toBe(CLIENT_SEND_INTERVAL_MS);
     writeHeader(b, 42, 1000, 1e9);
     expect(readMoveInterval(b)).toBe(65535);
+    writeHeader(b, 42, 1000, 10); // never faster than the usual pace
+    expect(readMoveInterval(b)).toBe(CLIENT_SEND_INTERVAL_MS);
     expect(readMoveInterval(b.subarray(0, POSE_HEADER_BYTES - 1))).toBe(-1);
   });
 

@@ -135,10 +135,13 @@ export function readCoarseInterval(b: Uint8Array): number {
   return readU16(b, 4);
 }
 
-/** The move interval in the header of message `b` (ms), or -1 when `b` is too short to hold one. */
+/**
+ * The move interval in the header of message `b` (ms; never under CLIENT_SEND_INTERVAL_MS: no one
+ * sends faster than the usual pace), or -1 when `b` is too short to hold one.
+ */
 export function readMoveInterval(b: Uint8Array): number {
   if (b.length < POSE_HEADER_BYTES) return -1;
-  return readU16(b, 6);
+  return Math.max(CLIENT_SEND_INTERVAL_MS, readU16(b, 6));
 }
 
 /** The server time in the header of message `b` (a uint32 of ms), or -1 when `b` is too short to hold one. */

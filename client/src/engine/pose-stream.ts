@@ -107,7 +107,7 @@ export class PoseStream {
     this.clock.toLocal(last, now);
     this.noteSpan((last - header + SERVER_TIME_WRAP) % SERVER_TIME_WRAP, now);
     const move = readMoveInterval(bytes);
-    if (move > 0) this.moveMs = Math.max(CLIENT_SEND_INTERVAL_MS, move);
+    if (move > 0) this.moveMs = move;
     let t = this.clock.map(header);
     const delay = this.fullDelayMs;
     // A big room sends each coarse pose less often (server/src/rooms/pose-rates.ts coarseIntervalMs): draw them further back.

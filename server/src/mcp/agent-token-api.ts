@@ -34,7 +34,6 @@ const slug = /^[a-z][a-z0-9-]*$/;
 const DEFAULT_SHAPE = "octahedron";
 const EXTERNAL_COLOURS = ["#22d3ee", "#f472b6", "#a3e635", "#fb923c", "#818cf8", "#facc15"];
 
-
 const noControl = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 
 export const createAgentTokenBody = z.strictObject({
